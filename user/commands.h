@@ -1,0 +1,10 @@
+/* Every ringscope subcommand: argv starts after the command name; returns 0
+ * or -errno (after printing one error line). */
+#ifndef RS_COMMANDS_H
+#define RS_COMMANDS_H
+
+int cmd_gen(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
+
+#endif

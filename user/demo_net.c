@@ -1,0 +1,98 @@
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "demo_net.h"
+#include "log.h"
+#include "netns.h"
+
+int demo_net_create(struct demo_net *d, uint32_t pkt_size)
+{
+	int pid = getpid(), err;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->ns_tx, sizeof(d->ns_tx), DEMO_NS_PREFIX "%d-tx", pid);
+	snprintf(d->ns_rx, sizeof(d->ns_rx), DEMO_NS_PREFIX "%d-rx", pid);
+	snprintf(d->if_tx, sizeof(d->if_tx), "rsd%dt", pid);
+	snprintf(d->if_rx, sizeof(d->if_rx), "rsd%dr", pid);
+	d->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (d->home_fd < 0) {
+		err = -errno;
+		rs_err("cannot open my network namespace: %s", strerror(errno));
+		return err;
+	}
+	d->created = true;
+	if ((err = run_fmt("ip netns add %s", d->ns_tx)) ||
+	    (err = run_fmt("ip netns add %s", d->ns_rx)) ||
+	    (err = run_fmt("ip link add %s netns %s type veth peer name %s netns %s",
+			   d->if_tx, d->ns_tx, d->if_rx, d->ns_rx)) ||
+	    (err = run_fmt("ip -n %s link set %s mtu %u up", d->ns_tx, d->if_tx, pkt_size > 1514 ? pkt_size - 14 : 1500)) ||
+	    (err = run_fmt("ip -n %s link set %s mtu %u up", d->ns_rx, d->if_rx, pkt_size > 1514 ? pkt_size - 14 : 1500))) {
+		rs_err("cannot create the demo namespaces and veth pair with iproute2 (%s): is 'ip' installed? ('make deps')",
+		       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int demo_net_enter(struct demo_net *d, const char *ns)
+{
+	int err = netns_enter(ns);
+
+	if (err)
+		rs_err("cannot enter network namespace %s: %s", ns, strerror(-err));
+	return err;
+}
+
+int demo_net_home(struct demo_net *d)
+{
+	return setns(d->home_fd, CLONE_NEWNET) ? -errno : 0;
+}
+
+void demo_net_destroy(struct demo_net *d)
+{
+	if (!d->created)
+		return;
+	demo_net_home(d);
+	/* Deleting a namespace destroys the veth end inside it, and its peer. */
+	run_fmt("ip netns delete %s", d->ns_tx);
+	run_fmt("ip netns delete %s", d->ns_rx);
+	close(d->home_fd);
+	d->created = false;
+}
+
+int demo_net_remove_stale(bool force)
+{
+	struct dirent *de;
+	int removed = 0;
+	DIR *dir = opendir("/run/netns");
+
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		char comm[64] = "", path[64];
+		long pid;
+		FILE *f;
+
+		if (strncmp(de->d_name, DEMO_NS_PREFIX, strlen(DEMO_NS_PREFIX)))
+			continue;
+		pid = strtol(de->d_name + strlen(DEMO_NS_PREFIX), NULL, 10);
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		if (!force && (f = fopen(path, "r"))) {
+			bool alive = fgets(comm, sizeof(comm), f) && !strncmp(comm, "ringscope", 9);
+
+			fclose(f);
+			if (alive)
+				continue;
+		}
+		if (!run_fmt("ip netns delete %s", de->d_name))
+			removed++;
+	}
+	closedir(dir);
+	return removed;
+}

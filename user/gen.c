@@ -1,0 +1,627 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include "gen.h"
+#include "log.h"
+#include "netns.h"
+#include "pin.h"
+#include "xsk_redirect.skel.h"
+
+#define PUBLISH_NS 10000000ull		/* workers publish counters every 10 ms */
+#define DRAIN_NS 1000000000ull		/* TX waits this long for the last completions */
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+void gen_counters_add(struct gen_counters *d, const struct gen_counters *s)
+{
+	const uint64_t *src = (const uint64_t *)s;
+	uint64_t *dst = (uint64_t *)d;
+
+	/* Every field is a uint64_t counter (histograms included). */
+	for (size_t i = 0; i < sizeof(*d) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+}
+
+static bool receives(const struct gen_cfg *c)
+{
+	return c->mode != GEN_TX || c->tx_recv;
+}
+
+int gen_cfg_check(const struct gen_cfg *c)
+{
+	uint32_t fs = c->port.frame_size;
+
+	if (fs < 2048 || fs > 4096 || (fs & (fs - 1))) {
+		rs_err("--frame-size %u: must be a power of two, 2048 or 4096", fs);
+		return -EINVAL;
+	}
+	if (c->pkt_size < PKT_MIN_LEN || c->pkt_size > fs) {
+		rs_err("--size %u: packets must be %d..%u bytes (the frame size; raise --frame-size for more)",
+		       c->pkt_size, PKT_MIN_LEN, fs);
+		return -EINVAL;
+	}
+	if (c->port.ring_size & (c->port.ring_size - 1)) {
+		rs_err("--ring-size %u: must be a power of two", c->port.ring_size);
+		return -EINVAL;
+	}
+	if (c->batch > c->port.ring_size) {
+		rs_err("--batch %u: must not exceed --ring-size %u", c->batch, c->port.ring_size);
+		return -EINVAL;
+	}
+	if (c->port.nframes < 2 * c->port.ring_size) {
+		rs_err("--frames %u: need at least 2 x --ring-size (%u)", c->port.nframes, 2 * c->port.ring_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void mac_of(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(mac, 0, 6);
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFHWADDR, &ifr))
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+}
+
+/* ---- worker: TX ---------------------------------------------------------- */
+
+struct tx_state {
+	uint64_t *free;		/* stack of free frame addresses */
+	uint32_t nfree;
+	uint64_t *submit_ts;	/* per frame: when it was put on the TX ring */
+	uint32_t fixed_sum;
+	uint64_t seq;
+};
+
+static void publish(struct gen_worker *w, const struct gen_counters *c)
+{
+	pthread_mutex_lock(&w->lock);
+	w->pub = *c;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void kick_tx(struct gen_worker *w, struct gen_counters *c)
+{
+	struct xsk_port *p = &w->port;
+
+	if (p->cfg.need_wakeup && !xsk_ring_prod__needs_wakeup(&p->tx))
+		return;
+	c->tx_wakeups++;
+	if (sendto(p->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
+		c->tx_kick_errors++;
+}
+
+static void reap_completions(struct gen_worker *w, struct tx_state *t, struct gen_counters *c,
+			     uint64_t now, bool to_fill)
+{
+	struct xsk_port *p = &w->port;
+	uint32_t idx, n = xsk_ring_cons__peek(&p->cq, p->cfg.ring_size, &idx);
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t addr = *xsk_ring_cons__comp_addr(&p->cq, idx + i);
+		uint64_t ts = t->submit_ts[addr / p->cfg.frame_size];
+
+		hist_add(&c->compl_lat, now > ts ? now - ts : 0);
+		if (to_fill) {
+			uint32_t fidx;
+
+			/* fwd: the frame goes back to the fill ring for RX. */
+			if (xsk_ring_prod__reserve(&p->fq, 1, &fidx) == 1) {
+				*xsk_ring_prod__fill_addr(&p->fq, fidx) = addr;
+				xsk_ring_prod__submit(&p->fq, 1);
+			} else {
+				c->fill_short++;
+			}
+		} else {
+			t->free[t->nfree++] = addr;
+		}
+	}
+	if (n) {
+		xsk_ring_cons__release(&p->cq, n);
+		c->tx_completed += n;
+	}
+}
+
+/* ---- worker: RX ---------------------------------------------------------- */
+
+struct rx_state {
+	struct seqtrack *streams[RS_MAX_QUEUES];
+};
+
+static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t *data,
+		       uint32_t len, uint64_t now)
+{
+	struct rs_payload pl;
+	struct seqtrack *st;
+
+	c->rx_packets++;
+	c->rx_bytes += len;
+	switch (pkt_verify(data, len, &pl)) {
+	case PKT_FOREIGN: c->rx_foreign++; return;
+	case PKT_CORRUPT: c->rx_corrupt++; return;
+	case PKT_OK: break;
+	}
+	if (pl.stream >= RS_MAX_QUEUES) {
+		c->rx_corrupt++;
+		return;
+	}
+	st = r->streams[pl.stream];
+	if (!st) {
+		st = calloc(1, sizeof(*st));
+		if (!st || seqtrack_init(st)) {
+			free(st);
+			return;
+		}
+		r->streams[pl.stream] = st;
+	}
+	seqtrack_add(st, pl.seq);
+	hist_add(&c->rx_lat, now > pl.ts_ns ? now - pl.ts_ns : 0);
+}
+
+static void rx_totals(struct rx_state *r, struct gen_counters *c)
+{
+	c->rx_unique = c->rx_duplicates = c->rx_reordered = c->rx_gaps = c->rx_too_late = 0;
+	for (int i = 0; i < RS_MAX_QUEUES; i++) {
+		struct seqtrack *st = r->streams[i];
+
+		if (!st)
+			continue;
+		c->rx_unique += st->unique;
+		c->rx_duplicates += st->duplicates;
+		c->rx_reordered += st->reordered;
+		c->rx_gaps += seqtrack_gaps(st);
+		c->rx_too_late += st->too_late;
+	}
+}
+
+/* Receive one batch; in fwd mode send it back with MACs swapped. Returns the
+ * number of frames taken from the RX ring. */
+static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_counters *c,
+			 uint64_t now, bool forward)
+{
+	struct xsk_port *p = &w->port;
+	uint32_t idx, n, fidx, tidx = 0, ok;
+
+	n = w->s->cfg.batch;
+	/* fwd: never take more than the TX ring can hold, so every frame taken
+	 * from RX goes straight back out. */
+	if (forward)
+		n = xsk_prod_nb_free(&p->tx, n);
+	n = n ? xsk_ring_cons__peek(&p->rx, n, &idx) : 0;
+	if (!n)
+		return 0;
+	if (forward)
+		ok = xsk_ring_prod__reserve(&p->tx, n, &tidx);
+	else
+		ok = xsk_ring_prod__reserve(&p->fq, n, &fidx);
+	if (ok != n) {
+		/* Cannot happen: we checked the TX room, and refill what we take. */
+		xsk_ring_cons__cancel(&p->rx, n);
+		c->fill_short++;
+		return 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&p->rx, idx + i);
+		uint8_t *data = xsk_umem__get_data(p->area, d->addr);
+
+		rx_account(r, c, data, d->len, now);
+		if (forward) {
+			struct xdp_desc *td = xsk_ring_prod__tx_desc(&p->tx, tidx + i);
+
+			pkt_swap_macs(data);
+			td->addr = d->addr;
+			td->len = d->len;
+		} else {
+			*xsk_ring_prod__fill_addr(&p->fq, fidx + i) = xsk_umem__extract_addr(d->addr);
+		}
+	}
+	xsk_ring_cons__release(&p->rx, n);
+	if (forward) {
+		xsk_ring_prod__submit(&p->tx, n);
+		c->fwd_packets += n;
+		c->tx_submitted += n;
+	} else {
+		xsk_ring_prod__submit(&p->fq, n);
+	}
+	return n;
+}
+
+static void rx_wait(struct gen_worker *w)
+{
+	struct pollfd pfd = { .fd = w->port.fd, .events = POLLIN };
+
+	/* With need_wakeup the kernel asks to be woken through the fill ring. */
+	if (!w->port.cfg.need_wakeup || xsk_ring_prod__needs_wakeup(&w->port.fq))
+		poll(&pfd, 1, 10);
+}
+
+/* ---- worker main --------------------------------------------------------- */
+
+static int fill_ring(struct xsk_port *p, uint32_t first, uint32_t n)
+{
+	uint32_t idx;
+
+	if (xsk_ring_prod__reserve(&p->fq, n, &idx) != n)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&p->fq, idx + i) = (uint64_t)(first + i) * p->cfg.frame_size;
+	xsk_ring_prod__submit(&p->fq, n);
+	return 0;
+}
+
+static void build_frames(struct gen_worker *w, struct tx_state *t, uint32_t nframes)
+{
+	const struct gen_cfg *cfg = &w->s->cfg;
+	struct pkt_template tp = {
+		.src_ip = htonl(0xc0a84001),	/* 192.168.64.1 -> .2: never routed */
+		.dst_ip = htonl(0xc0a84002),
+		.src_port = 9000 + w->queue, .dst_port = 9,
+		.len = cfg->pkt_size, .stream = w->queue,
+	};
+
+	memcpy(tp.src_mac, cfg->src_mac, 6);
+	memcpy(tp.dst_mac, cfg->dst_mac, 6);
+	for (uint32_t f = 0; f < nframes; f++) {
+		t->fixed_sum = pkt_build((uint8_t *)w->port.area + (uint64_t)f * cfg->port.frame_size, &tp);
+		t->free[t->nfree++] = (uint64_t)f * cfg->port.frame_size;
+	}
+}
+
+static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r,
+		    struct gen_counters *c)
+{
+	struct gen_session *s = w->s;
+	const struct gen_cfg *cfg = &s->cfg;
+	struct xsk_port *p = &w->port;
+	uint64_t start = now_ns(), now = start, last_pub = 0;
+	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
+	uint64_t drain_end = 0;
+
+	while (!s->stop) {
+		uint32_t n = cfg->batch, idx, got;
+
+		now = now_ns();
+		reap_completions(w, t, c, now, false);
+		if (cfg->tx_recv)
+			rx_batch(w, r, c, now, false);
+		if (now - last_pub >= PUBLISH_NS) {
+			if (cfg->tx_recv)
+				rx_totals(r, c);
+			publish(w, c);
+			last_pub = now;
+		}
+		bool finished = now >= end || (cfg->count && t->seq >= cfg->count);
+		if (finished) {
+			/* Drain: wait for the last completions (and returning packets). */
+			if (!drain_end)
+				drain_end = now + DRAIN_NS;
+			if (c->tx_completed >= c->tx_submitted &&
+			    (!cfg->tx_recv || c->rx_unique + c->rx_too_late >= c->tx_completed))
+				break;
+			if (now >= drain_end)
+				break;
+			kick_tx(w, c);
+			if (cfg->tx_recv)
+				rx_totals(r, c);
+			continue;
+		}
+		if (cfg->count && cfg->count - t->seq < n)
+			n = cfg->count - t->seq;
+		if (cfg->rate) {
+			uint64_t allowed = (uint64_t)((double)(now - start) * cfg->rate / 1e9) + 1;
+
+			if (allowed <= t->seq) {
+				uint64_t wait = (uint64_t)((double)(t->seq + 1 - allowed) * 1e9 / cfg->rate);
+
+				if (wait > 50000) {
+					struct timespec ts = { 0, (long)(wait > 1000000 ? 1000000 : wait) };
+
+					kick_tx(w, c);
+					nanosleep(&ts, NULL);
+				}
+				continue;
+			}
+			if (allowed - t->seq < n)
+				n = allowed - t->seq;
+		}
+		if (n > t->nfree)
+			n = t->nfree;
+		if (!n) {
+			kick_tx(w, c);
+			continue;
+		}
+		got = xsk_ring_prod__reserve(&p->tx, n, &idx);
+		if (got < n)
+			c->tx_ring_full++;
+		for (uint32_t i = 0; i < got; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&p->tx, idx + i);
+			uint64_t addr = t->free[--t->nfree];
+
+			pkt_stamp(xsk_umem__get_data(p->area, addr), t->fixed_sum, t->seq++, now);
+			t->submit_ts[addr / p->cfg.frame_size] = now;
+			d->addr = addr;
+			d->len = cfg->pkt_size;
+		}
+		if (got) {
+			xsk_ring_prod__submit(&p->tx, got);
+			c->tx_submitted += got;
+		}
+		kick_tx(w, c);
+	}
+}
+
+static void rx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r,
+		    struct gen_counters *c)
+{
+	struct gen_session *s = w->s;
+	const struct gen_cfg *cfg = &s->cfg;
+	bool forward = cfg->mode == GEN_FWD;
+	uint64_t start = now_ns(), last_pub = 0, now;
+	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
+
+	while (!s->stop) {
+		now = now_ns();
+		if (forward) {
+			reap_completions(w, t, c, now, true);
+			if (xsk_ring_prod__needs_wakeup(&w->port.tx) || !w->port.cfg.need_wakeup)
+				kick_tx(w, c);
+		}
+		if (!rx_batch(w, r, c, now, forward))
+			rx_wait(w);
+		if (now - last_pub >= PUBLISH_NS) {
+			rx_totals(r, c);
+			publish(w, c);
+			last_pub = now;
+		}
+		if (now >= end || (cfg->count && c->rx_unique >= cfg->count))
+			break;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct gen_worker *w = arg;
+	const struct gen_cfg *cfg = &w->s->cfg;
+	uint32_t nframes = cfg->port.nframes, tx_frames = nframes;
+	struct tx_state t = {};
+	struct rx_state r = {};
+	struct gen_counters c = {};
+
+	t.free = calloc(nframes, sizeof(*t.free));
+	t.submit_ts = calloc(nframes, sizeof(*t.submit_ts));
+	if (!t.free || !t.submit_ts) {
+		w->err = -ENOMEM;
+		goto out;
+	}
+	if (cfg->mode == GEN_TX) {
+		if (cfg->tx_recv)
+			tx_frames = nframes / 2;	/* the other half feeds the fill ring */
+		build_frames(w, &t, tx_frames);
+		tx_loop(w, &t, &r, &c);
+	} else {
+		rx_loop(w, &t, &r, &c);
+	}
+	rx_totals(&r, &c);
+out:
+	publish(w, &c);
+	for (int i = 0; i < RS_MAX_QUEUES; i++) {
+		if (r.streams[i])
+			seqtrack_free(r.streams[i]);
+		free(r.streams[i]);
+	}
+	free(t.free);
+	free(t.submit_ts);
+	w->done = true;
+	return NULL;
+}
+
+/* ---- session ------------------------------------------------------------- */
+
+static int setup_xdp(struct gen_session *s, int ifindex)
+{
+	const struct gen_cfg *cfg = &s->cfg;
+	int err;
+
+	s->skel = xsk_redirect_bpf__open_and_load();
+	if (!s->skel) {
+		err = -errno;
+		rs_err("cannot load the XSK redirect program: %s%s", strerror(-err),
+		       err == -EPERM ? " (run as root)" : "");
+		return err;
+	}
+	if (cfg->pin) {
+		err = pin_dir_create("gen", s->pin_dir, sizeof(s->pin_dir));
+		if (!err)
+			err = pin_map(s->skel->maps.queue_stats, s->pin_dir);
+		if (!err)
+			err = pin_map(s->skel->maps.xsks, s->pin_dir);
+		if (err)
+			return err;
+	}
+	for (int i = 0; i < s->nworkers; i++) {
+		err = xsk_socket__update_xskmap(s->w[i].port.xsk, bpf_map__fd(s->skel->maps.xsks));
+		if (err) {
+			rs_err("cannot add the socket of queue %u to the XSKMAP: %s", s->w[i].queue, strerror(-err));
+			return err;
+		}
+	}
+	s->link_fd = xdp_link_attach(bpf_program__fd(s->skel->progs.xsk_redirect), ifindex,
+				     cfg->ifname, cfg->xdp_mode, cfg->replace);
+	return s->link_fd < 0 ? s->link_fd : 0;
+}
+
+int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
+{
+	int err, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->link_fd = -1;
+	err = gen_cfg_check(cfg);
+	if (err)
+		return err;
+	if (!if_nametoindex(cfg->ifname)) {
+		rs_err("no interface '%s' here: check 'ip link' (and --netns)", cfg->ifname);
+		return -ENODEV;
+	}
+	if (!cfg->force && iface_has_default_route(cfg->ifname)) {
+		rs_err("%s carries the default route: ringscope will not generate traffic on it; pick a test interface or pass --force",
+		       cfg->ifname);
+		return -EPERM;
+	}
+	if (cfg->pin && (err = pin_check_bpffs()))
+		return err;
+	mac_of(cfg->ifname, s->cfg.src_mac);
+	if (!cfg->have_dst_mac)
+		memset(s->cfg.dst_mac, 0xff, 6);	/* broadcast: any peer accepts it */
+	for (int q = 0; q < 64; q++)
+		n += !!(cfg->queues & (1ULL << q));
+	s->w = calloc(n, sizeof(*s->w));
+	if (!s->w)
+		return -ENOMEM;
+	for (int q = 0; q < 64; q++) {
+		struct gen_worker *w;
+		struct xsk_port_cfg pc = cfg->port;
+
+		if (!(cfg->queues & (1ULL << q)))
+			continue;
+		w = &s->w[s->nworkers++];
+		w->s = s;
+		w->queue = q;
+		pthread_mutex_init(&w->lock, NULL);
+		pc.ifname = cfg->ifname;
+		pc.queue = q;
+		err = xsk_port_open(&w->port, &pc);
+		if (err)
+			goto fail;
+		if (receives(cfg)) {
+			uint32_t rx_frames = cfg->port.ring_size;	/* fill ring: full */
+
+			err = fill_ring(&w->port, cfg->mode == GEN_TX ? cfg->port.nframes / 2 : 0, rx_frames);
+			if (err) {
+				rs_err("cannot fill the fill ring of %s queue %d", cfg->ifname, q);
+				goto fail;
+			}
+		}
+	}
+	if (receives(cfg) && (err = setup_xdp(s, if_nametoindex(cfg->ifname))))
+		goto fail;
+	return 0;
+fail:
+	gen_session_close(s);
+	return err;
+}
+
+int gen_session_start(struct gen_session *s)
+{
+	s->start_ns = now_ns();
+	for (int i = 0; i < s->nworkers; i++) {
+		int err = pthread_create(&s->w[i].thread, NULL, worker_main, &s->w[i]);
+
+		if (err) {
+			rs_err("cannot start a worker thread: %s", strerror(err));
+			return -err;
+		}
+		s->w[i].started = true;
+	}
+	return 0;
+}
+
+bool gen_session_done(struct gen_session *s)
+{
+	for (int i = 0; i < s->nworkers; i++)
+		if (!s->w[i].done)
+			return false;
+	return true;
+}
+
+void gen_session_stop(struct gen_session *s)
+{
+	s->stop = true;
+	for (int i = 0; i < s->nworkers; i++)
+		if (s->w[i].started) {
+			pthread_join(s->w[i].thread, NULL);
+			s->w[i].started = false;
+		}
+}
+
+void gen_session_close(struct gen_session *s)
+{
+	gen_session_stop(s);
+	if (s->link_fd >= 0)
+		close(s->link_fd);	/* detaches the XDP program */
+	s->link_fd = -1;
+	for (int i = 0; i < s->nworkers; i++) {
+		xsk_port_close(&s->w[i].port);
+		pthread_mutex_destroy(&s->w[i].lock);
+	}
+	if (s->pin_dir[0])
+		pin_dir_remove(s->pin_dir);
+	s->pin_dir[0] = 0;
+	xsk_redirect_bpf__destroy(s->skel);
+	s->skel = NULL;
+	free(s->w);
+	s->w = NULL;
+	s->nworkers = 0;
+}
+
+static void xdp_queue_stats(struct gen_session *s, struct gen_counters *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xsk_queue_stats *v;
+
+	if (!s->skel || ncpu <= 0 || !(v = calloc(ncpu, sizeof(*v))))
+		return;
+	for (int i = 0; i < s->nworkers; i++) {
+		__u32 key = s->w[i].queue;
+
+		if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.queue_stats), &key, v))
+			continue;
+		for (int c = 0; c < ncpu; c++) {
+			sum->xdp_seen += v[c].packets;
+			sum->xdp_redirected += v[c].redirected;
+			sum->xdp_passed += v[c].passed;
+		}
+	}
+	free(v);
+}
+
+void gen_session_snapshot(struct gen_session *s, struct gen_counters *sum)
+{
+	for (int i = 0; i < s->nworkers; i++) {
+		struct gen_worker *w = &s->w[i];
+		struct gen_counters c;
+		struct xsk_kstats k;
+
+		pthread_mutex_lock(&w->lock);
+		c = w->pub;
+		pthread_mutex_unlock(&w->lock);
+		if (w->port.xsk && !xsk_port_kstats(&w->port, &k))
+			c.k = k;
+		gen_counters_add(sum, &c);
+	}
+	xdp_queue_stats(s, sum);
+}

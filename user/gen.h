@@ -1,0 +1,83 @@
+/* The AF_XDP traffic engine behind `gen`, `demo` and `run`: a session is one
+ * interface with one socket (and worker thread) per queue and, when it
+ * receives, ringscope's XSK redirect program attached through a bpf_link. */
+#ifndef RS_GEN_H
+#define RS_GEN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "hist.h"
+#include "pkt.h"
+#include "seqtrack.h"
+#include "xdp_attach.h"
+#include "xsk_port.h"
+
+enum gen_mode { GEN_TX = 0, GEN_RX = 1, GEN_FWD = 2 };
+
+struct gen_cfg {
+	enum gen_mode mode;
+	bool tx_recv;		/* tx: also receive and verify returning packets */
+	const char *ifname;
+	uint64_t queues;	/* bitmask */
+	struct xsk_port_cfg port;	/* ifname/queue filled per worker */
+	enum xdp_mode xdp_mode;
+	bool replace;		/* replace a foreign XDP program */
+	bool force;		/* allow the default-route interface */
+	bool pin;
+	uint32_t pkt_size;
+	uint32_t batch;
+	uint64_t count;		/* packets per queue; 0 = unbounded */
+	double duration;	/* seconds; 0 = unbounded */
+	uint64_t rate;		/* pps per queue; 0 = as fast as possible */
+	uint8_t src_mac[6], dst_mac[6];
+	bool have_dst_mac;
+};
+
+/* Everything a report shows; summed over workers by gen_session_snapshot(). */
+struct gen_counters {
+	uint64_t tx_submitted, tx_completed, tx_ring_full, tx_wakeups, tx_kick_errors;
+	uint64_t rx_packets, rx_bytes, rx_foreign, rx_corrupt;
+	uint64_t rx_unique, rx_duplicates, rx_reordered, rx_gaps, rx_too_late;
+	uint64_t fwd_packets, fill_short;
+	struct xsk_kstats k;
+	uint64_t xdp_seen, xdp_redirected, xdp_passed;	/* from the XDP program */
+	struct rs_hist compl_lat;	/* TX submit -> completion ring reap, ns */
+	struct rs_hist rx_lat;		/* TX submit -> RX reap (same clock), ns */
+};
+
+struct gen_worker {
+	struct gen_session *s;
+	struct xsk_port port;
+	uint32_t queue;
+	pthread_t thread;
+	bool started;
+	volatile bool done;
+	pthread_mutex_t lock;
+	struct gen_counters pub;	/* published copy, under lock */
+	int err;
+};
+
+struct gen_session {
+	struct gen_cfg cfg;
+	struct xsk_redirect_bpf *skel;
+	int link_fd;
+	char pin_dir[256];
+	int nworkers;
+	struct gen_worker *w;
+	volatile bool stop;
+	uint64_t start_ns;
+};
+
+int gen_cfg_check(const struct gen_cfg *cfg);
+int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg);
+int gen_session_start(struct gen_session *s);
+bool gen_session_done(struct gen_session *s);
+void gen_session_stop(struct gen_session *s);	/* ask workers to finish, join */
+void gen_session_close(struct gen_session *s);	/* free, detach, unpin */
+void gen_session_snapshot(struct gen_session *s, struct gen_counters *sum);
+void gen_counters_add(struct gen_counters *dst, const struct gen_counters *src);
+
+uint64_t now_ns(void);
+
+#endif

@@ -1,0 +1,60 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "gen_opts.h"
+#include "log.h"
+
+void gen_opts_defaults(struct gen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->bind = BIND_AUTO;
+	o->xdp_mode = XDP_MODE_SKB;
+	o->batch = 64;
+	o->ring_size = 2048;
+	o->frame_size = 2048;
+	o->frames = 4096;
+	o->size = 64;
+	o->interval = 1;
+}
+
+int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = mode;
+	c->tx_recv = o->rx;
+	c->ifname = o->iface;
+	c->queues = 1;
+	if (o->queues && opts_parse_list(o->queues, &c->queues)) {
+		rs_err("--queues '%s': use a list like 0 or 0,2 or 0-3 (queues below 64)", o->queues);
+		return -EINVAL;
+	}
+	c->port.bind = o->bind;
+	c->port.need_wakeup = o->wakeup == 0;
+	c->port.ring_size = o->ring_size;
+	c->port.frame_size = o->frame_size;
+	c->port.nframes = o->frames;
+	c->port.busy_poll_us = o->busy_poll;
+	c->port.batch = o->batch;
+	c->xdp_mode = o->xdp_mode;
+	c->replace = o->replace;
+	c->force = o->force;
+	c->pin = !o->no_pin;
+	c->pkt_size = o->size;
+	c->batch = o->batch;
+	c->count = o->count;
+	c->duration = o->duration;
+	c->rate = o->rate;
+	if (o->dst_mac) {
+		unsigned int m[6];
+		char extra;
+
+		if (sscanf(o->dst_mac, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &extra) != 6) {
+			rs_err("--dst-mac '%s': use the form 02:00:00:00:00:01", o->dst_mac);
+			return -EINVAL;
+		}
+		for (int i = 0; i < 6; i++)
+			c->dst_mac[i] = m[i];
+		c->have_dst_mac = true;
+	}
+	return gen_cfg_check(c);
+}

@@ -1,0 +1,177 @@
+#include <string.h>
+#include "gen_report.h"
+
+void gen_figures(struct gen_figures *f, const struct gen_counters *cur, const struct gen_counters *prev,
+		 double t_s, double dt_s, bool has_tx, bool has_rx, uint64_t expected)
+{
+	static const struct gen_counters zero;
+	uint64_t unique;
+
+	if (!prev)
+		prev = &zero;
+	memset(f, 0, sizeof(*f));
+	f->has_tx = has_tx;
+	f->has_rx = has_rx;
+	f->t_s = t_s;
+	f->dt_s = dt_s;
+	f->packets_tx = cur->tx_completed;
+	f->submitted = cur->tx_submitted;
+	f->packets_rx = cur->rx_packets - cur->rx_foreign;
+	if (dt_s > 0) {
+		f->tx_pps = (double)(cur->tx_completed - prev->tx_completed) / dt_s;
+		f->rx_pps = (double)((cur->rx_packets - cur->rx_foreign) - (prev->rx_packets - prev->rx_foreign)) / dt_s;
+		f->rx_mbps = (double)(cur->rx_bytes - prev->rx_bytes) * 8 / dt_s / 1e6;
+	}
+	unique = cur->rx_unique + cur->rx_too_late;
+	if (expected)
+		f->lost = expected > unique ? expected - unique : 0;
+	else
+		f->lost = cur->rx_gaps;
+	f->corrupt = cur->rx_corrupt;
+	f->foreign = cur->rx_foreign;
+	f->reordered = cur->rx_reordered;
+	f->duplicates = cur->rx_duplicates;
+	f->ring_full = cur->tx_ring_full;
+	f->wakeups = cur->tx_wakeups;
+	f->kick_errors = cur->tx_kick_errors;
+	f->fill_short = cur->fill_short;
+	f->k = cur->k;
+	f->xdp_passed = cur->xdp_passed;
+	hist_delta(&f->compl_lat, &cur->compl_lat, &prev->compl_lat);
+	hist_delta(&f->rx_lat, &cur->rx_lat, &prev->rx_lat);
+}
+
+static void fmt_rate(char *buf, size_t len, double pps)
+{
+	if (pps >= 1e6)
+		snprintf(buf, len, "%.3f Mpps", pps / 1e6);
+	else
+		snprintf(buf, len, "%.1f kpps", pps / 1e3);
+}
+
+static void fmt_ns(char *buf, size_t len, double ns)
+{
+	if (ns >= 1e6)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0fns", ns);
+}
+
+void gen_print_text_interval(FILE *out, const struct gen_figures *f)
+{
+	char a[32], b[32], p50[32], p99[32];
+
+	fprintf(out, "%7.2fs", f->t_s);
+	if (f->has_tx) {
+		fmt_rate(a, sizeof(a), f->tx_pps);
+		fmt_ns(p50, sizeof(p50), hist_percentile(&f->compl_lat, 50));
+		fmt_ns(p99, sizeof(p99), hist_percentile(&f->compl_lat, 99));
+		fprintf(out, "  tx %-13s compl p50 %-8s p99 %-8s ring-full %-6llu", a, p50, p99,
+			(unsigned long long)f->ring_full);
+	}
+	if (f->has_rx) {
+		fmt_rate(b, sizeof(b), f->rx_pps);
+		fprintf(out, "  rx %-13s lost %llu corrupt %llu reord %llu dup %llu", b,
+			(unsigned long long)f->lost, (unsigned long long)f->corrupt,
+			(unsigned long long)f->reordered, (unsigned long long)f->duplicates);
+	}
+	fputc('\n', out);
+	fflush(out);
+}
+
+void gen_print_text_final(FILE *out, const struct gen_figures *f)
+{
+	char a[32];
+
+	fprintf(out, "\n--- summary (%.2f s) ---\n", f->dt_s);
+	if (f->has_tx) {
+		fmt_rate(a, sizeof(a), f->tx_pps);
+		fprintf(out, "tx: %llu packets completed (%llu submitted), %s, ring-full %llu, wakeups %llu, tx_invalid_descs %llu, tx_ring_empty_descs %llu\n",
+			(unsigned long long)f->packets_tx, (unsigned long long)f->submitted, a,
+			(unsigned long long)f->ring_full, (unsigned long long)f->wakeups,
+			(unsigned long long)f->k.tx_invalid_descs, (unsigned long long)f->k.tx_ring_empty_descs);
+	}
+	if (f->has_rx) {
+		fmt_rate(a, sizeof(a), f->rx_pps);
+		fprintf(out, "rx: %llu packets, %s, lost %llu, corrupt %llu, reordered %llu, duplicates %llu, foreign %llu\n",
+			(unsigned long long)f->packets_rx, a, (unsigned long long)f->lost,
+			(unsigned long long)f->corrupt, (unsigned long long)f->reordered,
+			(unsigned long long)f->duplicates, (unsigned long long)f->foreign);
+		fprintf(out, "rx drops: socket %llu, rx-ring-full %llu, fill-ring-empty %llu, invalid %llu, not redirected by XDP %llu\n",
+			(unsigned long long)f->k.rx_dropped, (unsigned long long)f->k.rx_ring_full,
+			(unsigned long long)f->k.rx_fill_ring_empty_descs,
+			(unsigned long long)f->k.rx_invalid_descs, (unsigned long long)f->xdp_passed);
+	}
+	if (f->has_tx) {
+		fprintf(out, "\nTX completion latency (submit -> completion ring reap):\n");
+		hist_print(out, &f->compl_lat, "nsecs");
+		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&f->compl_lat, 50),
+			hist_percentile(&f->compl_lat, 90), hist_percentile(&f->compl_lat, 99));
+	}
+	if (f->has_rx && hist_count(&f->rx_lat)) {
+		fprintf(out, "\nOne-way latency (TX submit -> RX reap, same clock):\n");
+		hist_print(out, &f->rx_lat, "nsecs");
+		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&f->rx_lat, 50),
+			hist_percentile(&f->rx_lat, 90), hist_percentile(&f->rx_lat, 99));
+	}
+	fflush(out);
+}
+
+static void json_hist(struct json_writer *w, const char *prefix, const struct rs_hist *h, bool slots)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_p50", prefix);
+	json_kv_double(w, key, hist_percentile(h, 50));
+	snprintf(key, sizeof(key), "%s_p90", prefix);
+	json_kv_double(w, key, hist_percentile(h, 90));
+	snprintf(key, sizeof(key), "%s_p99", prefix);
+	json_kv_double(w, key, hist_percentile(h, 99));
+	snprintf(key, sizeof(key), "%s_samples", prefix);
+	json_kv_u64(w, key, hist_count(h));
+	if (!slots)
+		return;
+	/* log2 buckets: element i counts values in [2^(i-1), 2^i) ns. */
+	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
+	json_key(w, key);
+	json_arr_begin(w);
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		json_u64(w, h->slot[i]);
+	json_arr_end(w);
+}
+
+void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool final)
+{
+	json_kv_double(w, "t_s", f->t_s);
+	json_kv_double(w, final ? "duration_s" : "interval_s", f->dt_s);
+	if (f->has_tx) {
+		json_kv_u64(w, "packets_tx", f->packets_tx);
+		json_kv_u64(w, "tx_submitted", f->submitted);
+		json_kv_double(w, "tx_pps", f->tx_pps);
+		json_kv_u64(w, "completions", f->packets_tx);
+		json_kv_u64(w, "tx_ring_full", f->ring_full);
+		json_kv_u64(w, "tx_wakeups", f->wakeups);
+		json_kv_u64(w, "tx_kick_errors", f->kick_errors);
+		json_kv_u64(w, "tx_invalid_descs", f->k.tx_invalid_descs);
+		json_kv_u64(w, "tx_ring_empty_descs", f->k.tx_ring_empty_descs);
+		json_hist(w, "compl_lat_ns", &f->compl_lat, final);
+	}
+	if (f->has_rx) {
+		json_kv_u64(w, "packets_rx", f->packets_rx);
+		json_kv_double(w, "rx_pps", f->rx_pps);
+		json_kv_double(w, "rx_mbps", f->rx_mbps);
+		json_kv_u64(w, "lost", f->lost);
+		json_kv_u64(w, "corrupt", f->corrupt);
+		json_kv_u64(w, "reordered", f->reordered);
+		json_kv_u64(w, "duplicates", f->duplicates);
+		json_kv_u64(w, "foreign", f->foreign);
+		json_kv_u64(w, "rx_dropped", f->k.rx_dropped);
+		json_kv_u64(w, "rx_ring_full", f->k.rx_ring_full);
+		json_kv_u64(w, "rx_fill_ring_empty", f->k.rx_fill_ring_empty_descs);
+		json_kv_u64(w, "rx_invalid_descs", f->k.rx_invalid_descs);
+		json_kv_u64(w, "xdp_not_redirected", f->xdp_passed);
+		json_hist(w, "rx_lat_ns", &f->rx_lat, final);
+	}
+}

@@ -1,0 +1,89 @@
+#include <string.h>
+#include "hist.h"
+
+void hist_merge(struct rs_hist *dst, const struct rs_hist *src)
+{
+	hist_merge_slots(dst, src->slot);
+}
+
+void hist_merge_slots(struct rs_hist *dst, const uint64_t *slots)
+{
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		dst->slot[i] += slots[i];
+}
+
+void hist_delta(struct rs_hist *dst, const struct rs_hist *a, const struct rs_hist *b)
+{
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		dst->slot[i] = a->slot[i] - b->slot[i];
+}
+
+uint64_t hist_count(const struct rs_hist *h)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		n += h->slot[i];
+	return n;
+}
+
+static void slot_bounds(int i, double *lo, double *hi)
+{
+	*lo = i == 0 ? 0 : (double)(1ULL << (i - 1));
+	*hi = i == 0 ? 0 : (i >= 64 ? 1.8446744073709552e19 : (double)(1ULL << i) - 1);
+}
+
+double hist_percentile(const struct rs_hist *h, double p)
+{
+	uint64_t total = hist_count(h), seen = 0;
+	double rank, lo, hi;
+
+	if (!total)
+		return 0;
+	rank = p / 100.0 * (double)total;
+	if (rank < 1)
+		rank = 1;
+	for (int i = 0; i < RS_HIST_SLOTS; i++) {
+		if (!h->slot[i])
+			continue;
+		if ((double)(seen + h->slot[i]) >= rank) {
+			slot_bounds(i, &lo, &hi);
+			return lo + (hi - lo) * (rank - (double)seen) / (double)h->slot[i];
+		}
+		seen += h->slot[i];
+	}
+	slot_bounds(RS_HIST_SLOTS - 1, &lo, &hi);
+	return hi;
+}
+
+void hist_print(FILE *out, const struct rs_hist *h, const char *unit)
+{
+	int first = -1, last = -1;
+	uint64_t max = 0;
+	double lo, hi;
+
+	for (int i = 0; i < RS_HIST_SLOTS; i++) {
+		if (!h->slot[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (h->slot[i] > max)
+			max = h->slot[i];
+	}
+	if (first < 0) {
+		fprintf(out, "     (no samples)\n");
+		return;
+	}
+	fprintf(out, "%24s : %-12s distribution\n", unit, "count");
+	for (int i = first; i <= last; i++) {
+		char stars[41];
+		int n = max ? (int)(h->slot[i] * 40 / max) : 0;
+
+		memset(stars, '*', n);
+		stars[n] = 0;
+		slot_bounds(i, &lo, &hi);
+		fprintf(out, "%10.0f -> %-10.0f : %-12llu |%-40s|\n", lo, hi,
+			(unsigned long long)h->slot[i], stars);
+	}
+}

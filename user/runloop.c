@@ -1,0 +1,126 @@
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include "runloop.h"
+#include "log.h"
+
+#define RX_GRACE_NS 1000000000ull	/* after TX ends, how long RX may still wait */
+
+static sigset_t handled(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	return set;
+}
+
+void runloop_block_signals(void)
+{
+	sigset_t set = handled();
+
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static void snapshot(struct runloop *rl, struct gen_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (rl->tx)
+		gen_session_snapshot(rl->tx, c);
+	if (rl->rx && rl->rx != rl->tx)
+		gen_session_snapshot(rl->rx, c);
+}
+
+static bool has_rx(struct runloop *rl)
+{
+	return rl->rx || (rl->tx && rl->tx->cfg.tx_recv);
+}
+
+static void render(struct runloop *rl, const struct gen_counters *cur, const struct gen_counters *prev,
+		   double t_s, double dt_s, bool final)
+{
+	struct gen_figures f;
+	uint64_t expected = rl->rx_expected;
+
+	if (final && rl->tx && has_rx(rl))
+		expected = cur->tx_completed;
+	gen_figures(&f, cur, prev, t_s, dt_s, rl->tx != NULL, has_rx(rl), final ? expected : 0);
+	if (rs_json) {
+		struct json_writer w;
+
+		json_init(&w, stdout);
+		json_obj_begin(&w);
+		json_kv_str(&w, "type", final ? "final" : "interval");
+		gen_json_fields(&w, &f, final);
+		if (rl->extra)
+			rl->extra(rl, &w, &f, final);
+		json_obj_end(&w);
+		json_finish_line(&w);
+		return;
+	}
+	if (final)
+		gen_print_text_final(stdout, &f);
+	else
+		gen_print_text_interval(stdout, &f);
+	if (rl->extra)
+		rl->extra(rl, NULL, &f, final);
+}
+
+int runloop_run(struct runloop *rl)
+{
+	sigset_t set = handled();
+	struct gen_counters prev = {}, cur;
+	uint64_t start = now_ns(), last = start, next = start, tx_end = 0;
+	uint64_t step = (uint64_t)(rl->interval_s * 1e9);
+	int err;
+
+	if (rl->rx && rl->rx != rl->tx && (err = gen_session_start(rl->rx)))
+		return err;
+	if (rl->tx && (err = gen_session_start(rl->tx)))
+		return err;
+	for (;;) {
+		uint64_t now = now_ns(), wait;
+		struct timespec ts;
+		siginfo_t si;
+
+		if (now >= next + step) {
+			next += step * ((now - next) / step);
+			snapshot(rl, &cur);
+			render(rl, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
+			prev = cur;
+			last = now;
+		}
+		if (rl->tx && gen_session_done(rl->tx)) {
+			if (!rl->rx || rl->rx == rl->tx)
+				break;
+			/* TX finished: RX stops once it has everything, or after a grace period. */
+			if (!tx_end)
+				tx_end = now;
+			snapshot(rl, &cur);
+			if (cur.rx_unique + cur.rx_too_late >= cur.tx_completed || now - tx_end > RX_GRACE_NS)
+				break;
+		} else if (!rl->tx && rl->rx && gen_session_done(rl->rx)) {
+			break;
+		}
+		wait = next + step > now ? next + step - now : 0;
+		if (wait > 20000000)
+			wait = 20000000;	/* poll the workers' state every 20 ms */
+		ts.tv_sec = wait / 1000000000ull;
+		ts.tv_nsec = wait % 1000000000ull;
+		if (sigtimedwait(&set, &si, &ts) > 0) {
+			rl->interrupted = true;
+			rs_note("stopping on signal %d", si.si_signo);
+			break;
+		}
+	}
+	if (rl->tx)
+		gen_session_stop(rl->tx);
+	if (rl->rx && rl->rx != rl->tx)
+		gen_session_stop(rl->rx);
+	snapshot(rl, &cur);
+	render(rl, &cur, NULL, (now_ns() - start) / 1e9, (now_ns() - start) / 1e9, true);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* The reporting loop shared by gen, demo and run: waits for intervals, Ctrl-C
+ * (SIGINT/SIGTERM, blocked in every thread and taken here with sigtimedwait)
+ * or the end of traffic, and renders each interval and the final summary. */
+#ifndef RS_RUNLOOP_H
+#define RS_RUNLOOP_H
+
+#include "gen.h"
+#include "gen_report.h"
+
+struct runloop;
+/* Extra figures rendered with every report (the trace view of `run`). */
+typedef void (*runloop_extra_fn)(struct runloop *rl, struct json_writer *w, const struct gen_figures *f,
+				 bool final);
+
+struct runloop {
+	struct gen_session *tx;	/* may be NULL */
+	struct gen_session *rx;	/* may be NULL or == tx */
+	double interval_s;
+	uint64_t rx_expected;	/* rx-only runs with --count: packets due */
+	runloop_extra_fn extra;
+	void *ctx;
+	bool interrupted;	/* set when a signal ended the run */
+};
+
+/* Block the signals runloop handles; call before creating any thread. */
+void runloop_block_signals(void);
+int runloop_run(struct runloop *rl);
+
+#endif

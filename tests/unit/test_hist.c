@@ -1,0 +1,33 @@
+/* log2 histogram bucketing and percentiles. */
+#include <math.h>
+#include "check.h"
+#include "hist.h"
+
+int main(void)
+{
+	struct rs_hist h = {}, d;
+
+	CHECK(hist_slot(0) == 0 && hist_slot(1) == 1 && hist_slot(2) == 2 && hist_slot(3) == 2 &&
+	      hist_slot(4) == 3 && hist_slot(1023) == 10 && hist_slot(1024) == 11 &&
+	      hist_slot(~0ull) == RS_HIST_SLOTS - 1, "hist_slot_bounds", "slot mapping wrong");
+	CHECK(hist_percentile(&h, 50) == 0 && hist_count(&h) == 0, "hist_empty", "empty not 0");
+	for (int i = 0; i < 100; i++)
+		hist_add(&h, 1000);	/* slot 10: [512, 1023] */
+	CHECK(hist_count(&h) == 100 && h.slot[10] == 100, "hist_count", "count %lu", hist_count(&h));
+	double p50 = hist_percentile(&h, 50);
+	CHECK(p50 >= 512 && p50 <= 1023, "hist_p50_in_bucket", "p50 %f", p50);
+	for (int i = 0; i < 900; i++)
+		hist_add(&h, 100000);	/* slot 17 */
+	CHECK(hist_percentile(&h, 5) <= 1023, "hist_p5_low_bucket", "p5 %f", hist_percentile(&h, 5));
+	CHECK(hist_percentile(&h, 50) >= 65536 && hist_percentile(&h, 99) <= 131071, "hist_p50_p99_high_bucket",
+	      "p50 %f p99 %f", hist_percentile(&h, 50), hist_percentile(&h, 99));
+	CHECK(hist_percentile(&h, 10) <= hist_percentile(&h, 50) && hist_percentile(&h, 50) <= hist_percentile(&h, 99),
+	      "hist_percentiles_monotonic", "not monotonic");
+	struct rs_hist early = h;
+	hist_add(&h, 5);
+	hist_delta(&d, &h, &early);
+	CHECK(hist_count(&d) == 1 && d.slot[3] == 1, "hist_delta", "delta count %lu", hist_count(&d));
+	hist_merge(&d, &early);
+	CHECK(hist_count(&d) == 1001, "hist_merge", "merged %lu", hist_count(&d));
+	CHECK_DONE();
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# /init of the ringscope VM-lab initramfs (busybox sh; runs as PID 1 in the guest).
+# Built into the cpio by tests/vm/vm-run.sh together with /etc/ringscope-vm.env
+# (parameters), /lib/modules/ringscope-vm/*.ko + load.list, and /bin/ringscope.
+#
+# Console protocol (parsed by vm-run.sh; every marker starts a line):
+#   @@RSVM:INIT:<runid>:<uptime>@@          /init reached (boot time)
+#   @@RSVM:INFO:<runid>@@ <one JSON line>   guest facts (uname, BTF, NICs)
+#   @@RSVM:BEGIN:<runid>@@                  workload NDJSON follows on stdout
+#   @@RSVM:END:<runid>:<rc>@@               workload finished with exit code rc
+#   @@RSVM:STDERR:<runid>@@ ... @@RSVM:STDERR-END:<runid>@@   workload stderr tail
+#   @@RSVM:FAIL:<runid>:<reason>@@          the guest gave up before the workload
+# Then the guest powers off (ACPI) or reboots (qemu runs with -no-reboot, so both end qemu).
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# The kernel opened /dev/console from the cpio; re-open it from devtmpfs in case it was missing.
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+mkdir -p /sys/fs/bpf /sys/kernel/tracing /sys/kernel/debug /dev/pts /dev/shm
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tmpfs tmpfs /dev/shm 2>/dev/null
+
+RUNID=norunid
+WORKLOAD=ringscope
+[ -f /etc/ringscope-vm.env ] && . /etc/ringscope-vm.env
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+finish() {
+	sync
+	poweroff -f
+	sleep 2
+	reboot -f
+	sleep 5
+	echo o > /proc/sysrq-trigger
+}
+fail() {
+	echo "@@RSVM:FAIL:$RUNID:$*@@"
+	finish
+}
+
+echo "@@RSVM:INIT:$RUNID:$(uptime_s)@@"
+
+# Keep kernel messages off the console while results are printed (only emergencies).
+echo "${GUEST_PRINTK:-1}" > /proc/sys/kernel/printk
+
+# Modules, in dependency order (empty list for kernels with everything built in).
+if [ -f /lib/modules/ringscope-vm/load.list ]; then
+	while read -r m; do
+		[ -n "$m" ] || continue
+		insmod "/lib/modules/ringscope-vm/$m" || fail "insmod $m failed"
+	done < /lib/modules/ringscope-vm/load.list
+fi
+
+# Wait for both NICs (virtio-net probing is asynchronous with respect to insmod on some kernels).
+i=0
+while [ ! -e /sys/class/net/eth0 ] || [ ! -e /sys/class/net/eth1 ]; do
+	i=$((i + 1))
+	[ $i -gt 200 ] && fail "eth0/eth1 did not appear: $(ls /sys/class/net | tr '\n' ' ')"
+	sleep 0.1
+done
+
+# No IPv6 autoconfiguration chatter (RS/DAD frames) on the closed loop.
+for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do
+	[ -w "$f" ] && echo 1 > "$f"
+done
+MTU=${GUEST_MTU:-1500}
+for d in eth0 eth1; do
+	ip link set "$d" mtu "$MTU" || fail "ip link set $d mtu $MTU"
+	ip link set "$d" up || fail "ip link set $d up"
+done
+# Wait for carrier on both ends.
+i=0
+while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] || [ "$(cat /sys/class/net/eth1/carrier 2>/dev/null)" != 1 ]; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && break
+	sleep 0.1
+done
+
+jbool() { if [ -e "$1" ]; then echo true; else echo false; fi; }
+jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+drv() { basename "$(readlink "/sys/class/net/$1/device/driver" 2>/dev/null)" 2>/dev/null; }
+features() { cat "/sys/class/net/$1/device/features" 2>/dev/null; }
+# virtio feature bits (string of 0/1, bit 0 first): 28 INDIRECT_DESC, 29 EVENT_IDX, 34 RING_PACKED
+featbit() { f=$(features "$1"); [ -n "$f" ] || { echo null; return; }; b=$(echo "$f" | cut -c$(($2 + 1))); [ "$b" = 1 ] && echo true || echo false; }
+
+echo "@@RSVM:INFO:$RUNID@@ {\"uname_r\":$(jstr "$(uname -r)"),\"uname_m\":$(jstr "$(uname -m)"),\"proc_version\":$(jstr "$(cat /proc/version)"),\"init_uptime_s\":$(uptime_s),\"nproc\":$(nproc),\"btf_vmlinux\":$(jbool /sys/kernel/btf/vmlinux),\"btf_virtio_net\":$(jbool /sys/kernel/btf/virtio_net),\"tracefs\":$(jbool /sys/kernel/tracing/events),\"eth0_mac\":$(jstr "$(cat /sys/class/net/eth0/address)"),\"eth1_mac\":$(jstr "$(cat /sys/class/net/eth1/address)"),\"eth0_driver\":$(jstr "$(drv eth0)"),\"mtu\":$(cat /sys/class/net/eth0/mtu),\"eth0_virtio_features\":$(jstr "$(features eth0)"),\"indirect_desc\":$(featbit eth0 28),\"event_idx\":$(featbit eth0 29),\"packed\":$(featbit eth0 34)}"
+
+case "$WORKLOAD" in
+loopcheck)
+	# Busybox-only check that frames sent on eth0 arrive on eth1 (closed qemu hub).
+	# Link-local addresses exist only inside this guest; the hub has no other port.
+	ip addr add 169.254.77.1/24 dev eth0
+	ip addr add 169.254.77.2/24 dev eth1
+	rx0=$(cat /sys/class/net/eth1/statistics/rx_packets)
+	tx0=$(cat /sys/class/net/eth0/statistics/tx_packets)
+	arping -I eth0 -c "${LOOP_COUNT:-5}" -w 5 169.254.77.2 > /tmp/arping.out 2>&1
+	arc=$?
+	rx1=$(cat /sys/class/net/eth1/statistics/rx_packets)
+	tx1=$(cat /sys/class/net/eth0/statistics/tx_packets)
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	echo "{\"type\":\"final\",\"workload\":\"loopcheck\",\"eth0_tx_delta\":$((tx1 - tx0)),\"eth1_rx_delta\":$((rx1 - rx0)),\"arping_rc\":$arc,\"arping\":$(jstr "$(tail -n 2 /tmp/arping.out | tr '\n' ' ')")}"
+	echo "@@RSVM:END:$RUNID:0@@"
+	;;
+ringscope)
+	[ -x /bin/ringscope ] || fail "no /bin/ringscope in the initramfs"
+	ulimit -l unlimited 2>/dev/null
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	# shellcheck disable=SC2086  # RS_ARGS is a word list on purpose
+	/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
+		--rate "$RATE" --preset virtio-lab --kmalloc --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
+	rc=$?
+	echo "@@RSVM:END:$RUNID:$rc@@"
+	echo "@@RSVM:STDERR:$RUNID@@"
+	tail -n 40 /tmp/ringscope.err
+	echo "@@RSVM:STDERR-END:$RUNID@@"
+	;;
+shell)
+	# Interactive debugging: SHELL_ON_CONSOLE via vm-run.sh (INTERACTIVE=1).
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	setsid cttyhack sh
+	echo "@@RSVM:END:$RUNID:0@@"
+	;;
+*)
+	fail "unknown WORKLOAD=$WORKLOAD"
+	;;
+esac
+finish

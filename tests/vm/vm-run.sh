@@ -1,0 +1,509 @@
+#!/usr/bin/env bash
+# ringscope VM lab: boot a kernel under qemu (TCG) with two virtio-net-pci NICs on one
+# closed qemu hub (eth0 -> eth1 inside the guest), run the static ringscope in the guest,
+# and bring its JSON back to the host as OUT/<kernel>-<variant>-<arch>-<params>.json.
+#
+# Nothing here touches the host network: the only qemu netdevs are two hubports on hub 0,
+# qemu runs with -nodefaults (no default user NIC).
+#
+# Inputs (environment; see tests/vm/README-fragment.md):
+#   OUT=results KERNEL=6.12|6.1 ARCH=x86_64 SECONDS_RUN=5 PKT_SIZE=64 INDIRECT=on|off
+#   EVENT_IDX=on|off QUEUE_SIZE=256 PACKED=off|on RATE=<pps> TIMEOUT=<s>
+#   KIMAGE=/path/bzImage VARIANT=stock|patched|custom RINGSCOPE_BIN=... WORKLOAD=ringscope|loopcheck
+#   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
+#   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024
+set -euo pipefail
+
+T_START=$(date +%s.%N)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+
+OUT=${OUT:-results}
+KERNEL=${KERNEL:-6.12}
+ARCH=${ARCH:-x86_64}
+SECONDS_RUN=${SECONDS_RUN:-5}
+PKT_SIZE=${PKT_SIZE:-64}
+INDIRECT=${INDIRECT:-on}
+EVENT_IDX=${EVENT_IDX:-on}
+QUEUE_SIZE=${QUEUE_SIZE:-256}
+PACKED=${PACKED:-off}
+RATE=${RATE:-20000}
+WORKLOAD=${WORKLOAD:-ringscope}
+KIMAGE=${KIMAGE:-}
+VARIANT=${VARIANT:-}
+SMP=${SMP:-2}
+MEM=${MEM:-1024}
+VERBOSE=${VERBOSE:-0}
+KEEP_TMP=${KEEP_TMP:-0}
+APPEND_EXTRA=${APPEND_EXTRA:-}
+RS_EXTRA_ARGS=${RS_EXTRA_ARGS:-}
+CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
+VMCACHE=$CACHE/vm
+# Boot (~7-15 s under TCG on 2 shared cores) + BPF load + traffic + shutdown, with margin.
+TIMEOUT=${TIMEOUT:-$((150 + SECONDS_RUN))}
+
+say() { echo "vm-run: $*" >&2; }
+die() { echo "vm-run: ERROR: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- arch table
+# One row per guest architecture: qemu binary and package, machine/cpu options, console,
+# Debian architecture, kernel package patterns, name of the kernel image in the package.
+arch_table() {
+	case "$1" in
+	x86_64 | amd64)
+		ARCH=x86_64
+		QEMU_BIN=qemu-system-x86_64
+		QEMU_PKG=qemu-system-x86
+		QEMU_MACHINE=(-M pc)
+		QEMU_CPU=()
+		CONSOLE=ttyS0
+		DEB_ARCH=amd64
+		KPKG_RE_6_12='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+		KPKG_RE_6_1='^linux-image-6\.1\.0-[0-9]+-amd64$'
+		KIMG_IN_PKG='boot/vmlinuz-*'
+		STATIC_BIN_IN_REPO=build/static/ringscope
+		;;
+	arm64 | aarch64)
+		ARCH=arm64
+		QEMU_BIN=qemu-system-aarch64
+		QEMU_PKG=qemu-system-arm
+		QEMU_MACHINE=(-M virt,gic-version=3)
+		QEMU_CPU=(-cpu max)
+		CONSOLE=ttyAMA0
+		DEB_ARCH=arm64
+		KPKG_RE_6_12='^linux-image-6\.12\.[0-9]+\+deb12-arm64$'
+		KPKG_RE_6_1='^linux-image-6\.1\.0-[0-9]+-arm64$'
+		KIMG_IN_PKG='boot/vmlinuz-*'
+		STATIC_BIN_IN_REPO=build/static-arm64/ringscope
+		;;
+	*) die "unknown ARCH=$1 (known: x86_64, arm64)" ;;
+	esac
+}
+arch_table "$ARCH"
+
+# ---------------------------------------------------------------- input checks
+onoff() { case "$2" in on | off) ;; *) die "$1 must be on or off (got '$2')" ;; esac; }
+onoff INDIRECT "$INDIRECT"
+onoff EVENT_IDX "$EVENT_IDX"
+onoff PACKED "$PACKED"
+isint() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a non-negative integer (got '$2')"; }
+isint SECONDS_RUN "$SECONDS_RUN"
+isint PKT_SIZE "$PKT_SIZE"
+isint RATE "$RATE"
+isint TIMEOUT "$TIMEOUT"
+isint QUEUE_SIZE "$QUEUE_SIZE"
+case "$QUEUE_SIZE" in
+256 | 512 | 1024) ;;
+*) die "QUEUE_SIZE must be 256, 512 or 1024 (qemu's limits for rx_queue_size/tx_queue_size; got $QUEUE_SIZE)" ;;
+esac
+case "$KERNEL" in 6.12 | 6.1) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12 or 6.1 (got '$KERNEL')" ;; esac
+case "$WORKLOAD" in ringscope | loopcheck | shell) ;; *) die "WORKLOAD must be ringscope, loopcheck or shell" ;; esac
+[ "$PKT_SIZE" -ge 60 ] || die "PKT_SIZE must be >= 60"
+
+# Our own kernel images (all drivers built in): KIMAGE=..., or VARIANT=patched alone picks
+# the image the kernel build puts in the cache.
+if [ -z "$KIMAGE" ] && [ -n "$VARIANT" ] && [ "$VARIANT" != stock ]; then
+	KIMAGE=$CACHE/kernel/$KERNEL/$VARIANT/bzImage
+	[ -f "$KIMAGE" ] || die "VARIANT=$VARIANT needs $KIMAGE (build it first) or KIMAGE=/path/bzImage"
+fi
+if [ -n "$KIMAGE" ]; then
+	[ -f "$KIMAGE" ] || die "KIMAGE=$KIMAGE does not exist"
+	VARIANT=${VARIANT:-custom}
+	KSRC=image
+else
+	VARIANT=${VARIANT:-stock}
+	KSRC=debian
+fi
+case "$VARIANT" in stock | patched | custom) ;; *) die "VARIANT must be stock, patched or custom" ;; esac
+
+# ---------------------------------------------------------------- host dependencies
+need_pkgs=()
+command -v "$QEMU_BIN" >/dev/null || need_pkgs+=("$QEMU_PKG")
+command -v jq >/dev/null || need_pkgs+=(jq)
+command -v cpio >/dev/null || need_pkgs+=(cpio)
+command -v xz >/dev/null || need_pkgs+=(xz-utils)
+command -v modinfo >/dev/null || need_pkgs+=(kmod)
+if [ "$ARCH" = "$(uname -m)" ] || { [ "$ARCH" = arm64 ] && [ "$(uname -m)" = aarch64 ]; }; then
+	{ [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; } || need_pkgs+=(busybox-static)
+fi
+command -v file >/dev/null || need_pkgs+=(file)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	say "installing host packages: ${need_pkgs[*]}"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >/dev/null 2>&1; then
+		apt-get update -q >/dev/null 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >/dev/null 2>&1 ||
+			die "could not install ${need_pkgs[*]} with apt-get"
+	fi
+fi
+
+# ---------------------------------------------------------------- temp dir + cleanup
+TMP=$(mktemp -d /tmp/ringscope-vm.XXXXXX)
+QPID=
+cleanup() {
+	local rc=$?
+	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+		kill -TERM "$QPID" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QPID" 2>/dev/null || break; sleep 0.2; done
+		kill -KILL "$QPID" 2>/dev/null || true
+		wait "$QPID" 2>/dev/null || true
+	fi
+	if [ "$KEEP_TMP" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$VMCACHE"
+exec 9>"$VMCACHE/.lock"
+
+# ---------------------------------------------------------------- kernel package
+# Newest cached extraction matching the pattern, else newest in the apt cache (apt-get
+# update once when the lists know none), downloaded with apt-get download + dpkg -x.
+resolve_kpkg() {
+	local re=$1 p
+	p=$(find "$VMCACHE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | grep -E "$re" | sort -V | tail -n 1 || true)
+	if [ -n "$p" ] && [ -f "$VMCACHE/$p/.complete" ]; then echo "$p"; return; fi
+	p=$(apt-cache pkgnames linux-image- 2>/dev/null | grep -E "$re" | sort -V | tail -n 1 || true)
+	if [ -z "$p" ]; then
+		say "apt lists know no package matching $re; running apt-get update"
+		apt-get update -q >/dev/null 2>&1 || true
+		p=$(apt-cache pkgnames linux-image- 2>/dev/null | grep -E "$re" | sort -V | tail -n 1 || true)
+	fi
+	echo "$p"
+}
+
+fetch_kpkg() { # $1 = package name -> $VMCACHE/$1 extracted
+	local pkg=$1 d=$VMCACHE/$1
+	[ -f "$d/.complete" ] && return 0
+	flock 9
+	if [ ! -f "$d/.complete" ]; then
+		say "downloading $pkg (once; cached in $d)"
+		local dl
+		dl=$(mktemp -d "$VMCACHE/.dl.XXXXXX")
+		if ! (cd "$dl" && apt-get download -q "$pkg:$DEB_ARCH" >"$dl/apt.log" 2>&1); then
+			local why
+			why=$(grep -m1 '^E:' "$dl/apt.log" | sed 's/^E: //')
+			rm -rf "$dl"
+			flock -u 9
+			die "could not download kernel package $pkg: ${why:-apt-get download failed} (check the name with apt-cache policy; apt-get update)"
+		fi
+		rm -rf "$d"
+		dpkg-deb -x "$dl"/*.deb "$dl/x" || { rm -rf "$dl"; flock -u 9; die "dpkg -x failed for $pkg"; }
+		mv "$dl/x" "$d"
+		basename "$dl"/*.deb >"$d/.deb-name"
+		rm -rf "$dl"
+		touch "$d/.complete"
+	fi
+	flock -u 9
+}
+
+MODLIST=() # module files, load order, relative to $MODSRC
+if [ "$KSRC" = debian ]; then
+	if [ -n "${KPKG:-}" ]; then
+		PKG=$KPKG
+	else
+		case "$KERNEL" in 6.12) re=$KPKG_RE_6_12 ;; 6.1) re=$KPKG_RE_6_1 ;; esac
+		PKG=$(resolve_kpkg "$re")
+		[ -n "$PKG" ] || die "no Debian kernel package for KERNEL=$KERNEL ARCH=$ARCH (pattern $re) in the apt lists"
+	fi
+	fetch_kpkg "$PKG"
+	KDIR=$VMCACHE/$PKG
+	# shellcheck disable=SC2086
+	KIMG=$(ls $KDIR/$KIMG_IN_PKG 2>/dev/null | head -n 1)
+	[ -n "$KIMG" ] || die "no kernel image ($KIMG_IN_PKG) in $PKG"
+	MODROOT=$(ls -d "$KDIR"/lib/modules/*/ 2>/dev/null | head -n 1)
+	[ -n "$MODROOT" ] || die "no lib/modules in $PKG"
+else
+	PKG=
+	KIMG=$KIMAGE
+	MODROOT=
+fi
+
+# ---------------------------------------------------------------- modules (load order)
+# virtio_pci and virtio_net plus their dependencies, unless built in (modules.builtin).
+# Dependencies come from modinfo (the .deb ships no modules.dep), loaded depth-first.
+declare -A MOD_SEEN=()
+modfile() { # module name -> path relative to MODROOT, or empty if built in / absent
+	local n=${1//-/_} f
+	if grep -qE "/(${n}|${n//_/-})\.ko$" "$MODROOT/modules.builtin" 2>/dev/null; then return 0; fi
+	f=$(cd "$MODROOT" && find kernel -name "${n}.ko*" -o -name "${n//_/-}.ko*" | head -n 1)
+	echo "$f"
+}
+add_mod() {
+	local n=${1//-/_} f dep
+	[ -n "${MOD_SEEN[$n]:-}" ] && return 0
+	MOD_SEEN[$n]=1
+	f=$(modfile "$n")
+	[ -n "$f" ] || return 0
+	for dep in $(modinfo -F depends "$MODROOT/$f" | tr ',' ' '); do add_mod "$dep"; done
+	MODLIST+=("$f")
+}
+if [ -n "$MODROOT" ]; then
+	add_mod virtio_pci
+	add_mod virtio_net
+	# virtio_net must be either built in or present as a module
+	if ! grep -qE '/virtio_net\.ko$' "$MODROOT/modules.builtin" && [ -z "$(modfile virtio_net)" ]; then
+		die "virtio_net is neither built in nor a module in $PKG"
+	fi
+fi
+
+# ---------------------------------------------------------------- initramfs
+# Three concatenated newc archives (the kernel unpacks them in order):
+#   base (busybox + /init + /dev/console), cached per arch and init script;
+#   modules, cached per kernel package;  run (parameters + ringscope), built every run.
+BUSYBOX=
+if [ "$ARCH" = "$(uname -m)" ] || { [ "$ARCH" = arm64 ] && [ "$(uname -m)" = aarch64 ]; }; then
+	BUSYBOX=/bin/busybox
+else
+	bbdir=$VMCACHE/busybox-static-$DEB_ARCH
+	if [ ! -f "$bbdir/.complete" ]; then
+		flock 9
+		if [ ! -f "$bbdir/.complete" ]; then
+			dl=$(mktemp -d "$VMCACHE/.dl.XXXXXX")
+			(cd "$dl" && apt-get download -q "busybox-static:$DEB_ARCH" >/dev/null 2>&1) ||
+				{ rm -rf "$dl"; die "could not download busybox-static:$DEB_ARCH (dpkg --add-architecture $DEB_ARCH; apt-get update)"; }
+			rm -rf "$bbdir"
+			dpkg-deb -x "$dl"/*.deb "$bbdir" && touch "$bbdir/.complete"
+			rm -rf "$dl"
+		fi
+		flock -u 9
+	fi
+	BUSYBOX=$bbdir/bin/busybox
+fi
+[ -x "$BUSYBOX" ] || die "no static busybox for $ARCH at $BUSYBOX"
+
+mkcpio() { # $1 = directory, $2 = output archive
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$2"
+}
+
+INIT_SUM=$(cat "$HERE/guest-init.sh" "$BUSYBOX" | sha256sum | cut -c1-16)
+BASE_CPIO=$VMCACHE/initramfs/base-$ARCH-$INIT_SUM.cpio
+if [ ! -f "$BASE_CPIO" ]; then
+	mkdir -p "$VMCACHE/initramfs"
+	b=$TMP/base
+	mkdir -p "$b"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc,lib/modules}
+	cp "$BUSYBOX" "$b/bin/busybox"
+	ln -s busybox "$b/bin/sh"
+	install -m 0755 "$HERE/guest-init.sh" "$b/init"
+	mknod "$b/dev/console" c 5 1 2>/dev/null || true
+	mknod "$b/dev/null" c 1 3 2>/dev/null || true
+	mkcpio "$b" "$TMP/base.cpio"
+	mv "$TMP/base.cpio" "$BASE_CPIO"
+fi
+
+MOD_CPIO=
+if [ ${#MODLIST[@]} -gt 0 ]; then
+	MOD_CPIO=$VMCACHE/initramfs/modules-$PKG.cpio
+	if [ ! -f "$MOD_CPIO" ]; then
+		m=$TMP/mods
+		mkdir -p "$m/lib/modules/ringscope-vm"
+		: >"$m/lib/modules/ringscope-vm/load.list"
+		for f in "${MODLIST[@]}"; do
+			n=$(basename "$f")
+			case "$n" in
+			*.ko.xz) xz -dc "$MODROOT/$f" >"$m/lib/modules/ringscope-vm/${n%.xz}"; n=${n%.xz} ;;
+			*.ko.zst) zstd -qdc "$MODROOT/$f" >"$m/lib/modules/ringscope-vm/${n%.zst}"; n=${n%.zst} ;;
+			*.ko.gz) gzip -dc "$MODROOT/$f" >"$m/lib/modules/ringscope-vm/${n%.gz}"; n=${n%.gz} ;;
+			*.ko) cp "$MODROOT/$f" "$m/lib/modules/ringscope-vm/$n" ;;
+			*) die "unexpected module file $f" ;;
+			esac
+			echo "$n" >>"$m/lib/modules/ringscope-vm/load.list"
+		done
+		mkcpio "$m" "$TMP/mods.cpio"
+		mv "$TMP/mods.cpio" "$MOD_CPIO"
+	fi
+fi
+
+RUNID=$(date +%s)-$$-$RANDOM
+MTU=1500
+[ "$PKT_SIZE" -gt 1514 ] && MTU=$((PKT_SIZE - 14))
+r=$TMP/run
+mkdir -p "$r/etc" "$r/bin"
+if [ "$WORKLOAD" = ringscope ]; then
+	RINGSCOPE_BIN=${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}
+	[ -x "$RINGSCOPE_BIN" ] || die "no static ringscope binary at $RINGSCOPE_BIN (run 'make static', or set RINGSCOPE_BIN=; WORKLOAD=loopcheck runs without it)"
+	file -L "$RINGSCOPE_BIN" | grep -qE 'statically linked|static-pie linked' ||
+		die "$RINGSCOPE_BIN is not statically linked (the initramfs has no libc)"
+	cp "$RINGSCOPE_BIN" "$r/bin/ringscope"
+	chmod 0755 "$r/bin/ringscope"
+fi
+q() { printf "%q" "$1"; }
+cat >"$r/etc/ringscope-vm.env" <<EOF
+RUNID=$(q "$RUNID")
+WORKLOAD=$(q "$WORKLOAD")
+PKT_SIZE=$(q "$PKT_SIZE")
+SECONDS_RUN=$(q "$SECONDS_RUN")
+RATE=$(q "$RATE")
+GUEST_MTU=$(q "$MTU")
+RS_EXTRA_ARGS=$(q "$RS_EXTRA_ARGS")
+EOF
+mkcpio "$r" "$TMP/run.cpio"
+INITRD=$TMP/initrd.cpio
+cat "$BASE_CPIO" ${MOD_CPIO:+"$MOD_CPIO"} "$TMP/run.cpio" >"$INITRD"
+
+# ---------------------------------------------------------------- qemu
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${QUEUE_SIZE}-pk_${PACKED}-r${RATE}"
+TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
+[ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
+CONSOLE_LOG=$OUT/$TAG.console.log
+: >"$CONSOLE_LOG"
+
+NICOPTS="indirect_desc=$INDIRECT,event_idx=$EVENT_IDX,packed=$PACKED,rx_queue_size=$QUEUE_SIZE,tx_queue_size=$QUEUE_SIZE"
+QEMU_ARGS=(
+	"${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
+	-accel tcg,thread=multi -smp "$SMP" -m "$MEM"
+	-nodefaults -no-user-config -display none -no-reboot
+	-serial "file:$CONSOLE_LOG" -monitor none
+	-kernel "$KIMG" -initrd "$INITRD"
+	-append "console=$CONSOLE quiet panic=-1 oops=panic rdinit=/init ringscope.run=$RUNID $APPEND_EXTRA"
+	-netdev hubport,id=n0,hubid=0
+	-device "virtio-net-pci,id=nic0,netdev=n0,mac=52:54:00:52:53:00,$NICOPTS"
+	-netdev hubport,id=n1,hubid=0
+	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NICOPTS"
+)
+# Debugging hook only (e.g. QEMU_EXTRA="-monitor unix:/tmp/m.sock,server,nowait"); never a netdev.
+if [ -n "${QEMU_EXTRA:-}" ]; then
+	case "$QEMU_EXTRA" in *netdev* | *-nic* | *-net\ *) die "QEMU_EXTRA must not add network devices" ;; esac
+	# shellcheck disable=SC2206
+	QEMU_ARGS+=($QEMU_EXTRA)
+fi
+if [ "$WORKLOAD" = shell ]; then
+	# Interactive debugging only: console on this terminal, no result processing.
+	QEMU_ARGS=("${QEMU_ARGS[@]/file:$CONSOLE_LOG/mon:stdio}")
+	exec "$QEMU_BIN" "${QEMU_ARGS[@]}"
+fi
+
+say "booting $(basename "$KIMG") ($KSRC, $VARIANT, $ARCH) workload=$WORKLOAD params=$PARAMS_SLUG timeout=${TIMEOUT}s"
+T_QEMU=$(date +%s.%N)
+"$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$TMP/qemu.out" 2>&1 &
+QPID=$!
+TAILPID=
+if [ "$VERBOSE" = 1 ]; then
+	tail -n +1 -f "$CONSOLE_LOG" --pid="$QPID" >&2 &
+	TAILPID=$!
+fi
+
+T_INIT=
+deadline=$(($(date +%s) + TIMEOUT))
+timed_out=0
+while kill -0 "$QPID" 2>/dev/null; do
+	if [ -z "$T_INIT" ] && grep -qa "@@RSVM:INIT:$RUNID:" "$CONSOLE_LOG"; then T_INIT=$(date +%s.%N); fi
+	if [ "$(date +%s)" -ge "$deadline" ]; then timed_out=1; break; fi
+	sleep 0.1
+done
+if [ "$timed_out" = 1 ]; then
+	kill -TERM "$QPID" 2>/dev/null || true
+	sleep 1
+	kill -KILL "$QPID" 2>/dev/null || true
+fi
+QRC=0
+wait "$QPID" || QRC=$?
+QPID=
+[ -n "$TAILPID" ] && { kill "$TAILPID" 2>/dev/null || true; wait "$TAILPID" 2>/dev/null || true; }
+[ -z "$T_INIT" ] && grep -qa "@@RSVM:INIT:$RUNID:" "$CONSOLE_LOG" && T_INIT=$(date +%s.%N)
+T_END=$(date +%s.%N)
+
+console_tail() {
+	echo "---- console tail ($CONSOLE_LOG) ----" >&2
+	tr -d '\r' <"$CONSOLE_LOG" | tail -n "${1:-40}" >&2
+	if [ -s "$TMP/qemu.out" ]; then
+		echo "---- qemu output ----" >&2
+		tail -n 10 "$TMP/qemu.out" >&2
+	fi
+	echo "----" >&2
+}
+
+# ---------------------------------------------------------------- parse console
+CLEAN=$TMP/console.txt
+tr -d '\r' <"$CONSOLE_LOG" >"$CLEAN"
+if [ "$timed_out" = 1 ]; then
+	console_tail 40
+	die "guest did not finish within TIMEOUT=${TIMEOUT}s (killed)"
+fi
+if grep -qa "@@RSVM:FAIL:$RUNID:" "$CLEAN"; then
+	console_tail 40
+	die "guest failed: $(grep -a "@@RSVM:FAIL:$RUNID:" "$CLEAN" | head -n 1 | sed "s/.*@@RSVM:FAIL:$RUNID:\(.*\)@@.*/\1/")"
+fi
+if ! grep -qa "@@RSVM:INIT:$RUNID:" "$CLEAN"; then
+	console_tail 60
+	die "guest never reached /init (qemu exit $QRC; kernel panic or wrong image?)"
+fi
+END_LINE=$(grep -a "@@RSVM:END:$RUNID:" "$CLEAN" | head -n 1 || true)
+if [ -z "$END_LINE" ]; then
+	console_tail 60
+	die "workload did not finish (no END marker; qemu exit $QRC: guest crashed?)"
+fi
+WRC=$(echo "$END_LINE" | sed "s/.*@@RSVM:END:$RUNID:\([0-9-]*\)@@.*/\1/")
+INFO=$(grep -a "@@RSVM:INFO:$RUNID@@" "$CLEAN" | head -n 1 | sed "s/.*@@RSVM:INFO:$RUNID@@ //")
+echo "$INFO" | jq -e . >/dev/null 2>&1 || INFO='{}'
+# NDJSON between BEGIN and END, keeping only lines that parse as JSON objects.
+awk -v b="@@RSVM:BEGIN:$RUNID@@" -v e="@@RSVM:END:$RUNID:" '
+	index($0, e) { on = 0 } on { print } index($0, b) { on = 1 }' "$CLEAN" >"$TMP/ndjson.raw"
+jq -cR 'fromjson? | objects' "$TMP/ndjson.raw" >"$TMP/ndjson" || true
+awk -v b="@@RSVM:STDERR:$RUNID@@" -v e="@@RSVM:STDERR-END:$RUNID@@" '
+	index($0, e) { on = 0 } on { print } index($0, b) { on = 1 }' "$CLEAN" >"$TMP/stderr"
+cp "$TMP/ndjson" "$OUT/$TAG.ndjson"
+
+FINAL=$(jq -c 'select(.type == "final")' "$TMP/ndjson" | tail -n 1)
+if [ "$WRC" != 0 ] || [ -z "$FINAL" ]; then
+	if [ -s "$TMP/stderr" ]; then
+		echo "---- workload stderr (tail) ----" >&2
+		tail -n 20 "$TMP/stderr" >&2
+	else
+		console_tail 30
+	fi
+	[ -z "$FINAL" ] && die "workload exited $WRC and printed no \"type\":\"final\" line"
+	die "workload exited $WRC"
+fi
+
+T_DONE=$(date +%s.%N)
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+BOOT_S=null
+[ -n "$T_INIT" ] && BOOT_S=$(secs "$T_QEMU" "$T_INIT")
+WALL_S=$(secs "$T_START" "$T_DONE")
+QEMU_S=$(secs "$T_QEMU" "$T_END")
+
+# kernel version: from the Debian version in /proc/version, else uname -r's leading x.y.z
+KVER=$(echo "$INFO" | jq -r '
+	([.proc_version // "" | match("#[0-9]+ [^(]*Debian ([0-9]+\\.[0-9]+\\.[0-9]+)"; "g") | .captures[0].string] | last) //
+	(.uname_r // "" | capture("^(?<v>[0-9]+\\.[0-9]+(\\.[0-9]+)?)") | .v) // empty' 2>/dev/null | head -n 1)
+KVER=${KVER:-$KERNEL}
+RESULT=$OUT/${KVER}-${VARIANT}-${ARCH}-${PARAMS_SLUG}.json
+[ "$WORKLOAD" = ringscope ] || RESULT=$OUT/${KVER}-${VARIANT}-${ARCH}-${PARAMS_SLUG}-${WORKLOAD}.json
+
+# name the evidence after the result
+mv "$CONSOLE_LOG" "${RESULT%.json}.console.log" && CONSOLE_LOG=${RESULT%.json}.console.log
+mv "$OUT/$TAG.ndjson" "${RESULT%.json}.ndjson"
+
+META=$(jq -n \
+	--arg variant "$VARIANT" --arg arch "$ARCH" --arg ksrc "$KSRC" --arg pkg "$PKG" \
+	--arg kimage "$KIMG" --arg workload "$WORKLOAD" --arg console "$CONSOLE_LOG" \
+	--arg qemu "$("$QEMU_BIN" --version | head -n 1)" \
+	--argjson seconds "$SECONDS_RUN" --argjson pkt_size "$PKT_SIZE" --arg indirect "$INDIRECT" \
+	--arg event_idx "$EVENT_IDX" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
+	--argjson rate "$RATE" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
+	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" \
+	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
+	  workload: $workload, console_log: $console, qemu: $qemu,
+	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
+	           queue_size: $queue_size, packed: $packed, rate: $rate},
+	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
+	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},
+	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, guest: $guest}')
+
+if [ "$WORKLOAD" = ringscope ]; then
+	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-result.jq" >"$RESULT.tmp"
+else
+	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" \
+		'$meta + {kernel: $kernel, raw: .}' >"$RESULT.tmp"
+fi
+mv "$RESULT.tmp" "$RESULT"
+if [ "$WORKLOAD" = ringscope ]; then
+	"$HERE/lab-summary.sh" "$RESULT"
+else
+	jq -r '"kernel \(.kernel) (\(.guest.uname_r)) boot \(.boot_s)s wall \(.wall_s)s: " + (.raw | tostring)' "$RESULT"
+fi
+say "result: $RESULT"

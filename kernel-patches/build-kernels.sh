@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# build-kernels.sh - build a stock and a patched Linux 6.12 guest kernel for
+# ringscope's qemu lab, from one source tree and one .config.
+#
+# Usage:
+#   kernel-patches/build-kernels.sh [--force] [--jobs N]     (or: make kernel)
+#
+#   --force    rebuild both kernels even if their inputs did not change
+#   --jobs N   parallel make jobs (default: nproc)
+#
+# Environment:
+#   RINGSCOPE_CACHE  cache root, outside the repository
+#                    (default /var/cache/ringscope)
+#
+# What it does:
+#   1. installs missing build dependencies with apt-get (needs root):
+#      build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
+#      xz-utils git linux-source-6.12
+#   2. unpacks /usr/src/linux-source-6.12.tar.xz into
+#      $RINGSCOPE_CACHE/kernel/6.12/src and makes it a git repository whose
+#      branch "stock" is one commit, "stock"
+#   3. makes one .config: tinyconfig + kernel-patches/config/x86_64-6.12.config
+#      (merge_config.sh, olddefconfig); fails if any option of the fragment
+#      did not survive
+#   4. builds branch "stock" in build-stock/ (make O=...)
+#   5. creates branch "patched" = stock + `git am kernel-patches/6.12/*.patch`
+#      and builds it in build-patched/ with the identical .config
+#
+# Results, in $RINGSCOPE_CACHE/kernel/6.12/:
+#   stock/bzImage     patched/bzImage     kernels for qemu -kernel
+#   stock/vmlinux     patched/vmlinux     with BTF (and DWARF) for tooling
+#   stock/config      patched/config      the .config used (identical)
+#   stock/System.map  patched/System.map
+#   stock/stamp       patched/stamp       hash of the inputs of the build
+#   logs/*.log        full output of every step
+#
+# Idempotent: a kernel is rebuilt only when its inputs changed: the Debian
+# source package version, the config fragment, this script's config recipe,
+# and (patched only) the patch files.  Builds are serialised with a lock
+# file; only one kernel is compiled at a time.
+#
+# Output is one line per step; on failure, one "ERROR: ..." line and the
+# tail of the relevant log.  x86_64 hosts only (no cross-compilation).
+
+set -euo pipefail
+
+KVER=6.12
+SRC_PKG=linux-source-$KVER
+TARBALL=/usr/src/linux-source-$KVER.tar.xz
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FRAGMENT=$HERE/config/x86_64-$KVER.config
+PATCH_DIR=$HERE/$KVER
+CACHE_ROOT=${RINGSCOPE_CACHE:-/var/cache/ringscope}
+WORK=$CACHE_ROOT/kernel/$KVER
+SRC=$WORK/src
+LOGS=$WORK/logs
+# Bump when the way the .config is produced changes.
+RECIPE="tinyconfig+merge_config+olddefconfig v1"
+DEPS=(build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
+      xz-utils git "$SRC_PKG")
+# Static functions ringscope attaches to with fentry; both kernels must keep
+# them as symbols of their own.
+ATTACH_POINTS=(virtqueue_add_split virtqueue_add_packed detach_buf_split
+	       detach_buf_packed)
+
+FORCE=0
+JOBS=$(nproc)
+
+say() { printf 'build-kernels: %s\n' "$*"; }
+die() { printf 'build-kernels: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# die_log LOG MESSAGE: one error line, then the end of the log.
+die_log() {
+	printf 'build-kernels: ERROR: %s (log: %s)\n' "$2" "$1" >&2
+	if [[ -f $1 ]]; then
+		printf -- '---- last 25 lines of %s ----\n' "$1" >&2
+		tail -n 25 "$1" >&2
+	fi
+	exit 1
+}
+
+usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--force) FORCE=1 ;;
+	--jobs) [[ $# -ge 2 ]] || die "--jobs needs a number"; JOBS=$2; shift ;;
+	--jobs=*) JOBS=${1#--jobs=} ;;
+	-h|--help) usage; exit 0 ;;
+	*) die "unknown argument '$1' (try --help)" ;;
+	esac
+	shift
+done
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number, not '$JOBS'"
+[[ $(uname -m) == x86_64 ]] || die "x86_64 host required (this is $(uname -m))"
+[[ -f $FRAGMENT ]] || die "config fragment missing: $FRAGMENT"
+shopt -s nullglob
+PATCHES=("$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch)
+shopt -u nullglob
+[[ ${#PATCHES[@]} -gt 0 ]] || die "no patches in $PATCH_DIR"
+
+mkdir -p "$LOGS" || die "cannot create $LOGS"
+
+# One build at a time, on this cache.
+exec 9>"$WORK/.lock"
+if ! flock -n 9; then
+	say "another build-kernels.sh holds $WORK/.lock; waiting for it"
+	flock 9
+fi
+
+# ---- 1. dependencies ------------------------------------------------------
+missing=()
+for p in "${DEPS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+	[[ $(id -u) -eq 0 ]] ||
+		die "missing packages: ${missing[*]} (run as root or: apt-get install ${missing[*]})"
+	command -v apt-get >/dev/null || die "missing packages: ${missing[*]} and no apt-get"
+	say "installing ${missing[*]}"
+	log=$LOGS/apt.log
+	if ! DEBIAN_FRONTEND=noninteractive timeout 1800 \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+		# Stale package lists are the usual cause; refresh once.
+		DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -q >>"$log" 2>&1 ||
+			die_log "$log" "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive timeout 1800 \
+			apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+			die_log "$log" "apt-get install ${missing[*]} failed"
+	fi
+fi
+for tool in gcc make bison flex bc pahole git xz tar flock; do
+	command -v "$tool" >/dev/null || die "$tool not found after installing dependencies"
+done
+[[ -f $TARBALL ]] || die "$TARBALL missing although $SRC_PKG is installed"
+SRC_VERSION=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
+
+# ---- 2. source tree ---------------------------------------------------------
+GIT=(git -C "$SRC" -c user.name="ringscope build" -c user.email=ringscope@localhost
+     -c advice.detachedHead=false -c core.autocrlf=false)
+
+if [[ ! -d $SRC/.git ]] || [[ $(cat "$SRC/.git/ringscope-source" 2>/dev/null) != "$SRC_VERSION" ]]; then
+	say "unpacking $SRC_PKG $SRC_VERSION into $SRC"
+	log=$LOGS/unpack.log
+	rm -rf "$SRC" "$WORK/build-stock" "$WORK/build-patched"
+	mkdir -p "$SRC"
+	tar -xJf "$TARBALL" -C "$SRC" --strip-components=1 >"$log" 2>&1 ||
+		die_log "$log" "cannot unpack $TARBALL"
+	{
+		git init -q -b stock "$SRC" &&
+		# Debian's top-level .gitignore ignores everything ("/*"): force.
+		"${GIT[@]}" add -f -A &&
+		GIT_AUTHOR_DATE=@0 GIT_COMMITTER_DATE=@0 \
+			"${GIT[@]}" commit -q -m stock -m "$SRC_PKG $SRC_VERSION"
+	} >>"$log" 2>&1 || die_log "$log" "cannot make a git repository of $SRC"
+	echo "$SRC_VERSION" >"$SRC/.git/ringscope-source"
+fi
+"${GIT[@]}" rev-parse -q --verify refs/heads/stock >/dev/null ||
+	die "$SRC has no branch 'stock'; remove $SRC and run again"
+
+# ---- hashes of the inputs ---------------------------------------------------
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+CONFIG_KEY=$(printf '%s\n%s\n' "$SRC_VERSION" "$RECIPE" | cat - "$FRAGMENT" | sha256sum | cut -c1-16)
+STOCK_KEY=$CONFIG_KEY
+PATCHED_KEY=$(printf '%s\n' "$CONFIG_KEY" | cat - "${PATCHES[@]}" | sha256sum | cut -c1-16)
+
+up_to_date() { # DIR KEY
+	[[ $FORCE -eq 0 && -f $1/bzImage && -f $1/vmlinux && -f $1/stamp &&
+	   $(cat "$1/stamp") == "$2" ]]
+}
+
+if up_to_date "$WORK/stock" "$STOCK_KEY" && up_to_date "$WORK/patched" "$PATCHED_KEY"; then
+	say "stock and patched kernels are up to date in $WORK"
+	exit 0
+fi
+
+checkout() { # BRANCH
+	"${GIT[@]}" checkout -q -f "$1" >>"$LOGS/git.log" 2>&1 ||
+		die_log "$LOGS/git.log" "git checkout $1 failed in $SRC"
+}
+
+# ---- 3. one .config -----------------------------------------------------------
+CONFIG=$WORK/config
+if [[ $FORCE -eq 1 || ! -f $CONFIG || $(cat "$CONFIG.stamp" 2>/dev/null) != "$CONFIG_KEY" ]]; then
+	say "making .config: tinyconfig + $(basename "$FRAGMENT")"
+	checkout stock
+	log=$LOGS/config.log
+	cfgdir=$WORK/build-config
+	rm -rf "$cfgdir"
+	mkdir -p "$cfgdir"
+	{
+		make -C "$SRC" O="$cfgdir" ARCH=x86_64 tinyconfig &&
+		(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$cfgdir" \
+			"$cfgdir/.config" "$FRAGMENT") &&
+		make -C "$SRC" O="$cfgdir" ARCH=x86_64 olddefconfig
+	} >"$log" 2>&1 || die_log "$log" "making the .config failed"
+	# Every option the fragment sets must have survived olddefconfig.
+	lost=()
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*)
+			grep -qxF -- "$line" "$cfgdir/.config" || lost+=("$line") ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#\# }; opt=${opt%% is not set}
+			! grep -q "^$opt=" "$cfgdir/.config" || lost+=("$line") ;;
+		esac
+	done <"$FRAGMENT"
+	[[ ${#lost[@]} -eq 0 ]] ||
+		die "the fragment's ${lost[*]} did not survive olddefconfig (unmet dependency?)"
+	cp "$cfgdir/.config" "$CONFIG.tmp" && mv "$CONFIG.tmp" "$CONFIG"
+	echo "$CONFIG_KEY" >"$CONFIG.stamp"
+	rm -rf "$cfgdir"
+fi
+
+# ---- 4./5. builds ---------------------------------------------------------------
+fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+build() { # NAME KEY
+	local name=$1 key=$2
+	local bdir=$WORK/build-$name out=$WORK/$name log=$LOGS/build-$name.log
+	local t0 secs sym miss=()
+
+	if up_to_date "$out" "$key"; then
+		say "$name kernel is up to date: $out/bzImage"
+		return 0
+	fi
+	checkout "$name"
+	mkdir -p "$bdir"
+	cp "$CONFIG" "$bdir/.config"
+	say "building $name kernel with -j$JOBS (log: $log)"
+	t0=$SECONDS
+	{
+		make -C "$SRC" O="$bdir" ARCH=x86_64 olddefconfig &&
+		cmp -s "$CONFIG" "$bdir/.config" &&
+		make -C "$SRC" O="$bdir" ARCH=x86_64 -j"$JOBS" bzImage
+	} >"$log" 2>&1 || die_log "$log" "$name kernel build failed"
+	secs=$((SECONDS - t0))
+	for sym in "${ATTACH_POINTS[@]}"; do
+		grep -q " t $sym\$" "$bdir/System.map" || miss+=("$sym")
+	done
+	[[ ${#miss[@]} -eq 0 ]] ||
+		say "WARNING: $name kernel has no symbol for ${miss[*]} (inlined: fentry cannot attach)"
+	mkdir -p "$out"
+	rm -f "$out/stamp"
+	cp "$bdir/arch/x86/boot/bzImage" "$bdir/vmlinux" "$bdir/System.map" "$out/"
+	cp "$bdir/.config" "$out/config"
+	echo "$secs" >"$out/build-seconds"
+	echo "$key" >"$out/stamp"
+	say "built $name kernel in $(fmt_time "$secs"): $out/bzImage"
+}
+
+build stock "$STOCK_KEY"
+
+# Branch "patched": stock + the series, recreated whenever a build is due.
+if ! up_to_date "$WORK/patched" "$PATCHED_KEY"; then
+	say "applying ${#PATCHES[@]} patches onto stock (branch patched)"
+	log=$LOGS/git-am.log
+	# A run killed in the middle of `git am` leaves its state behind.
+	[[ ! -d $SRC/.git/rebase-apply ]] || "${GIT[@]}" am --abort >/dev/null 2>&1 || true
+	"${GIT[@]}" checkout -q -f -B patched stock >"$log" 2>&1 ||
+		die_log "$log" "cannot create branch patched"
+	if ! "${GIT[@]}" am -q --whitespace=error "${PATCHES[@]}" >>"$log" 2>&1; then
+		"${GIT[@]}" am --abort >/dev/null 2>&1 || true
+		die_log "$log" "the series does not apply to $SRC_PKG $SRC_VERSION"
+	fi
+fi
+build patched "$PATCHED_KEY"
+
+cmp -s "$WORK/stock/config" "$WORK/patched/config" ||
+	die "stock and patched .config differ"
+say "done: $WORK/stock/bzImage $WORK/patched/bzImage"

@@ -46,8 +46,10 @@ struct kmem_site_stats {
 
 /* An object allocated during the run and not yet freed (HASH, key = pointer). */
 struct kmem_live_obj {
-	__u64 site;
+	__u64 site;		/* allocation call site */
 	__u64 ts_ns;
+	__u32 kind;		/* enum kmem_kind of the allocation */
+	__u32 pad;
 };
 
 /* kmalloc churn map key: the call site address, and which family it was. */

@@ -6,5 +6,8 @@
 int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

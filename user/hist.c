@@ -3,10 +3,11 @@
 
 void hist_merge(struct rs_hist *dst, const struct rs_hist *src)
 {
-	hist_merge_slots(dst, src->slot);
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		dst->slot[i] += src->slot[i];
 }
 
-void hist_merge_slots(struct rs_hist *dst, const uint64_t *slots)
+void hist_merge_slots(struct rs_hist *dst, const __u64 *slots)
 {
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
 		dst->slot[i] += slots[i];

@@ -25,7 +25,7 @@ static inline void hist_add(struct rs_hist *h, uint64_t v)
 }
 
 void hist_merge(struct rs_hist *dst, const struct rs_hist *src);
-void hist_merge_slots(struct rs_hist *dst, const uint64_t *slots);
+void hist_merge_slots(struct rs_hist *dst, const __u64 *slots);
 /* dst = a - b, slot-wise (interval deltas of monotonically growing histograms). */
 void hist_delta(struct rs_hist *dst, const struct rs_hist *a, const struct rs_hist *b);
 uint64_t hist_count(const struct rs_hist *h);

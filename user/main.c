@@ -1,5 +1,8 @@
 /* ringscope: one CLI, a table of commands (prefix matching, as in bpftool). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <bpf/libbpf.h>
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -13,9 +16,23 @@ static const struct command {
 } commands[] = {
 	{ "gen", cmd_gen, "AF_XDP traffic: tx, rx (verify) or fwd on an interface" },
 	{ "demo", cmd_demo, "veth pair in two private netns, gen tx -> gen rx for ~10 s" },
+	{ "probe", cmd_probe, "what this kernel allows: BTF, fentry, kprobes, tracepoints, bpffs, stats" },
+	{ "trace", cmd_trace, "live latency histograms of kernel functions and kmalloc churn per call site" },
+	{ "run", cmd_run, "gen + trace together: every figure also per packet" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ NULL, NULL, NULL }
 };
+
+/* libbpf's own messages only with RINGSCOPE_DEBUG=1: ringscope reports every
+ * failure itself, in one line that names the fix. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static int debug = -1;
+
+	if (debug < 0)
+		debug = getenv("RINGSCOPE_DEBUG") != NULL;
+	return debug ? vfprintf(stderr, fmt, ap) : 0;
+}
 
 static void usage(void)
 {
@@ -53,6 +70,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rs_cmd = match->name;
+	libbpf_set_print(libbpf_print);
 	/* Signals are taken synchronously by the reporting loop: block them
 	 * before any worker thread exists, so every thread inherits the mask. */
 	runloop_block_signals();

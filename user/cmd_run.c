@@ -1,0 +1,138 @@
+/* ringscope run: traffic (gen) and tracing together, so every traced figure
+ * is also reported per packet. Without -i it runs on the embedded veth pair
+ * of `demo`. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "commands.h"
+#include "demo_net.h"
+#include "gen_opts.h"
+#include "log.h"
+#include "netns.h"
+#include "runloop.h"
+#include "trace.h"
+
+static const char usage[] = "ringscope run [-i IFACE [--peer IFACE]] [gen options] [trace options]";
+
+struct run_ctx {
+	struct trace_session *ts;
+	struct trace_snapshot prev;
+	uint64_t prev_packets;
+	uint64_t start_ns, last_ns;
+};
+
+/* runloop extra: the trace view of the same interval, per packet sent. */
+static void run_extra(struct runloop *rl, struct json_writer *w, const struct gen_figures *f, bool final)
+{
+	struct run_ctx *c = rl->ctx;
+	struct trace_snapshot cur;
+	uint64_t now = now_ns();
+	uint64_t packets = final ? f->packets_tx : f->packets_tx - c->prev_packets;
+	double dt = final ? (now - c->start_ns) / 1e9 : (now - c->last_ns) / 1e9;
+
+	if (trace_snapshot(c->ts, &cur))
+		return;
+	if (w)
+		trace_json_fields(w, c->ts, &cur, final ? NULL : &c->prev, dt, packets);
+	else
+		trace_print_text(stdout, c->ts, &cur, final ? NULL : &c->prev, dt, packets, final);
+	trace_snapshot_free(&c->prev);
+	c->prev = cur;
+	c->prev_packets = f->packets_tx;
+	c->last_ns = now;
+}
+
+int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace)
+{
+	struct gen_session tx = {}, rx = {};
+	struct trace_session ts = {};
+	struct gen_cfg tcfg, rcfg;
+	struct demo_net net = {};
+	struct runloop rl = {};
+	struct run_ctx ctx = {};
+	int err;
+
+	rs_json = g->json;
+	if ((err = gen_opts_to_cfg(g, GEN_TX, &tcfg)))
+		return err;
+	if (geteuid()) {
+		rs_err("AF_XDP, XDP and tracing need root: run with sudo");
+		return -EPERM;
+	}
+	if (trace && (err = trace_session_open(&ts, t, !g->no_pin)))
+		return err;
+	if (!g->iface) {
+		if ((err = demo_net_create(&net, tcfg.pkt_size)))
+			goto cleanup;
+		tcfg.ifname = net.if_tx;
+		peer = net.if_rx;
+	}
+	rcfg = tcfg;
+	rcfg.mode = GEN_RX;
+	rcfg.ifname = peer;
+	rcfg.count = 0;
+	rcfg.duration = 0;	/* the receiver runs until the sender is done */
+	if (peer && !strcmp(peer, tcfg.ifname)) {
+		rs_err("--peer must differ from -i (use gen tx --rx for one interface)");
+		err = -EINVAL;
+		goto cleanup;
+	}
+	if (peer && (err = net.created ? demo_net_enter(&net, net.ns_rx) : 0))
+		goto cleanup;
+	if (peer && (err = gen_session_open(&rx, &rcfg)))
+		goto cleanup;
+	if (net.created && (err = demo_net_enter(&net, net.ns_tx)))
+		goto cleanup;
+	if ((err = gen_session_open(&tx, &tcfg)))
+		goto cleanup;
+	if (net.created)
+		demo_net_home(&net);
+	rs_note("%s -> %s, %u B packets%s%s", tcfg.ifname, peer ? peer : "(no receiver)", tcfg.pkt_size,
+		trace ? "; " : "", trace ? ts.header : "");
+	rl.tx = &tx;
+	rl.rx = peer ? &rx : NULL;
+	rl.interval_s = g->interval;
+	if (trace) {
+		ctx.ts = &ts;
+		ctx.start_ns = ctx.last_ns = now_ns();
+		trace_snapshot(&ts, &ctx.prev);
+		rl.extra = run_extra;
+		rl.ctx = &ctx;
+	}
+	err = runloop_run(&rl);
+cleanup:
+	gen_session_close(&tx);
+	gen_session_close(&rx);
+	demo_net_destroy(&net);
+	trace_snapshot_free(&ctx.prev);
+	trace_session_close(&ts);
+	return err;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct gen_opts g;
+	struct trace_opts t;
+	const char *peer = NULL, *pos[1];
+	int npos, err;
+	const struct rs_opt opts[] = {
+		{ "iface", 'i', OPT_STR, &g.iface, 0, 0, NULL, "IFACE", "send on IFACE (default: a private veth pair)" },
+		{ "peer", 0, OPT_STR, &peer, 0, 0, NULL, "IFACE", "receive and verify on IFACE (e.g. eth1 in the VM lab)" },
+		GEN_OPT_ROWS(g),
+		TRACE_OPT_ROWS(t),
+		OPT_END
+	};
+
+	gen_opts_defaults(&g);
+	trace_opts_defaults(&t);
+	g.duration = 10;
+	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
+	if (err)
+		return err > 0 ? 0 : err;
+	if (!t.funcs && !t.preset && !t.tps && !t.kmalloc) {
+		t.preset = "xsk-tx";	/* the default view: the AF_XDP TX path and its allocations */
+		t.kmalloc = t.slab = true;
+	}
+	return run_traffic(&g, peer, &t, true);
+}

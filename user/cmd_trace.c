@@ -1,0 +1,104 @@
+/* ringscope trace: live function latency and kmalloc churn, no traffic. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "commands.h"
+#include "gen.h"
+#include "log.h"
+#include "opts.h"
+#include "trace.h"
+
+static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
+
+static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
+		   double t, double dt, bool final)
+{
+	if (rs_json) {
+		struct json_writer w;
+
+		json_init(&w, stdout);
+		json_obj_begin(&w);
+		json_kv_str(&w, "type", final ? "final" : "interval");
+		json_kv_double(&w, "t_s", t);
+		json_kv_double(&w, final ? "duration_s" : "interval_s", dt);
+		trace_json_fields(&w, s, cur, prev, dt, 0);
+		json_obj_end(&w);
+		json_finish_line(&w);
+	} else {
+		if (!final)
+			printf("\n%.2fs\n", t);
+		trace_print_text(stdout, s, cur, prev, dt, 0, final);
+	}
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts t;
+	struct trace_session s = {};
+	struct trace_snapshot prev = {}, cur = {};
+	double duration = 0, interval = 1;
+	bool json = false, no_pin = false;
+	const char *pos[1];
+	int npos, err;
+	const struct rs_opt opts[] = {
+		TRACE_OPT_ROWS(t),
+		{ "duration", 'd', OPT_DOUBLE, &duration, 0, 86400, NULL, "SECONDS", "stop after this long (default: Ctrl-C)" },
+		{ "interval", 'I', OPT_DOUBLE, &interval, 0.05, 3600, NULL, "SECONDS", "report interval (default 1)" },
+		{ "no-pin", 0, OPT_FLAG, &no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" },
+		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL, NULL, "NDJSON: one object per interval and a final one" },
+		OPT_END
+	};
+
+	trace_opts_defaults(&t);
+	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
+	if (err)
+		return err > 0 ? 0 : err;
+	rs_json = json;
+	if (geteuid()) {
+		rs_err("tracing loads BPF programs: run as root (sudo)");
+		return -EPERM;
+	}
+	err = trace_session_open(&s, &t, !no_pin);
+	if (err)
+		return err;
+	rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
+
+	sigset_t set;
+	uint64_t start = now_ns(), last = start, step = interval * 1e9, next = start + step;
+	uint64_t end = duration > 0 ? start + (uint64_t)(duration * 1e9) : UINT64_MAX;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		uint64_t now = now_ns(), until = next < end ? next : end;
+		struct timespec ts;
+		siginfo_t si;
+
+		if (now >= end)
+			break;
+		if (now >= next) {
+			trace_snapshot(&s, &cur);
+			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
+			trace_snapshot_free(&prev);
+			prev = cur;
+			last = now;
+			next += step;
+			continue;
+		}
+		ts.tv_sec = (until - now) / 1000000000ull;
+		ts.tv_nsec = (until - now) % 1000000000ull;
+		if (sigtimedwait(&set, &si, &ts) > 0) {
+			rs_note("stopping on signal %d", si.si_signo);
+			break;
+		}
+	}
+	trace_snapshot(&s, &cur);
+	render(&s, &cur, NULL, (now_ns() - start) / 1e9, (now_ns() - start) / 1e9, true);
+	trace_snapshot_free(&cur);
+	trace_snapshot_free(&prev);
+	trace_session_close(&s);
+	return 0;
+}

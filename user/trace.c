@@ -1,0 +1,572 @@
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "pin.h"
+#include "trace.h"
+#include "funclat.skel.h"
+#include "kmem.skel.h"
+
+struct preset {
+	const char *name;
+	const char *funcs;	/* timed in the fentry and kprobe tiers */
+	const char *tps;	/* counted in the tracepoint tier instead */
+	bool kmalloc;
+};
+
+static const struct preset presets[] = {
+	{ "virtio-tx", "virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
+		       "virtqueue_kick_prepare,virtqueue_notify,vring_interrupt,virtnet_poll_tx,virtqueue_get_buf_ctx",
+	  "net_dev_start_xmit,net_dev_xmit,napi_poll", false },
+	{ "virtio-lab", "virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
+			"__xsk_generic_xmit,xsk_destruct_skb,virtqueue_notify,vring_interrupt,virtnet_poll_tx",
+	  "net_dev_start_xmit,net_dev_xmit,napi_poll", true },
+	{ "xsk-tx", "__xsk_generic_xmit,xsk_destruct_skb,xsk_tx_completed,dev_direct_xmit,veth_xmit",
+	  "net_dev_start_xmit,net_dev_xmit,consume_skb", false },
+	{ "kmalloc", "", "", true },
+	{ NULL }
+};
+
+/* Functions that Debian builds inline (no symbol), and what to trace instead. */
+static const struct { const char *name, *into; } inlined[] = {
+	{ "alloc_indirect_split", "virtqueue_add_split" },
+	{ "alloc_indirect_packed", "virtqueue_add_packed" },
+	{ "virtqueue_add", "virtqueue_add_split,virtqueue_add_packed" },
+	{ "xmit_skb", "start_xmit" },
+	{ "vgic_its_check_cache", "vgic_its_inject_cached_translation" },
+	{ "vgic_its_cache_translation", "vgic_its_resolve_lpi" },
+	{ NULL }
+};
+
+/* Renames across the kernels ringscope targets (either direction). */
+static const struct { const char *a, *b; } renamed[] = {
+	{ "__kmalloc", "__kmalloc_noprof" },
+	{ "__kmalloc_node", "__kmalloc_node_noprof" },
+	{ "kmalloc_trace", "__kmalloc_cache_noprof" },
+	{ "kmem_cache_alloc", "kmem_cache_alloc_noprof" },
+	{ "kmalloc_large", "kmalloc_large_noprof" },
+	{ "vhost_zerocopy_callback", "vhost_zerocopy_complete" },
+	{ NULL }
+};
+
+void trace_opts_defaults(struct trace_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tier = TIER_AUTO;
+	o->cpu = -1;
+	o->top = 10;
+}
+
+bool trace_session_active(const struct trace_session *s)
+{
+	return s->nslots || s->kmalloc;
+}
+
+/* ---- function resolution ----------------------------------------------- */
+
+struct btf_set {
+	struct btf *vmlinux;
+	struct btf *mods[256];
+	int nmods;
+	bool loaded;
+};
+
+static void btf_set_load(struct btf_set *b)
+{
+	char path[300];
+	struct dirent *de;
+	DIR *d;
+
+	b->loaded = true;
+	b->vmlinux = btf__load_vmlinux_btf();
+	if (!b->vmlinux || !(d = opendir("/sys/kernel/btf")))
+		return;
+	while ((de = readdir(d)) && b->nmods < 256) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", de->d_name);
+		b->mods[b->nmods] = btf__parse_split(path, b->vmlinux);
+		if (b->mods[b->nmods])
+			b->nmods++;
+	}
+	closedir(d);
+}
+
+static void btf_set_free(struct btf_set *b)
+{
+	for (int i = 0; i < b->nmods; i++)
+		btf__free(b->mods[i]);
+	btf__free(b->vmlinux);
+}
+
+static bool btf_has_func(struct btf_set *b, const char *name)
+{
+	if (!b->loaded)
+		btf_set_load(b);
+	if (b->vmlinux && btf__find_by_name_kind(b->vmlinux, name, BTF_KIND_FUNC) > 0)
+		return true;
+	for (int i = 0; i < b->nmods; i++)
+		if (btf__find_by_name_kind(b->mods[i], name, BTF_KIND_FUNC) > 0)
+			return true;
+	return false;
+}
+
+static int add_slot(struct trace_session *s, const char *name, enum slot_kind kind)
+{
+	for (int i = 0; i < s->nslots; i++)
+		if (!strcmp(s->slots[i].name, name) && s->slots[i].kind == kind)
+			return 0;
+	if (s->nslots >= RS_MAX_FUNCS) {
+		rs_err("more than %d functions and tracepoints in one run: trace fewer (narrow the glob or preset)",
+		       RS_MAX_FUNCS);
+		return -E2BIG;
+	}
+	snprintf(s->slots[s->nslots].name, sizeof(s->slots[0].name), "%s", name);
+	s->slots[s->nslots++].kind = kind;
+	return 0;
+}
+
+/* Why `name` cannot be attached, as one line naming what to do instead. */
+static void explain_missing(struct trace_session *s, const char *name)
+{
+	char near[256];
+
+	for (int i = 0; inlined[i].name; i++)
+		if (!strcmp(inlined[i].name, name)) {
+			rs_err("%s is inlined in this kernel (no symbol to attach): trace its caller instead: -f %s%s",
+			       name, inlined[i].into,
+			       strstr(name, "alloc") ? " (its kmalloc shows under the caller's call site with --kmalloc)" : "");
+			return;
+		}
+	for (int i = 0; renamed[i].a; i++) {
+		const char *other = !strcmp(renamed[i].a, name) ? renamed[i].b :
+				    !strcmp(renamed[i].b, name) ? renamed[i].a : NULL;
+
+		if (other && ksyms_by_name(s->ksyms, other)) {
+			rs_err("%s is called %s in this kernel: use -f %s", name, other, other);
+			return;
+		}
+	}
+	ksyms_suggest(s->ksyms, name, near, sizeof(near), 3);
+	rs_err("no kernel function '%s' here%s%s", name, near[0] ? ": nearest attachable: " : " (check /proc/kallsyms)", near);
+}
+
+struct glob_ctx {
+	struct trace_session *s;
+	struct btf_set *btf;
+	int err, added;
+};
+
+static void glob_add(const struct ksym *sym, void *arg)
+{
+	struct glob_ctx *g = arg;
+
+	if (g->err || (g->s->tier == TIER_FENTRY && !btf_has_func(g->btf, sym->name)))
+		return;
+	g->err = add_slot(g->s, sym->name, SLOT_FUNC);
+	g->added++;
+}
+
+/* required: an explicit -f name (error if unusable); presets skip what this
+ * kernel lacks with a notice. */
+static int resolve_func(struct trace_session *s, struct btf_set *btf, const char *name, bool required)
+{
+	if (strpbrk(name, "*?[")) {
+		struct glob_ctx g = { .s = s, .btf = btf };
+
+		ksyms_glob(s->ksyms, name, glob_add, &g);
+		if (!g.err && !g.added) {
+			rs_err("glob '%s' matches no attachable function here (check /proc/kallsyms)", name);
+			return -ENOENT;
+		}
+		return g.err;
+	}
+	if (!ksyms_by_name(s->ksyms, name)) {
+		if (!required) {
+			rs_note("%s: not in this kernel, skipped", name);
+			return 0;
+		}
+		explain_missing(s, name);
+		return -ENOENT;
+	}
+	if (s->tier == TIER_FENTRY && !btf_has_func(btf, name)) {
+		if (!required) {
+			rs_note("%s: no BTF, skipped (try --tier kprobe)", name);
+			return 0;
+		}
+		rs_err("%s has no BTF in this kernel, so fentry cannot attach: use --tier kprobe", name);
+		return -ENOENT;
+	}
+	return add_slot(s, name, SLOT_FUNC);
+}
+
+static int for_each_item(const char *list, int (*fn)(struct trace_session *, struct btf_set *, const char *, bool),
+			 struct trace_session *s, struct btf_set *btf, bool required)
+{
+	char *copy, *save = NULL;
+	int err = 0;
+
+	if (!list || !*list)
+		return 0;
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	for (char *t = strtok_r(copy, ",", &save); t && !err; t = strtok_r(NULL, ",", &save))
+		err = fn(s, btf, t, required);
+	free(copy);
+	return err;
+}
+
+static int resolve_tp(struct trace_session *s, struct btf_set *btf, const char *name, bool required)
+{
+	const char *colon = strchr(name, ':');
+
+	/* Accept "net:net_dev_xmit" too: raw tracepoints are named without the group. */
+	return add_slot(s, colon ? colon + 1 : name, SLOT_TP);
+}
+
+static const char *no_function_tier_msg =
+	"this kernel refuses fentry and has no kprobes, so functions cannot be timed here: "
+	"count tracepoints with -t, use --kmalloc, or run in the VM lab (make vm-run)";
+
+static int resolve_all(struct trace_session *s)
+{
+	struct btf_set btf = {};
+	int err = 0;
+
+	if (s->o.funcs && s->tier == TIER_TRACEPOINT) {
+		rs_err("%s", no_function_tier_msg);
+		return -EOPNOTSUPP;
+	}
+	err = for_each_item(s->o.funcs, resolve_func, s, &btf, true);
+	if (!err && s->o.preset) {
+		char *copy = strdup(s->o.preset), *save = NULL;
+
+		for (char *t = strtok_r(copy, ",", &save); t && !err; t = strtok_r(NULL, ",", &save)) {
+			const struct preset *p = presets;
+
+			while (p->name && strcmp(p->name, t))
+				p++;
+			if (!p->name) {
+				rs_err("unknown preset '%s': use virtio-tx, virtio-lab, xsk-tx or kmalloc", t);
+				err = -EINVAL;
+				break;
+			}
+			s->kmalloc |= p->kmalloc;
+			if (s->tier == TIER_TRACEPOINT)
+				err = for_each_item(p->tps, resolve_tp, s, &btf, false);
+			else
+				err = for_each_item(p->funcs, resolve_func, s, &btf, false);
+		}
+		free(copy);
+	}
+	if (!err)
+		err = for_each_item(s->o.tps, resolve_tp, s, &btf, true);
+	btf_set_free(&btf);
+	return err;
+}
+
+/* ---- load and attach ------------------------------------------------------ */
+
+static struct bpf_program *slot_prog(struct funclat_bpf *fl, int slot, int which)
+{
+	/* which: 0 fentry, 1 fexit, 2 kprobe, 3 kretprobe, 4 raw_tp. Program
+	 * names follow FUNC_SLOT() in funclat.bpf.c. */
+	static const char *const fmt[] = { "fentry_%d", "fexit_%d", "kprobe_%d", "kretprobe_%d", "tp_%d" };
+	char name[32];
+
+	snprintf(name, sizeof(name), fmt[which], slot);
+	return bpf_object__find_program_by_name(fl->obj, name);
+}
+
+static int add_link(struct trace_session *s, struct bpf_link *l, const char *what, const char *name)
+{
+	int err;
+
+	if (!l) {
+		err = -errno;
+		rs_err("cannot attach %s to %s: %s%s", what, name, strerror(-err),
+		       err == -ENOENT ? " (no such tracepoint or function here)" :
+		       err == -EINVAL ? " (function is notrace or not traceable)" : "");
+		return err;
+	}
+	s->links[s->nlinks++] = l;
+	return 0;
+}
+
+static int open_funclat(struct trace_session *s)
+{
+	struct bpf_program *p;
+	int err;
+
+	s->fl = funclat_bpf__open();
+	if (!s->fl)
+		return -errno;
+	bpf_object__for_each_program(p, s->fl->obj)
+		bpf_program__set_autoload(p, false);
+	s->fl->rodata->filter_cpu = s->o.cpu;
+	for (int i = 0; i < s->nslots; i++) {
+		if (s->slots[i].kind == SLOT_TP) {
+			bpf_program__set_autoload(slot_prog(s->fl, i, 4), true);
+			continue;
+		}
+		for (int w = 0; w < 2; w++) {
+			p = slot_prog(s->fl, i, (s->tier == TIER_FENTRY ? 0 : 2) + w);
+			bpf_program__set_autoload(p, true);
+			if (s->tier == TIER_FENTRY && (err = bpf_program__set_attach_target(p, 0, s->slots[i].name)))
+				return err;
+		}
+	}
+	err = funclat_bpf__load(s->fl);
+	if (err) {
+		rs_err("cannot load the function latency programs (%s tier): %s", tier_names[s->tier], strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < s->nslots && !err; i++) {
+		struct trace_slot *sl = &s->slots[i];
+		struct { char name[64]; } fname = {};
+		__u32 key = i;
+
+		snprintf(fname.name, sizeof(fname.name), "%s", sl->name);
+		bpf_map_update_elem(bpf_map__fd(s->fl->maps.func_names), &key, &fname, BPF_ANY);
+		if (sl->kind == SLOT_TP) {
+			err = add_link(s, bpf_program__attach_raw_tracepoint(slot_prog(s->fl, i, 4), sl->name),
+				       "a raw tracepoint program", sl->name);
+		} else if (s->tier == TIER_FENTRY) {
+			err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 0)), "fentry", sl->name);
+			if (!err)
+				err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 1)), "fexit", sl->name);
+		} else {
+			err = add_link(s, bpf_program__attach_kprobe(slot_prog(s->fl, i, 2), false, sl->name),
+				       "kprobe", sl->name);
+			if (!err)
+				err = add_link(s, bpf_program__attach_kprobe(slot_prog(s->fl, i, 3), true, sl->name),
+					       "kretprobe", sl->name);
+		}
+	}
+	return err;
+}
+
+static int open_kmem(struct trace_session *s)
+{
+	const struct ksym *site = NULL;
+	int err;
+
+	if (s->o.site_func && !(site = ksyms_by_name(s->ksyms, s->o.site_func))) {
+		explain_missing(s, s->o.site_func);
+		return -ENOENT;
+	}
+	s->km = kmem_bpf__open();
+	if (!s->km)
+		return -errno;
+	s->km->rodata->filter_cpu = s->o.cpu;
+	s->km->rodata->track_lifetime = !s->o.no_lifetime;
+	if (site) {
+		s->km->rodata->filter_site_lo = site->addr;
+		s->km->rodata->filter_site_hi = site->addr + site->size;
+	}
+	if (s->o.comm)
+		strncpy((char *)s->km->rodata->filter_comm, s->o.comm, 15);
+	bpf_program__set_autoload(s->km->progs.kmem_cache_alloc, s->o.slab);
+	bpf_program__set_autoload(s->km->progs.kmem_cache_free, s->o.slab);
+	err = kmem_bpf__load(s->km);
+	if (err) {
+		rs_err("cannot load the kmalloc churn programs: %s%s", strerror(-err),
+		       err == -EPERM ? " (run as root)" : "");
+		return err;
+	}
+	err = add_link(s, bpf_program__attach(s->km->progs.kmalloc), "kmem:kmalloc", "raw tracepoint");
+	if (!err)
+		err = add_link(s, bpf_program__attach(s->km->progs.kfree), "kmem:kfree", "raw tracepoint");
+	if (!err && s->o.slab)
+		err = add_link(s, bpf_program__attach(s->km->progs.kmem_cache_alloc), "kmem:kmem_cache_alloc",
+			       "raw tracepoint");
+	if (!err && s->o.slab)
+		err = add_link(s, bpf_program__attach(s->km->progs.kmem_cache_free), "kmem:kmem_cache_free",
+			       "raw tracepoint");
+	return err;
+}
+
+static int pin_all(struct trace_session *s)
+{
+	int err = pin_dir_create("trace", s->pin_dir, sizeof(s->pin_dir));
+
+	if (!err && s->fl)
+		err = pin_map(s->fl->maps.func_stats, s->pin_dir) ?: pin_map(s->fl->maps.func_names, s->pin_dir);
+	if (!err && s->km)
+		err = pin_map(s->km->maps.kmem_sites, s->pin_dir);
+	return err;
+}
+
+static void build_header(struct trace_session *s)
+{
+	int nf = 0, nt = 0;
+
+	for (int i = 0; i < s->nslots; i++)
+		s->slots[i].kind == SLOT_FUNC ? nf++ : nt++;
+	snprintf(s->header, sizeof(s->header), "tier %s: %d function%s timed%s%s, %d tracepoint%s counted%s",
+		 tier_names[s->tier], nf, nf == 1 ? "" : "s",
+		 s->tier == TIER_FENTRY ? " with fentry/fexit" : s->tier == TIER_KPROBE ? " with kprobe/kretprobe" : "",
+		 s->tier == TIER_TRACEPOINT ? " (fentry refused, no kprobes: function latency unavailable)" : "",
+		 nt, nt == 1 ? "" : "s",
+		 s->kmalloc ? (s->o.slab ? "; kmalloc+kmem_cache churn from kmem raw tracepoints" :
+			       "; kmalloc churn from kmem raw tracepoints") : "");
+}
+
+int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->o = *o;
+	s->kmalloc = o->kmalloc;
+	if (pin && (err = pin_check_bpffs()))
+		return err;
+	s->ksyms = ksyms_load();
+	if (!s->ksyms) {
+		err = -errno;
+		rs_err("cannot read kernel symbols from /proc/kallsyms: %s (run as root)", strerror(errno));
+		return err;
+	}
+	if (o->tier == TIER_AUTO) {
+		s->tier = probe_best_tier(&s->caps);
+	} else {
+		s->tier = o->tier;
+		probe_best_tier(&s->caps);
+		if ((s->tier == TIER_FENTRY && !(s->caps.f[FEAT_FENTRY].ok && s->caps.f[FEAT_FEXIT].ok)) ||
+		    (s->tier == TIER_KPROBE && !(s->caps.f[FEAT_KPROBE].ok && s->caps.f[FEAT_KRETPROBE].ok))) {
+			rs_err("--tier %s is not available on this kernel (%s): drop --tier to use the best available",
+			       tier_names[s->tier], s->caps.f[s->tier == TIER_FENTRY ? FEAT_FENTRY : FEAT_KPROBE].detail);
+			err = -EOPNOTSUPP;
+			goto fail;
+		}
+	}
+	err = resolve_all(s);
+	if (err)
+		goto fail;
+	if (!trace_session_active(s)) {
+		rs_err("nothing to trace: give -f FUNCS, -p PRESET, -t TRACEPOINTS or --kmalloc");
+		err = -EINVAL;
+		goto fail;
+	}
+	if (s->nslots && (err = open_funclat(s)))
+		goto fail;
+	if (s->kmalloc && (err = open_kmem(s)))
+		goto fail;
+	if (pin && (err = pin_all(s)))
+		goto fail;
+	build_header(s);
+	return 0;
+fail:
+	trace_session_close(s);
+	return err;
+}
+
+void trace_session_close(struct trace_session *s)
+{
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	s->nlinks = 0;
+	if (s->pin_dir[0])
+		pin_dir_remove(s->pin_dir);
+	s->pin_dir[0] = 0;
+	funclat_bpf__destroy(s->fl);
+	kmem_bpf__destroy(s->km);
+	ksyms_free(s->ksyms);
+	s->fl = NULL;
+	s->km = NULL;
+	s->ksyms = NULL;
+}
+
+/* ---- snapshots ------------------------------------------------------------ */
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct site_snap *x = a, *y = b;
+
+	if (x->key.call_site != y->key.call_site)
+		return x->key.call_site < y->key.call_site ? -1 : 1;
+	return (int)x->key.kind - (int)y->key.kind;
+}
+
+static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
+{
+	int fd = bpf_map__fd(s->km->maps.kmem_sites), ncpu = libbpf_num_possible_cpus(), cap = 0;
+	struct kmem_site_key key, next, *prev = NULL;
+	struct kmem_site_stats *vals = calloc(ncpu, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct site_snap *ss;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		if (snap->nsites == cap) {
+			cap = cap ? cap * 2 : 256;
+			ss = realloc(snap->sites, cap * sizeof(*ss));
+			if (!ss)
+				break;
+			snap->sites = ss;
+		}
+		ss = &snap->sites[snap->nsites++];
+		memset(ss, 0, sizeof(*ss));
+		ss->key = key;
+		for (int c = 0; c < ncpu; c++) {
+			struct kmem_site_stats *v = &vals[c];
+
+			ss->st.allocs += v->allocs;
+			ss->st.frees += v->frees;
+			ss->st.bytes_req += v->bytes_req;
+			ss->st.bytes_alloc += v->bytes_alloc;
+			ss->st.freed_objs += v->freed_objs;
+			for (int h = 0; h < RS_HIST_SLOTS; h++)
+				ss->st.lifetime_hist[h] += v->lifetime_hist[h];
+		}
+	}
+	free(vals);
+	qsort(snap->sites, snap->nsites, sizeof(*snap->sites), cmp_site);
+	return 0;
+}
+
+int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct func_stats *vals;
+
+	memset(snap, 0, sizeof(*snap));
+	if (s->fl) {
+		vals = calloc(ncpu, sizeof(*vals));
+		if (!vals)
+			return -ENOMEM;
+		for (__u32 i = 0; i < (__u32)s->nslots; i++) {
+			struct func_snap *f = &snap->f[i];
+
+			if (bpf_map_lookup_elem(bpf_map__fd(s->fl->maps.func_stats), &i, vals))
+				continue;
+			for (int c = 0; c < ncpu; c++) {
+				f->calls += vals[c].calls;
+				f->total_ns += vals[c].total_ns;
+				f->lost += vals[c].lost_entries;
+				hist_merge_slots(&f->hist, vals[c].hist);
+			}
+		}
+		free(vals);
+	}
+	return s->km ? snap_sites(s, snap) : 0;
+}
+
+void trace_snapshot_free(struct trace_snapshot *snap)
+{
+	free(snap->sites);
+	snap->sites = NULL;
+	snap->nsites = 0;
+}

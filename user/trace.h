@@ -1,0 +1,97 @@
+/* The tracing engine behind `trace` and `run`: function latency (funclat.bpf.c)
+ * in the best tier the kernel allows, tracepoint counters, and kmalloc churn
+ * per call site (kmem.bpf.c). */
+#ifndef RS_TRACE_H
+#define RS_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "bpf/ringscope.h"
+#include "hist.h"
+#include "json.h"
+#include "ksyms.h"
+#include "probe.h"
+
+#define TIER_AUTO (-1)
+
+struct trace_opts {
+	const char *funcs;	/* -f: comma list of names and globs */
+	const char *preset;	/* -p: comma list of presets */
+	const char *tps;	/* -t: comma list of raw tracepoints to count */
+	const char *site_func;	/* --site: only kmalloc calls made from this function */
+	const char *comm;
+	bool kmalloc, slab, no_lifetime, hist;
+	int tier;		/* TIER_AUTO or enum tier */
+	int cpu;		/* -1: all */
+	uint32_t top;
+};
+
+enum slot_kind { SLOT_FUNC, SLOT_TP };
+
+struct trace_slot {
+	char name[64];
+	enum slot_kind kind;
+};
+
+struct func_snap {
+	uint64_t calls, total_ns, lost;
+	struct rs_hist hist;
+};
+
+struct site_snap {
+	struct kmem_site_key key;
+	struct kmem_site_stats st;
+};
+
+struct trace_snapshot {
+	struct func_snap f[RS_MAX_FUNCS];
+	struct site_snap *sites;	/* sorted by key */
+	int nsites;
+};
+
+struct trace_session {
+	struct trace_opts o;
+	enum tier tier;
+	struct kernel_caps caps;
+	struct ksyms *ksyms;
+	struct funclat_bpf *fl;
+	struct kmem_bpf *km;
+	struct bpf_link *links[2 * RS_MAX_FUNCS + 4];
+	int nlinks;
+	struct trace_slot slots[RS_MAX_FUNCS];
+	int nslots;
+	bool kmalloc;
+	char pin_dir[256];
+	char header[512];	/* tier and what is traced how: printed first */
+};
+
+void trace_opts_defaults(struct trace_opts *o);
+/* Resolve, load, attach and (if pin) pin; one error line and -errno on failure,
+ * with nothing left attached. */
+int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin);
+void trace_session_close(struct trace_session *s);
+bool trace_session_active(const struct trace_session *s);
+int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap);
+void trace_snapshot_free(struct trace_snapshot *snap);
+
+/* Render cur - prev over dt seconds; packets > 0 adds per-packet figures. */
+void trace_print_text(FILE *out, struct trace_session *s, const struct trace_snapshot *cur,
+		      const struct trace_snapshot *prev, double dt, uint64_t packets, bool final);
+void trace_json_fields(struct json_writer *w, struct trace_session *s, const struct trace_snapshot *cur,
+		       const struct trace_snapshot *prev, double dt, uint64_t packets);
+
+#define TRACE_OPT_ROWS(t) \
+	{ "func", 'f', OPT_STR, &(t).funcs, 0, 0, NULL, "LIST", "kernel functions to time: names and globs, comma-separated" }, \
+	{ "preset", 'p', OPT_STR, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc" }, \
+	{ "tracepoint", 't', OPT_STR, &(t).tps, 0, 0, NULL, "LIST", "raw tracepoints to count, e.g. net_dev_xmit,napi_poll" }, \
+	{ "kmalloc", 'k', OPT_FLAG, &(t).kmalloc, 0, 0, NULL, NULL, "kmalloc/kfree churn per call site" }, \
+	{ "slab", 0, OPT_FLAG, &(t).slab, 0, 0, NULL, NULL, "with --kmalloc: also kmem_cache_alloc/free" }, \
+	{ "no-lifetime", 0, OPT_FLAG, &(t).no_lifetime, 0, 0, NULL, NULL, "with --kmalloc: count only, no alloc->free lifetimes" }, \
+	{ "tier", 0, OPT_CHOICE, &(t).tier, 0, 0, "fentry,kprobe,tracepoint", NULL, "force a tier (default: best the kernel allows)" }, \
+	{ "cpu", 0, OPT_U32, &(t).cpu, 0, 4095, NULL, "N", "only events on this CPU" }, \
+	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
+	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC" }, \
+	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
+	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }
+
+#endif

@@ -1,0 +1,257 @@
+/* Rendering of trace snapshots: the figures are computed once per row
+ * (func_row, site_row) and printed as text or JSON from there. */
+#include <stdlib.h>
+#include <string.h>
+#include "trace.h"
+
+struct func_row {
+	const struct trace_slot *slot;
+	uint64_t calls, lost;
+	double rate, per_pkt, avg_ns;
+	struct rs_hist hist;
+};
+
+struct site_row {
+	const struct site_snap *cur;
+	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding;
+	double alloc_rate, free_rate, allocs_per_pkt, frees_per_pkt;
+	struct rs_hist life;
+	char sym[160], func[96], module[64];
+};
+
+static void func_row(struct func_row *r, const struct trace_slot *sl, const struct func_snap *c,
+		     const struct func_snap *p, double dt, uint64_t packets)
+{
+	uint64_t total_ns = c->total_ns - (p ? p->total_ns : 0);
+
+	memset(r, 0, sizeof(*r));
+	r->slot = sl;
+	r->calls = c->calls - (p ? p->calls : 0);
+	r->lost = c->lost - (p ? p->lost : 0);
+	r->rate = dt > 0 ? r->calls / dt : 0;
+	r->per_pkt = packets ? (double)r->calls / packets : 0;
+	r->avg_ns = r->calls ? (double)total_ns / r->calls : 0;
+	if (p)
+		hist_delta(&r->hist, &c->hist, &p->hist);
+	else
+		r->hist = c->hist;
+}
+
+static const struct site_snap *find_site(const struct trace_snapshot *snap, const struct kmem_site_key *k)
+{
+	size_t lo = 0, hi = snap ? snap->nsites : 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct kmem_site_key *m = &snap->sites[mid].key;
+
+		if (m->call_site == k->call_site && m->kind == k->kind)
+			return &snap->sites[mid];
+		if (m->call_site < k->call_site || (m->call_site == k->call_site && m->kind < k->kind))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void site_row(struct site_row *r, struct trace_session *s, const struct site_snap *c,
+		     const struct trace_snapshot *prev, double dt, uint64_t packets)
+{
+	const struct site_snap *p = find_site(prev, &c->key);
+	const struct ksym *sym = ksyms_by_addr(s->ksyms, c->key.call_site);
+
+	memset(r, 0, sizeof(*r));
+	r->cur = c;
+	r->allocs = c->st.allocs - (p ? p->st.allocs : 0);
+	r->frees = c->st.frees - (p ? p->st.frees : 0);
+	r->bytes_req = c->st.bytes_req - (p ? p->st.bytes_req : 0);
+	r->bytes_alloc = c->st.bytes_alloc - (p ? p->st.bytes_alloc : 0);
+	/* Objects allocated here during the whole run and not freed yet. */
+	r->outstanding = c->st.allocs > c->st.freed_objs ? c->st.allocs - c->st.freed_objs : 0;
+	r->alloc_rate = dt > 0 ? r->allocs / dt : 0;
+	r->free_rate = dt > 0 ? r->frees / dt : 0;
+	r->allocs_per_pkt = packets ? (double)r->allocs / packets : 0;
+	r->frees_per_pkt = packets ? (double)r->frees / packets : 0;
+	hist_merge_slots(&r->life, c->st.lifetime_hist);
+	if (p) {
+		struct rs_hist old = {};
+
+		hist_merge_slots(&old, p->st.lifetime_hist);
+		hist_delta(&r->life, &r->life, &old);
+	}
+	ksyms_format(s->ksyms, c->key.call_site, r->sym, sizeof(r->sym));
+	snprintf(r->func, sizeof(r->func), "%s", sym ? sym->name : "?");
+	snprintf(r->module, sizeof(r->module), "%s", sym ? sym->module : "");
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct site_row *x = a, *y = b;
+	uint64_t vx = x->allocs + x->frees, vy = y->allocs + y->frees;
+
+	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->sym, y->sym);
+}
+
+/* Active sites of the window, busiest first; caller frees. */
+static struct site_row *site_rows(struct trace_session *s, const struct trace_snapshot *cur,
+				  const struct trace_snapshot *prev, double dt, uint64_t packets, int *n)
+{
+	struct site_row *rows = calloc(cur->nsites ? cur->nsites : 1, sizeof(*rows));
+
+	*n = 0;
+	if (!rows)
+		return NULL;
+	for (int i = 0; i < cur->nsites; i++) {
+		site_row(&rows[*n], s, &cur->sites[i], prev, dt, packets);
+		if (rows[*n].allocs || rows[*n].frees)
+			(*n)++;
+	}
+	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	return rows;
+}
+
+static void fmt_ns(char *b, size_t n, double ns)
+{
+	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
+	else snprintf(b, n, "%.0fns", ns);
+}
+
+void trace_print_text(FILE *out, struct trace_session *s, const struct trace_snapshot *cur,
+		      const struct trace_snapshot *prev, double dt, uint64_t packets, bool final)
+{
+	char p50[16], p90[16], p99[16], avg[16];
+	struct func_row fr;
+	struct site_row *rows;
+	int nrows;
+
+	if (final)
+		fprintf(out, "\n--- trace summary (%.2f s, %s) ---\n", dt, s->header);
+	if (s->nslots) {
+		fprintf(out, "%-28s %10s %12s %9s %9s %9s %9s%s\n", "FUNCTION", "CALLS", "CALLS/s", "AVG", "P50",
+			"P90", "P99", packets ? "   CALLS/PKT" : "");
+		for (int i = 0; i < s->nslots; i++) {
+			func_row(&fr, &s->slots[i], &cur->f[i], prev ? &prev->f[i] : NULL, dt, packets);
+			if (fr.slot->kind == SLOT_TP) {
+				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
+					(unsigned long long)fr.calls, fr.rate, "-", "-", "-", "-");
+			} else {
+				fmt_ns(avg, sizeof(avg), fr.avg_ns);
+				fmt_ns(p50, sizeof(p50), hist_percentile(&fr.hist, 50));
+				fmt_ns(p90, sizeof(p90), hist_percentile(&fr.hist, 90));
+				fmt_ns(p99, sizeof(p99), hist_percentile(&fr.hist, 99));
+				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
+					(unsigned long long)fr.calls, fr.rate, avg, p50, p90, p99);
+			}
+			if (packets)
+				fprintf(out, " %11.4f", fr.per_pkt);
+			fputc('\n', out);
+			if ((final || s->o.hist) && fr.slot->kind == SLOT_FUNC && fr.calls) {
+				fprintf(out, "\n%s latency:\n", fr.slot->name);
+				hist_print(out, &fr.hist, "nsecs");
+				fputc('\n', out);
+			}
+		}
+	}
+	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
+		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
+			"ALLOCS/s", "BYTES", "OUTSTND", "LIFE P50", "LIFE P99",
+			packets ? "  ALLOC/PKT  FREE/PKT" : "");
+		for (int i = 0; i < nrows && i < (int)s->o.top; i++) {
+			struct site_row *r = &rows[i];
+
+			fmt_ns(p50, sizeof(p50), hist_percentile(&r->life, 50));
+			fmt_ns(p99, sizeof(p99), hist_percentile(&r->life, 99));
+			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %8llu %9s %9s", r->sym,
+				r->cur->key.kind == KMEM_CACHE ? "cache" : "kmalloc",
+				(unsigned long long)r->allocs, (unsigned long long)r->frees, r->alloc_rate,
+				(unsigned long long)r->bytes_req, (unsigned long long)r->outstanding,
+				hist_count(&r->life) ? p50 : "-", hist_count(&r->life) ? p99 : "-");
+			if (packets)
+				fprintf(out, " %10.4f %9.4f", r->allocs_per_pkt, r->frees_per_pkt);
+			fputc('\n', out);
+		}
+		if (nrows > (int)s->o.top)
+			fprintf(out, "  (%d more call sites: --top N)\n", nrows - (int)s->o.top);
+		free(rows);
+	}
+	fflush(out);
+}
+
+static void json_pcts(struct json_writer *w, const char *prefix, const struct rs_hist *h)
+{
+	static const double pct[] = { 50, 90, 99 };
+	char key[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
+		json_kv_double(w, key, hist_percentile(h, pct[i]));
+	}
+}
+
+void trace_json_fields(struct json_writer *w, struct trace_session *s, const struct trace_snapshot *cur,
+		       const struct trace_snapshot *prev, double dt, uint64_t packets)
+{
+	struct site_row *rows;
+	int nrows;
+
+	json_kv_str(w, "tier", tier_names[s->tier]);
+	json_key(w, "functions");
+	json_arr_begin(w);
+	for (int i = 0; i < s->nslots; i++) {
+		struct func_row fr;
+
+		func_row(&fr, &s->slots[i], &cur->f[i], prev ? &prev->f[i] : NULL, dt, packets);
+		json_obj_begin(w);
+		json_kv_str(w, "name", fr.slot->name);
+		json_kv_str(w, "kind", fr.slot->kind == SLOT_TP ? "tracepoint" : "function");
+		json_kv_u64(w, "calls", fr.calls);
+		json_kv_double(w, "calls_per_s", fr.rate);
+		if (packets)
+			json_kv_double(w, "calls_per_pkt", fr.per_pkt);
+		if (fr.slot->kind == SLOT_FUNC) {
+			json_kv_double(w, "lat_ns_avg", fr.avg_ns);
+			json_pcts(w, "lat_ns", &fr.hist);
+			json_kv_u64(w, "lost_entries", fr.lost);
+			json_key(w, "lat_ns_log2_hist");
+			json_arr_begin(w);
+			for (int h = 0; h < RS_HIST_SLOTS; h++)
+				json_u64(w, fr.hist.slot[h]);
+			json_arr_end(w);
+		}
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	if (!s->km)
+		return;
+	json_key(w, "kmalloc_sites");
+	json_arr_begin(w);
+	rows = site_rows(s, cur, prev, dt, packets, &nrows);
+	for (int i = 0; rows && i < nrows && i < (int)s->o.top; i++) {
+		struct site_row *r = &rows[i];
+
+		json_obj_begin(w);
+		json_kv_str(w, "site", r->sym);
+		json_kv_str(w, "func", r->func);
+		json_kv_str(w, "module", r->module);
+		json_kv_str(w, "kind", r->cur->key.kind == KMEM_CACHE ? "kmem_cache" : "kmalloc");
+		json_kv_u64(w, "allocs", r->allocs);
+		json_kv_u64(w, "frees", r->frees);
+		json_kv_double(w, "allocs_per_s", r->alloc_rate);
+		json_kv_double(w, "frees_per_s", r->free_rate);
+		if (packets) {
+			json_kv_double(w, "allocs_per_pkt", r->allocs_per_pkt);
+			json_kv_double(w, "frees_per_pkt", r->frees_per_pkt);
+		}
+		json_kv_u64(w, "bytes_req", r->bytes_req);
+		json_kv_u64(w, "bytes_alloc", r->bytes_alloc);
+		json_kv_u64(w, "outstanding", r->outstanding);
+		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
+		json_pcts(w, "lifetime_ns", &r->life);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_kv_u64(w, "kmalloc_sites_active", rows ? nrows : 0);
+	free(rows);
+}

@@ -22,6 +22,12 @@ void runloop_block_signals(void)
 {
 	sigset_t set = handled();
 
+	/* A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal is discarded rather than left pending for sigtimedwait(). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 

@@ -240,11 +240,13 @@ static int resolve_all(struct trace_session *s)
 	struct btf_set btf = {};
 	int err = 0;
 
-	if (s->o.funcs && s->tier == TIER_TRACEPOINT) {
-		rs_err("%s", no_function_tier_msg);
-		return -EOPNOTSUPP;
-	}
+	/* Names first: a typo, an inlined or a renamed function is worth
+	 * knowing about on any kernel, before being told the tier is missing. */
 	err = for_each_item(s->o.funcs, resolve_func, s, &btf, true);
+	if (!err && s->o.funcs && s->tier == TIER_TRACEPOINT) {
+		rs_err("%s", no_function_tier_msg);
+		err = -EOPNOTSUPP;
+	}
 	if (!err && s->o.preset) {
 		char *copy = strdup(s->o.preset), *save = NULL;
 

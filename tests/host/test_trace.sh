@@ -36,11 +36,14 @@ check trace_kmalloc_interval_lines "no interval objects" [ "$(grep -c '"type":"i
 
 # --- ringscope and bpftrace count the same kmalloc/kfree per site ----------
 # Both run over the same bounded AF_XDP workload; the sites the workload makes
-# busy (>= 20000 events) must agree within 2 %.
+# busy (>= 10000 events) must agree within 2 %.
 veth_pair "rst-trace-$$"
-"$RS" trace --kmalloc --no-lifetime --top 400 --json --no-pin -I 3600 >"$tmp/rs.json" 2>"$tmp/rs.err" &
+# Both count only events in ringscope's own tasks (the AF_XDP sender runs the
+# veth transmit path in its own context), so other activity on a shared
+# machine, seen in the slightly different windows, does not count.
+"$RS" trace --kmalloc --comm ringscope --no-lifetime --top 400 --json --no-pin -I 3600 >"$tmp/rs.json" 2>"$tmp/rs.err" &
 rs_pid=$!
-bpftrace "$(dirname "$0")/../../tracing/kmalloc_sites.bt" >"$tmp/bt.txt" 2>"$tmp/bt.err" &
+bpftrace "$(dirname "$0")/../../tracing/kmalloc_sites.bt" ringscope >"$tmp/bt.txt" 2>"$tmp/bt.err" &
 bt_pid=$!
 on_exit "kill -KILL $rs_pid $bt_pid"
 wait_for "$tmp/rs.err" 'tier' 20 && wait_for "$tmp/bt.txt" 'Attaching' 30
@@ -60,7 +63,7 @@ while read -r fn ra rf; do
 	for pair in "$ra $ba" "$rf $bf"; do
 		set -- $pair
 		big=$(( $1 > $2 ? $1 : $2 ))
-		((big >= 20000)) || continue
+		((big >= 10000)) || continue
 		compared=$((compared + 1))
 		diff=$(( $1 > $2 ? $1 - $2 : $2 - $1 ))
 		((diff * 100 <= big * 2)) || bad+=" $fn($1 vs $2)"
@@ -69,6 +72,8 @@ done <"$tmp/rs.sites"
 check kmalloc_agrees_with_bpftrace_2pct "differ >2%:$bad" [ -z "$bad" ]
 check kmalloc_agreement_compared_sites "no busy site to compare (gen: $(tail -1 "$tmp/gen.err"))" [ $compared -ge 1 ]
 echo "compared $compared busy site counts"
+
+mark_progs
 
 # --- bad input: one error line naming the fix, non-zero, nothing left ------
 bad_input() {	# bad_input NAME REGEX CMD...

@@ -30,7 +30,13 @@ veth_pair() {
 	ip -n "$n-a" link set a0 up && ip -n "$n-b" link set b0 up
 }
 
-# Programs of ours still loaded (by name), one per line.
-our_progs() { bpftool prog show 2>/dev/null | grep -oE 'name (xsk_redirect|kmalloc|kfree|kmem_cache_\w+|fentry_[0-9]+|fexit_[0-9]+|tp_[0-9]+)\b' || true; }
+# Ids of loaded programs with the names ringscope gives its programs.
+our_prog_ids() { bpftool prog show 2>/dev/null | grep -E 'name (xsk_redirect|kmalloc|kfree|kmem_cache_\w+|fentry_[0-9]+|fexit_[0-9]+|kprobe_[0-9]+|kretprobe_[0-9]+|tp_[0-9]+) ' | cut -d: -f1 | sort; }
+# Programs of ours loaded now that were not in $prog_baseline (set by mark_progs):
+# other ringscope runs on the machine do not count.
+mark_progs() { prog_baseline=$(our_prog_ids); }
+# Programs are freed after an RCU grace period: give them up to 3 s to go.
+_new_progs() { comm -13 <(echo "${prog_baseline:-}") <(our_prog_ids) | grep . || true; }
+our_progs() { local p; for ((i = 0; i < 30; i++)); do p=$(_new_progs); [ -z "$p" ] && return; sleep 0.1; done; echo "$p"; }
 # Wait until FILE contains REGEX (up to SECS).
 wait_for() { local f=$1 re=$2 secs=${3:-20}; for ((i = 0; i < secs * 10; i++)); do grep -Eq "$re" "$f" 2>/dev/null && return 0; sleep 0.1; done; return 1; }

@@ -73,6 +73,29 @@ test: deps
 	@$(MAKE) --no-print-directory all unit static
 	@bash tests/run-all.sh
 
+# VM lab (tests/vm/vm-run.sh): make vm-run KERNEL=6.12 PKT_SIZE=64 INDIRECT=on ...
+OUT ?= results
+KERNEL ?= 6.12
+ARCH ?= x86_64
+SECONDS ?= 5
+PKT_SIZE ?= 64
+INDIRECT ?= on
+EVENT_IDX ?= on
+QUEUE_SIZE ?= 256
+PACKED ?= off
+KIMAGE ?=
+VARIANT ?=
+VM_ENV = OUT=$(OUT) KERNEL=$(KERNEL) ARCH=$(ARCH) SECONDS_RUN=$(SECONDS) PKT_SIZE=$(PKT_SIZE) \
+	INDIRECT=$(INDIRECT) EVENT_IDX=$(EVENT_IDX) QUEUE_SIZE=$(QUEUE_SIZE) PACKED=$(PACKED) \
+	KIMAGE=$(KIMAGE) VARIANT=$(VARIANT) $(if $(RATE),RATE=$(RATE))
+
+vm-run: deps static
+	$(VM_ENV) bash tests/vm/vm-run.sh
+
+# Stock and patched kernels from one tree and one config (kernel-patches/).
+kernel: deps
+	bash kernel-patches/build-kernels.sh
+
 bench-gen: all
 	@bash tests/bench/bench-gen.sh
 

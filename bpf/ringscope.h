@@ -60,6 +60,21 @@ struct kmem_site_key {
 	__u32 pad;
 };
 
+/* KVM arm64 LPI injection (lpi.bpf.c), one PERCPU_ARRAY entry. */
+struct lpi_stats {
+	__u64 cached_calls;	/* vgic_its_inject_cached_translation returns */
+	__u64 hits;		/* ... that returned 0 */
+	__u64 misses;		/* ... that returned non-zero (-EWOULDBLOCK) */
+	__u64 slow_injections;	/* vgic_its_inject_msi: full ITS walk */
+	__u64 irqfd_wakeups;
+	__u64 contentions;	/* lock:contention_begin inside irqfd_wakeup */
+	__u64 contention_ns;
+	__u64 inject_hist[RS_HIST_SLOTS];		/* cached injection latency, ns */
+	__u64 wakeup_hist[RS_HIST_SLOTS];		/* irqfd_wakeup latency, ns */
+	__u64 wakeup_to_inject_hist[RS_HIST_SLOTS];	/* irqfd_wakeup entry -> injection done, ns */
+	__u64 contention_hist[RS_HIST_SLOTS];	/* contention_begin -> end, ns */
+};
+
 static inline unsigned int rs_log2_slot(__u64 v)
 {
 	unsigned int slot = 0;

@@ -12,6 +12,7 @@
 #include "trace.h"
 #include "funclat.skel.h"
 #include "kmem.skel.h"
+#include "trace_lpi.h"
 
 struct preset {
 	const char *name;
@@ -65,7 +66,7 @@ void trace_opts_defaults(struct trace_opts *o)
 
 bool trace_session_active(const struct trace_session *s)
 {
-	return s->nslots || s->kmalloc;
+	return s->nslots || s->kmalloc || s->o.lpi;
 }
 
 /* ---- function resolution ----------------------------------------------- */
@@ -403,6 +404,8 @@ static int pin_all(struct trace_session *s)
 		err = pin_map(s->fl->maps.func_stats, s->pin_dir) ?: pin_map(s->fl->maps.func_names, s->pin_dir);
 	if (!err && s->km)
 		err = pin_map(s->km->maps.kmem_sites, s->pin_dir);
+	if (!err && s->lpi)
+		err = pin_map(lpi_stats_map(s), s->pin_dir);
 	return err;
 }
 
@@ -419,6 +422,9 @@ static void build_header(struct trace_session *s)
 		 nt, nt == 1 ? "" : "s",
 		 s->kmalloc ? (s->o.slab ? "; kmalloc+kmem_cache churn from kmem raw tracepoints" :
 			       "; kmalloc churn from kmem raw tracepoints") : "");
+	if (s->lpi)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
+			 "; LPI injection via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)
@@ -461,6 +467,8 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool
 		goto fail;
 	if (s->kmalloc && (err = open_kmem(s)))
 		goto fail;
+	if (o->lpi && (err = lpi_open(s)))
+		goto fail;
 	if (pin && (err = pin_all(s)))
 		goto fail;
 	build_header(s);
@@ -480,6 +488,7 @@ void trace_session_close(struct trace_session *s)
 	s->pin_dir[0] = 0;
 	funclat_bpf__destroy(s->fl);
 	kmem_bpf__destroy(s->km);
+	lpi_close(s);
 	ksyms_free(s->ksyms);
 	s->fl = NULL;
 	s->km = NULL;
@@ -563,6 +572,8 @@ int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 		}
 		free(vals);
 	}
+	if (s->lpi)
+		lpi_snapshot(s, &snap->lpi);
 	return s->km ? snap_sites(s, snap) : 0;
 }
 

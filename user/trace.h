@@ -20,7 +20,7 @@ struct trace_opts {
 	const char *tps;	/* -t: comma list of raw tracepoints to count */
 	const char *site_func;	/* --site: only kmalloc calls made from this function */
 	const char *comm;
-	bool kmalloc, slab, no_lifetime, hist;
+	bool kmalloc, slab, no_lifetime, hist, lpi;
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
@@ -47,6 +47,7 @@ struct trace_snapshot {
 	struct func_snap f[RS_MAX_FUNCS];
 	struct site_snap *sites;	/* sorted by key */
 	int nsites;
+	struct lpi_stats lpi;
 };
 
 struct trace_session {
@@ -56,7 +57,8 @@ struct trace_session {
 	struct ksyms *ksyms;
 	struct funclat_bpf *fl;
 	struct kmem_bpf *km;
-	struct bpf_link *links[2 * RS_MAX_FUNCS + 4];
+	struct lpi_bpf *lpi;
+	struct bpf_link *links[2 * RS_MAX_FUNCS + 16];
 	int nlinks;
 	struct trace_slot slots[RS_MAX_FUNCS];
 	int nslots;
@@ -91,6 +93,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "cpu", 0, OPT_U32, &(t).cpu, 0, 4095, NULL, "N", "only events on this CPU" }, \
 	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
 	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC" }, \
+	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
 	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }
 

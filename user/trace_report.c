@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "trace.h"
+#include "trace_lpi.h"
 
 struct func_row {
 	const struct trace_slot *slot;
@@ -154,6 +155,8 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 			}
 		}
 	}
+	if (s->lpi)
+		lpi_print_text(out, &cur->lpi, prev ? &prev->lpi : NULL, dt);
 	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
 		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
 			"ALLOCS/s", "BYTES", "OUTSTND", "LIFE P50", "LIFE P99",
@@ -223,6 +226,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		json_obj_end(w);
 	}
 	json_arr_end(w);
+	if (s->lpi)
+		lpi_json(w, &cur->lpi, prev ? &prev->lpi : NULL, dt);
 	if (!s->km)
 		return;
 	json_key(w, "kmalloc_sites");

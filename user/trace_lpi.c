@@ -1,0 +1,165 @@
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "hist.h"
+#include "log.h"
+#include "trace.h"
+#include "trace_lpi.h"
+#include "lpi.skel.h"
+
+int lpi_open(struct trace_session *s)
+{
+	bool fentry = s->tier == TIER_FENTRY;
+	struct bpf_program *p;
+	struct lpi_bpf *skel;
+	int err;
+
+	if (!ksyms_by_name(s->ksyms, "vgic_its_inject_cached_translation")) {
+		rs_err("no vgic_its_inject_cached_translation in this kernel: --lpi needs an arm64 KVM host with a vgic ITS (make vm-run ARCH=arm64)");
+		return -ENOENT;
+	}
+	if (s->tier == TIER_TRACEPOINT) {
+		rs_err("--lpi needs fentry or kprobes (the ITS cache has no tracepoint), and this kernel has neither");
+		return -EOPNOTSUPP;
+	}
+	skel = lpi_bpf__open();
+	if (!skel)
+		return -errno;
+	s->lpi = skel;
+	bpf_object__for_each_program(p, skel->obj) {
+		const char *sec = bpf_program__section_name(p);
+		bool is_fentry = !strncmp(sec, "fentry", 6) || !strncmp(sec, "fexit", 5);
+		bool is_kprobe = !strncmp(sec, "kprobe", 6) || !strncmp(sec, "kretprobe", 9);
+
+		if (is_fentry || is_kprobe)
+			bpf_program__set_autoload(p, fentry ? is_fentry : is_kprobe);
+	}
+	err = lpi_bpf__load(skel);
+	if (err) {
+		rs_err("cannot load the LPI programs (%s tier): %s", tier_names[s->tier], strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(p, skel->obj) {
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(p))
+			continue;
+		l = bpf_program__attach(p);
+		if (!l) {
+			err = -errno;
+			if (!strncmp(bpf_program__section_name(p), "raw_tp/contention", 17)) {
+				/* Older kernels lack lock:contention_*: hits still count. */
+				rs_note("lock contention tracepoints unavailable (%s): contention not counted", strerror(-err));
+				continue;
+			}
+			rs_err("cannot attach %s: %s", bpf_program__section_name(p), strerror(-err));
+			return err;
+		}
+		s->links[s->nlinks++] = l;
+	}
+	return 0;
+}
+
+void lpi_close(struct trace_session *s)
+{
+	lpi_bpf__destroy(s->lpi);
+	s->lpi = NULL;
+}
+
+struct bpf_map *lpi_stats_map(struct trace_session *s)
+{
+	return s->lpi->maps.lpi_stats;
+}
+
+int lpi_snapshot(struct trace_session *s, struct lpi_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct lpi_stats v[ncpu > 0 ? ncpu : 1];
+	__u32 zero = 0;
+	__u64 *dst = (__u64 *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(bpf_map__fd(s->lpi->maps.lpi_stats), &zero, v))
+		return -errno;
+	for (int c = 0; c < ncpu; c++) {
+		const __u64 *src = (const __u64 *)&v[c];
+
+		/* Every field is a __u64 counter or histogram bucket. */
+		for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
+			dst[i] += src[i];
+	}
+	return 0;
+}
+
+static void delta(struct lpi_stats *d, const struct lpi_stats *cur, const struct lpi_stats *prev)
+{
+	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
+	__u64 *o = (__u64 *)d;
+
+	for (size_t i = 0; i < sizeof(*d) / sizeof(__u64); i++)
+		o[i] = c[i] - (prev ? p[i] : 0);
+}
+
+static struct rs_hist as_hist(const __u64 *slots)
+{
+	struct rs_hist h = {};
+
+	hist_merge_slots(&h, slots);
+	return h;
+}
+
+void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
+{
+	struct lpi_stats d;
+	struct rs_hist inj, wk, w2i;
+
+	delta(&d, cur, prev);
+	inj = as_hist(d.inject_hist);
+	wk = as_hist(d.wakeup_hist);
+	w2i = as_hist(d.wakeup_to_inject_hist);
+	fprintf(out, "LPI: %llu cached injections (%.0f/s), hits %llu misses %llu (hit ratio %.4f), slow path %llu, irqfd wakeups %llu, contentions %llu\n",
+		(unsigned long long)d.cached_calls, dt > 0 ? d.cached_calls / dt : 0,
+		(unsigned long long)d.hits, (unsigned long long)d.misses,
+		d.cached_calls ? (double)d.hits / d.cached_calls : 0, (unsigned long long)d.slow_injections,
+		(unsigned long long)d.irqfd_wakeups, (unsigned long long)d.contentions);
+	fprintf(out, "     cached injection p50 %.0f ns p99 %.0f ns; irqfd_wakeup -> injected p50 %.0f ns p99 %.0f ns; irqfd_wakeup p50 %.0f ns p99 %.0f ns\n",
+		hist_percentile(&inj, 50), hist_percentile(&inj, 99), hist_percentile(&w2i, 50),
+		hist_percentile(&w2i, 99), hist_percentile(&wk, 50), hist_percentile(&wk, 99));
+}
+
+static void pcts(struct json_writer *w, const char *prefix, const __u64 *slots)
+{
+	struct rs_hist h = as_hist(slots);
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_p50", prefix);
+	json_kv_double(w, key, hist_percentile(&h, 50));
+	snprintf(key, sizeof(key), "%s_p90", prefix);
+	json_kv_double(w, key, hist_percentile(&h, 90));
+	snprintf(key, sizeof(key), "%s_p99", prefix);
+	json_kv_double(w, key, hist_percentile(&h, 99));
+}
+
+void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
+{
+	struct lpi_stats d;
+
+	delta(&d, cur, prev);
+	json_key(w, "lpi");
+	json_obj_begin(w);
+	json_kv_u64(w, "injections", d.cached_calls);
+	json_kv_double(w, "injections_per_s", dt > 0 ? d.cached_calls / dt : 0);
+	json_kv_u64(w, "hits", d.hits);
+	json_kv_u64(w, "misses", d.misses);
+	json_kv_double(w, "hit_ratio", d.cached_calls ? (double)d.hits / d.cached_calls : 0);
+	json_kv_u64(w, "slow_injections", d.slow_injections);
+	json_kv_u64(w, "irqfd_wakeups", d.irqfd_wakeups);
+	json_kv_u64(w, "contentions", d.contentions);
+	json_kv_double(w, "contentions_per_injection", d.cached_calls ? (double)d.contentions / d.cached_calls : 0);
+	pcts(w, "inject_ns", d.inject_hist);
+	pcts(w, "wakeup_ns", d.wakeup_hist);
+	pcts(w, "wakeup_to_inject_ns", d.wakeup_to_inject_hist);
+	pcts(w, "contention_ns", d.contention_hist);
+	json_obj_end(w);
+}

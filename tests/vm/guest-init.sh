@@ -114,12 +114,20 @@ ringscope)
 	echo "@@RSVM:BEGIN:$RUNID@@"
 	# shellcheck disable=SC2086  # RS_ARGS is a word list on purpose
 	/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
-		--rate "$RATE" --preset virtio-lab --kmalloc --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
+		--rate "$RATE" ${RS_PRESET:+--preset "$RS_PRESET"} --kmalloc --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
 	rc=$?
 	echo "@@RSVM:END:$RUNID:$rc@@"
 	echo "@@RSVM:STDERR:$RUNID@@"
 	tail -n 40 /tmp/ringscope.err
 	echo "@@RSVM:STDERR-END:$RUNID@@"
+	;;
+cmd)
+	# Diagnostics: run GUEST_CMD (sh syntax) with /bin/ringscope available; output verbatim.
+	ulimit -l unlimited 2>/dev/null
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	sh -c "$GUEST_CMD" 2>&1
+	rc=$?
+	echo "@@RSVM:END:$RUNID:$rc@@"
 	;;
 shell)
 	# Interactive debugging: SHELL_ON_CONSOLE via vm-run.sh (INTERACTIVE=1).

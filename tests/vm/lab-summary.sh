@@ -7,7 +7,7 @@ for f in "$@"; do
 	def f(n): if . == null then "-" elif type == "number" then
 		(if . == (. | floor) and (. | fabs) < 1e15 then tostring else ((. * 1000 | round) / 1000 | tostring) end)
 		else tostring end;
-	"== \(.kernel) \(.variant) \(.arch)  indirect=\(.params.indirect) event_idx=\(.params.event_idx) packed=\(.params.packed) queue=\(.params.queue_size) size=\(.params.pkt_size) rate=\(.params.rate) \(.params.seconds)s",
+	"== \(.kernel) \(.variant) \(.arch)  layout=\(.params.layout // "-") indirect=\(.params.indirect) event_idx=\(.params.event_idx) packed=\(.params.packed) queue=\(.params.queue_size) size=\(.params.pkt_size) rate=\(.params.rate) \(.params.seconds)s",
 	"   tier \(.tier)   tx \(.packets_tx) rx \(.packets_rx) lost \(.lost | f(0))   tx_pps \(.tx_pps | f(0)) rx_pps \(.pps | f(0))",
 	"   kmalloc/pkt \(.kmalloc_per_pkt | f(0))  kfree/pkt \(.kfree_per_pkt | f(0))  kicks/pkt \(.kicks_per_pkt | f(0))  irqs/pkt \(.irqs_per_pkt | f(0))  pkts/irq \(.pkts_per_irq | f(0))",
 	"   indirect lifetime ns p50 \(.indirect_lifetime_ns.p50 | f(0)) p99 \(.indirect_lifetime_ns.p99 | f(0))   completion ns p50 \(.compl_lat_ns.p50 | f(0)) p99 \(.compl_lat_ns.p99 | f(0))",

@@ -27,7 +27,8 @@ INDIRECT=${INDIRECT:-on}
 EVENT_IDX=${EVENT_IDX:-on}
 QUEUE_SIZE=${QUEUE_SIZE:-256}
 PACKED=${PACKED:-off}
-RATE=${RATE:-20000}
+LAYOUT=${LAYOUT:-auto}
+RATE=${RATE:-1000}
 WORKLOAD=${WORKLOAD:-ringscope}
 KIMAGE=${KIMAGE:-}
 VARIANT=${VARIANT:-}
@@ -37,6 +38,7 @@ VERBOSE=${VERBOSE:-0}
 KEEP_TMP=${KEEP_TMP:-0}
 APPEND_EXTRA=${APPEND_EXTRA:-}
 RS_EXTRA_ARGS=${RS_EXTRA_ARGS:-}
+RS_PRESET=${RS_PRESET-virtio-lab}
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 VMCACHE=$CACHE/vm
 # Boot (~7-15 s under TCG on 2 shared cores) + BPF load + traffic + shutdown, with margin.
@@ -92,12 +94,25 @@ isint PKT_SIZE "$PKT_SIZE"
 isint RATE "$RATE"
 isint TIMEOUT "$TIMEOUT"
 isint QUEUE_SIZE "$QUEUE_SIZE"
+# Device layout. On a qemu hub the device never offers VIRTIO_NET_F_CSUM (the hub has no
+# vnet header), so the guest has no NETIF_F_SG and linearizes every AF_XDP skb: with a modern
+# (VERSION_1/ANY_LAYOUT) device the header is pushed into the linear data and each packet is ONE
+# descriptor, so no indirect table is ever allocated. A legacy device without ANY_LAYOUT puts the
+# header in its own descriptor: two per packet, an indirect table per packet when negotiated.
+# auto = legacy for the split ring, modern for PACKED=on (packed needs VERSION_1).
+case "$LAYOUT" in
+auto) if [ "$PACKED" = on ]; then LAYOUT=modern; else LAYOUT=legacy; fi ;;
+modern | legacy) ;;
+*) die "LAYOUT must be auto, modern or legacy (got '$LAYOUT')" ;;
+esac
+[ "$LAYOUT" = legacy ] && [ "$PACKED" = on ] && die "PACKED=on needs LAYOUT=modern (the packed ring is a VIRTIO 1.0 feature)"
 case "$QUEUE_SIZE" in
 256 | 512 | 1024) ;;
 *) die "QUEUE_SIZE must be 256, 512 or 1024 (qemu's limits for rx_queue_size/tx_queue_size; got $QUEUE_SIZE)" ;;
 esac
 case "$KERNEL" in 6.12 | 6.1) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12 or 6.1 (got '$KERNEL')" ;; esac
-case "$WORKLOAD" in ringscope | loopcheck | shell) ;; *) die "WORKLOAD must be ringscope, loopcheck or shell" ;; esac
+case "$WORKLOAD" in ringscope | loopcheck | shell | cmd) ;; *) die "WORKLOAD must be ringscope, loopcheck, cmd or shell" ;; esac
+[ "$WORKLOAD" != cmd ] || [ -n "${GUEST_CMD:-}" ] || die "WORKLOAD=cmd needs GUEST_CMD='...'"
 [ "$PKT_SIZE" -ge 60 ] || die "PKT_SIZE must be >= 60"
 
 # Our own kernel images (all drivers built in): KIMAGE=..., or VARIANT=patched alone picks
@@ -320,7 +335,7 @@ MTU=1500
 [ "$PKT_SIZE" -gt 1514 ] && MTU=$((PKT_SIZE - 14))
 r=$TMP/run
 mkdir -p "$r/etc" "$r/bin"
-if [ "$WORKLOAD" = ringscope ]; then
+if [ "$WORKLOAD" = ringscope ] || { [ "$WORKLOAD" != loopcheck ] && [ -x "${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}" ]; }; then
 	RINGSCOPE_BIN=${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}
 	[ -x "$RINGSCOPE_BIN" ] || die "no static ringscope binary at $RINGSCOPE_BIN (run 'make static', or set RINGSCOPE_BIN=; WORKLOAD=loopcheck runs without it)"
 	file -L "$RINGSCOPE_BIN" | grep -qE 'statically linked|static-pie linked' ||
@@ -337,6 +352,8 @@ SECONDS_RUN=$(q "$SECONDS_RUN")
 RATE=$(q "$RATE")
 GUEST_MTU=$(q "$MTU")
 RS_EXTRA_ARGS=$(q "$RS_EXTRA_ARGS")
+GUEST_CMD=$(q "${GUEST_CMD:-}")
+RS_PRESET=$(q "$RS_PRESET")
 EOF
 mkcpio "$r" "$TMP/run.cpio"
 INITRD=$TMP/initrd.cpio
@@ -345,13 +362,19 @@ cat "$BASE_CPIO" ${MOD_CPIO:+"$MOD_CPIO"} "$TMP/run.cpio" >"$INITRD"
 # ---------------------------------------------------------------- qemu
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${QUEUE_SIZE}-pk_${PACKED}-r${RATE}"
+PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${QUEUE_SIZE}-pk_${PACKED}-${LAYOUT}-r${RATE}"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log
 : >"$CONSOLE_LOG"
 
 NICOPTS="indirect_desc=$INDIRECT,event_idx=$EVENT_IDX,packed=$PACKED,rx_queue_size=$QUEUE_SIZE,tx_queue_size=$QUEUE_SIZE"
+[ "$LAYOUT" = legacy ] && NICOPTS="$NICOPTS,disable-modern=on,disable-legacy=off,any_layout=off"
+# NIC_EXTRA: more virtio-net-pci properties (e.g. "disable-modern=on,any_layout=off"); no netdev.
+if [ -n "${NIC_EXTRA:-}" ]; then
+	case "$NIC_EXTRA" in *netdev* | *,id=* | id=*) die "NIC_EXTRA must not name a netdev or id" ;; esac
+	NICOPTS="$NICOPTS,$NIC_EXTRA"
+fi
 QEMU_ARGS=(
 	"${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
 	-accel tcg,thread=multi -smp "$SMP" -m "$MEM"
@@ -447,6 +470,14 @@ awk -v b="@@RSVM:STDERR:$RUNID@@" -v e="@@RSVM:STDERR-END:$RUNID@@" '
 	index($0, e) { on = 0 } on { print } index($0, b) { on = 1 }' "$CLEAN" >"$TMP/stderr"
 cp "$TMP/ndjson" "$OUT/$TAG.ndjson"
 
+if [ "$WORKLOAD" = cmd ]; then
+	cp "$TMP/ndjson.raw" "$OUT/$TAG.out"
+	cat "$OUT/$TAG.out"
+	say "guest command exited $WRC; output in $OUT/$TAG.out"
+	[ "$WRC" = 0 ]
+	exit
+fi
+
 FINAL=$(jq -c 'select(.type == "final")' "$TMP/ndjson" | tail -n 1)
 if [ "$WRC" != 0 ] || [ -z "$FINAL" ]; then
 	if [ -s "$TMP/stderr" ]; then
@@ -484,12 +515,12 @@ META=$(jq -n \
 	--arg qemu "$("$QEMU_BIN" --version | head -n 1)" \
 	--argjson seconds "$SECONDS_RUN" --argjson pkt_size "$PKT_SIZE" --arg indirect "$INDIRECT" \
 	--arg event_idx "$EVENT_IDX" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
-	--argjson rate "$RATE" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
+	--argjson rate "$RATE" --arg layout "$LAYOUT" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
 	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" \
 	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
 	  workload: $workload, console_log: $console, qemu: $qemu,
 	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
-	           queue_size: $queue_size, packed: $packed, rate: $rate},
+	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate},
 	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
 	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},
 	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, guest: $guest}')

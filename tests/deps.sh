@@ -21,4 +21,8 @@ fi
 if [[ $EUID -eq 0 ]] && ! mountpoint -q /sys/fs/bpf; then
 	mount -t bpf bpf /sys/fs/bpf || { echo "make deps: cannot mount bpffs on /sys/fs/bpf" >&2; exit 1; }
 fi
+# bpftrace attaches tracepoints through tracefs.
+if [[ $EUID -eq 0 ]] && [[ -d /sys/kernel/tracing ]] && [[ ! -e /sys/kernel/tracing/events ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
 exit 0

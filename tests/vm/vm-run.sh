@@ -486,8 +486,9 @@ if [ "$WRC" != 0 ] || [ -z "$FINAL" ]; then
 	else
 		console_tail 30
 	fi
-	[ -z "$FINAL" ] && die "workload exited $WRC and printed no \"type\":\"final\" line"
-	die "workload exited $WRC"
+	why=$(grep -m1 -i 'error' "$TMP/stderr" || tail -n 1 "$TMP/stderr" || true)
+	[ -z "$FINAL" ] && die "workload exited $WRC and printed no \"type\":\"final\" line${why:+: $why}"
+	die "workload exited $WRC${why:+: $why}"
 fi
 
 T_DONE=$(date +%s.%N)

@@ -115,10 +115,12 @@ int cmd_run(int argc, char **argv)
 	struct gen_opts g;
 	struct trace_opts t;
 	const char *peer = NULL, *pos[1];
+	bool no_trace = false;
 	int npos, err;
 	const struct rs_opt opts[] = {
 		{ "iface", 'i', OPT_STR, &g.iface, 0, 0, NULL, "IFACE", "send on IFACE (default: a private veth pair)" },
 		{ "peer", 0, OPT_STR, &peer, 0, 0, NULL, "IFACE", "receive and verify on IFACE (e.g. eth1 in the VM lab)" },
+		{ "no-trace", 0, OPT_FLAG, &no_trace, 0, 0, NULL, NULL, "traffic only: attach no tracing (clean throughput runs)" },
 		GEN_OPT_ROWS(g),
 		TRACE_OPT_ROWS(t),
 		OPT_END
@@ -130,9 +132,13 @@ int cmd_run(int argc, char **argv)
 	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
 	if (err)
 		return err > 0 ? 0 : err;
-	if (!t.funcs && !t.preset && !t.tps && !t.kmalloc) {
+	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi)) {
+		rs_err("--no-trace contradicts the trace options given: drop one");
+		return -EINVAL;
+	}
+	if (!t.funcs && !t.preset && !t.tps && !t.kmalloc && !t.lpi) {
 		t.preset = "xsk-tx";	/* the default view: the AF_XDP TX path and its allocations */
 		t.kmalloc = t.slab = true;
 	}
-	return run_traffic(&g, peer, &t, true);
+	return run_traffic(&g, peer, &t, !no_trace);
 }

@@ -113,8 +113,14 @@ ringscope)
 	ulimit -l unlimited 2>/dev/null
 	echo "@@RSVM:BEGIN:$RUNID@@"
 	# shellcheck disable=SC2086  # RS_ARGS is a word list on purpose
+	if [ "${TRACE:-on}" = off ]; then
+		TRACE_ARGS="--no-trace"
+	else
+		TRACE_ARGS="${RS_PRESET:+--preset $RS_PRESET} --kmalloc"
+	fi
+	# shellcheck disable=SC2086  # TRACE_ARGS is a word list on purpose
 	/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
-		--rate "$RATE" ${RS_PRESET:+--preset "$RS_PRESET"} --kmalloc --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
+		--rate "$RATE" $TRACE_ARGS --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
 	rc=$?
 	echo "@@RSVM:END:$RUNID:$rc@@"
 	echo "@@RSVM:STDERR:$RUNID@@"

@@ -39,6 +39,7 @@ KEEP_TMP=${KEEP_TMP:-0}
 APPEND_EXTRA=${APPEND_EXTRA:-}
 RS_EXTRA_ARGS=${RS_EXTRA_ARGS:-}
 RS_PRESET=${RS_PRESET-virtio-lab}
+TRACE=${TRACE:-on}	# off: traffic only (ringscope run --no-trace), for throughput runs
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 VMCACHE=$CACHE/vm
 # Boot (~7-15 s under TCG on 2 shared cores) + BPF load + traffic + shutdown, with margin.
@@ -354,6 +355,7 @@ GUEST_MTU=$(q "$MTU")
 RS_EXTRA_ARGS=$(q "$RS_EXTRA_ARGS")
 GUEST_CMD=$(q "${GUEST_CMD:-}")
 RS_PRESET=$(q "$RS_PRESET")
+TRACE=$(q "$TRACE")
 EOF
 mkcpio "$r" "$TMP/run.cpio"
 INITRD=$TMP/initrd.cpio
@@ -363,6 +365,7 @@ cat "$BASE_CPIO" ${MOD_CPIO:+"$MOD_CPIO"} "$TMP/run.cpio" >"$INITRD"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${QUEUE_SIZE}-pk_${PACKED}-${LAYOUT}-r${RATE}"
+[ "$TRACE" = on ] || PARAMS_SLUG="${PARAMS_SLUG}-notrace"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log

@@ -75,6 +75,41 @@ struct lpi_stats {
 	__u64 contention_hist[RS_HIST_SLOTS];	/* contention_begin -> end, ns */
 };
 
+/* Zero-copy completions (zerocopy.bpf.c), one PERCPU_ARRAY entry. Every
+ * field is a __u64 so user space sums and subtracts it as an array. */
+struct zc_stats {
+	/* AF_XDP copy mode */
+	__u64 xsk_xmits;		/* AF_XDP skbs handed to a driver (__dev_direct_xmit) */
+	__u64 xsk_completions;		/* ... whose xsk_destruct_skb was seen */
+	__u64 xsk_unmatched;		/* xsk_destruct_skb of an skb sent before the probe */
+	__u64 xsk_drv_calls;		/* xsk_tx_completed: driver zero-copy completions */
+	__u64 xsk_drv_descs;		/* ... descriptors completed */
+	/* vhost-net TX through tun/tap */
+	__u64 vhost_zc_sends;		/* sendmsg with a TUN_MSG_UBUF ubuf_info */
+	__u64 vhost_copy_sends;		/* packets sent by copy: no control, or in TUN_MSG_PTR batches */
+	__u64 vhost_copy_batches;	/* TUN_MSG_PTR sendmsg calls */
+	__u64 vhost_completions;	/* last vhost_zerocopy_complete/_callback of a ubuf_info */
+	__u64 vhost_failed;		/* ... with success == false: copied after all */
+	__u64 vhost_unmatched;		/* completion of a ubuf sent before the probe */
+	__u64 vhost_used;		/* completed descriptors put in the used ring */
+	__u64 vhost_used_unscanned;	/* signal_used calls that moved more than the scan bound */
+	/* MSG_ZEROCOPY */
+	__u64 msg_uargs;		/* new ubuf_info from msg_zerocopy_realloc */
+	__u64 msg_extended;		/* sends appended to an existing ubuf_info (TCP) */
+	__u64 msg_callbacks;		/* __msg_zerocopy_callback with len > 0: notifications queued */
+	__u64 msg_completed;		/* sends completed: sum of uarg->len, the ee_data-ee_info+1 unit */
+	__u64 msg_copied;		/* ... of them with uarg->zerocopy == 0 (SO_EE_CODE_ZEROCOPY_COPIED) */
+	__u64 msg_aborted;		/* callbacks with len == 0: the send failed, no notification */
+	__u64 msg_unmatched;		/* callbacks of a ubuf_info created before the probe */
+	__u64 lost;			/* in-flight entries that did not fit their map */
+	__u64 xsk_hist[RS_HIST_SLOTS];		/* __dev_direct_xmit -> xsk_destruct_skb, ns */
+	__u64 vhost_hist[RS_HIST_SLOTS];	/* sendmsg(ubuf) -> last complete, success, ns */
+	__u64 vhost_failed_hist[RS_HIST_SLOTS];	/* ... success == false, ns */
+	__u64 vhost_used_hist[RS_HIST_SLOTS];	/* last complete -> vhost_zerocopy_signal_used, ns */
+	__u64 msg_hist[RS_HIST_SLOTS];		/* msg_zerocopy_realloc (new) -> callback, zero-copied, ns */
+	__u64 msg_copied_hist[RS_HIST_SLOTS];	/* ... copied after all, ns */
+};
+
 static inline unsigned int rs_log2_slot(__u64 v)
 {
 	unsigned int slot = 0;

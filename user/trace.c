@@ -13,6 +13,7 @@
 #include "funclat.skel.h"
 #include "kmem.skel.h"
 #include "trace_lpi.h"
+#include "trace_zc.h"
 
 struct preset {
 	const char *name;
@@ -66,7 +67,7 @@ void trace_opts_defaults(struct trace_opts *o)
 
 bool trace_session_active(const struct trace_session *s)
 {
-	return s->nslots || s->kmalloc || s->o.lpi;
+	return s->nslots || s->kmalloc || s->o.lpi || s->o.zerocopy;
 }
 
 /* ---- function resolution ----------------------------------------------- */
@@ -406,6 +407,8 @@ static int pin_all(struct trace_session *s)
 		err = pin_map(s->km->maps.kmem_sites, s->pin_dir);
 	if (!err && s->lpi)
 		err = pin_map(lpi_stats_map(s), s->pin_dir);
+	if (!err && s->zc)
+		err = pin_map(zc_stats_map(s), s->pin_dir);
 	return err;
 }
 
@@ -425,6 +428,9 @@ static void build_header(struct trace_session *s)
 	if (s->lpi)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; LPI injection via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
+	if (s->zc)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
+			 "; zero-copy completions via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)
@@ -469,6 +475,8 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool
 		goto fail;
 	if (o->lpi && (err = lpi_open(s)))
 		goto fail;
+	if (o->zerocopy && (err = zc_open(s)))
+		goto fail;
 	if (pin && (err = pin_all(s)))
 		goto fail;
 	build_header(s);
@@ -489,6 +497,7 @@ void trace_session_close(struct trace_session *s)
 	funclat_bpf__destroy(s->fl);
 	kmem_bpf__destroy(s->km);
 	lpi_close(s);
+	zc_close(s);
 	ksyms_free(s->ksyms);
 	s->fl = NULL;
 	s->km = NULL;
@@ -574,6 +583,8 @@ int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 	}
 	if (s->lpi)
 		lpi_snapshot(s, &snap->lpi);
+	if (s->zc)
+		zc_snapshot(s, &snap->zc);
 	return s->km ? snap_sites(s, snap) : 0;
 }
 

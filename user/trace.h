@@ -20,7 +20,7 @@ struct trace_opts {
 	const char *tps;	/* -t: comma list of raw tracepoints to count */
 	const char *site_func;	/* --site: only kmalloc calls made from this function */
 	const char *comm;
-	bool kmalloc, slab, no_lifetime, hist, lpi;
+	bool kmalloc, slab, no_lifetime, hist, lpi, zerocopy;
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
@@ -48,6 +48,7 @@ struct trace_snapshot {
 	struct site_snap *sites;	/* sorted by key */
 	int nsites;
 	struct lpi_stats lpi;
+	struct zc_stats zc;
 };
 
 struct trace_session {
@@ -58,6 +59,9 @@ struct trace_session {
 	struct funclat_bpf *fl;
 	struct kmem_bpf *km;
 	struct lpi_bpf *lpi;
+	struct zerocopy_bpf *zc;
+	unsigned int zc_paths;	/* enum zc_path bits attached */
+	char zc_note[640];	/* what --zerocopy could not attach, and why */
 	struct bpf_link *links[2 * RS_MAX_FUNCS + 16];
 	int nlinks;
 	struct trace_slot slots[RS_MAX_FUNCS];
@@ -94,6 +98,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
 	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC" }, \
 	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
+	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
 	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "trace.h"
 #include "trace_lpi.h"
+#include "trace_zc.h"
 
 struct func_row {
 	const struct trace_slot *slot;
@@ -157,6 +158,8 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 	}
 	if (s->lpi)
 		lpi_print_text(out, &cur->lpi, prev ? &prev->lpi : NULL, dt);
+	if (s->o.zerocopy)
+		zc_print_text(out, s, &cur->zc, prev ? &prev->zc : NULL, dt, final || s->o.hist);
 	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
 		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
 			"ALLOCS/s", "BYTES", "OUTSTND", "LIFE P50", "LIFE P99",
@@ -228,6 +231,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	json_arr_end(w);
 	if (s->lpi)
 		lpi_json(w, &cur->lpi, prev ? &prev->lpi : NULL, dt);
+	if (s->o.zerocopy)
+		zc_json(w, s, &cur->zc, prev ? &prev->zc : NULL, dt);
 	if (!s->km)
 		return;
 	json_key(w, "kmalloc_sites");

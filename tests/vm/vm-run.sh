@@ -262,6 +262,14 @@ if [ -n "$MODROOT" ]; then
 	if ! grep -qE '/virtio_net\.ko$' "$MODROOT/modules.builtin" && [ -z "$(modfile virtio_net)" ]; then
 		die "virtio_net is neither built in nor a module in $PKG"
 	fi
+	# GUEST_MODULES="vhost_net veth": more modules (and their dependencies) in the
+	# initramfs, loaded at boot; their .ko stay in /lib/modules/ringscope-vm/ for
+	# a guest command to reload with parameters.
+	for m in ${GUEST_MODULES:-}; do
+		grep -qE "/${m//_/[_-]}\.ko\$" "$MODROOT/modules.builtin" || [ -n "$(modfile "$m")" ] ||
+			die "GUEST_MODULES: $m is neither built in nor a module in $PKG"
+		add_mod "$m"
+	done
 fi
 
 # ---------------------------------------------------------------- initramfs
@@ -310,7 +318,7 @@ fi
 
 MOD_CPIO=
 if [ ${#MODLIST[@]} -gt 0 ]; then
-	MOD_CPIO=$VMCACHE/initramfs/modules-$PKG.cpio
+	MOD_CPIO=$VMCACHE/initramfs/modules-$PKG${GUEST_MODULES:+-$(echo $GUEST_MODULES | tr " " "+")}.cpio
 	if [ ! -f "$MOD_CPIO" ]; then
 		m=$TMP/mods
 		mkdir -p "$m/lib/modules/ringscope-vm"

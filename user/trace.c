@@ -23,10 +23,10 @@ struct preset {
 };
 
 static const struct preset presets[] = {
-	{ "virtio-tx", "virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
+	{ "virtio-tx", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
 		       "virtqueue_kick_prepare,virtqueue_notify,vring_interrupt,virtnet_poll_tx,virtqueue_get_buf_ctx",
 	  "net_dev_start_xmit,net_dev_xmit,napi_poll", false },
-	{ "virtio-lab", "virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
+	{ "virtio-lab", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
 			"__xsk_generic_xmit,xsk_destruct_skb,virtqueue_notify,vring_interrupt,virtnet_poll_tx",
 	  "net_dev_start_xmit,net_dev_xmit,napi_poll", true },
 	{ "xsk-tx", "__xsk_generic_xmit,xsk_destruct_skb,xsk_tx_completed,dev_direct_xmit,veth_xmit",
@@ -119,7 +119,7 @@ static bool btf_has_func(struct btf_set *b, const char *name)
 	return false;
 }
 
-static int add_slot(struct trace_session *s, const char *name, enum slot_kind kind)
+static int add_slot(struct trace_session *s, const char *name, enum slot_kind kind, bool required)
 {
 	for (int i = 0; i < s->nslots; i++)
 		if (!strcmp(s->slots[i].name, name) && s->slots[i].kind == kind)
@@ -130,6 +130,7 @@ static int add_slot(struct trace_session *s, const char *name, enum slot_kind ki
 		return -E2BIG;
 	}
 	snprintf(s->slots[s->nslots].name, sizeof(s->slots[0].name), "%s", name);
+	s->slots[s->nslots].required = required;
 	s->slots[s->nslots++].kind = kind;
 	return 0;
 }
@@ -171,7 +172,7 @@ static void glob_add(const struct ksym *sym, void *arg)
 
 	if (g->err || (g->s->tier == TIER_FENTRY && !btf_has_func(g->btf, sym->name)))
 		return;
-	g->err = add_slot(g->s, sym->name, SLOT_FUNC);
+	g->err = add_slot(g->s, sym->name, SLOT_FUNC, false);
 	g->added++;
 }
 
@@ -205,7 +206,7 @@ static int resolve_func(struct trace_session *s, struct btf_set *btf, const char
 		rs_err("%s has no BTF in this kernel, so fentry cannot attach: use --tier kprobe", name);
 		return -ENOENT;
 	}
-	return add_slot(s, name, SLOT_FUNC);
+	return add_slot(s, name, SLOT_FUNC, required);
 }
 
 static int for_each_item(const char *list, int (*fn)(struct trace_session *, struct btf_set *, const char *, bool),
@@ -230,7 +231,7 @@ static int resolve_tp(struct trace_session *s, struct btf_set *btf, const char *
 	const char *colon = strchr(name, ':');
 
 	/* Accept "net:net_dev_xmit" too: raw tracepoints are named without the group. */
-	return add_slot(s, colon ? colon + 1 : name, SLOT_TP);
+	return add_slot(s, colon ? colon + 1 : name, SLOT_TP, required);
 }
 
 static const char *no_function_tier_msg =
@@ -278,6 +279,67 @@ static int resolve_all(struct trace_session *s)
 
 /* ---- load and attach ------------------------------------------------------ */
 
+/* Functions ftrace cannot patch: the kernel's `inline` implies notrace, so a
+ * static inline the compiler kept out of line (virtqueue_add_split and
+ * virtqueue_add_packed in 6.12) has BTF and a symbol but no fentry, and kprobe
+ * events refuse notrace functions too (CONFIG_KPROBE_EVENTS_ON_NOTRACE is off
+ * in distribution kernels). Such slots are dropped from presets with a notice,
+ * and refused when named with -f. Needs the ftrace function list; when it is
+ * not readable, every function is assumed attachable. */
+static const struct { const char *name, *caller; } notrace_callers[] = {
+	{ "virtqueue_add_split", "virtqueue_add_outbuf" },
+	{ "virtqueue_add_packed", "virtqueue_add_outbuf" },
+	{ NULL }
+};
+
+static int drop_untraceable(struct trace_session *s)
+{
+	static const char *const lists[] = { "/sys/kernel/tracing/available_filter_functions",
+					     "/sys/kernel/debug/tracing/available_filter_functions" };
+	bool traceable[RS_MAX_FUNCS] = {};
+	char line[256];
+	FILE *f = NULL;
+	int kept = 0;
+
+	for (int i = 0; i < s->nslots; i++)
+		s->slots[i].tier = s->tier;
+	if (s->tier == TIER_TRACEPOINT)
+		return 0;
+	for (size_t i = 0; i < 2 && !f; i++)
+		f = fopen(lists[i], "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\n")] = 0;
+		for (int i = 0; i < s->nslots; i++)
+			if (!strcmp(line, s->slots[i].name))
+				traceable[i] = true;
+	}
+	fclose(f);
+	for (int i = 0; i < s->nslots; i++) {
+		const char *caller = NULL;
+
+		if (s->slots[i].kind != SLOT_FUNC || traceable[i]) {
+			s->slots[kept++] = s->slots[i];
+			continue;
+		}
+		for (int c = 0; notrace_callers[c].name; c++)
+			if (!strcmp(notrace_callers[c].name, s->slots[i].name))
+				caller = notrace_callers[c].caller;
+		if (s->slots[i].required) {
+			rs_err("%s is notrace in this kernel (declared inline, or in the ftrace blacklist): neither fentry nor kprobe can attach%s%s",
+			       s->slots[i].name, caller ? "; trace its caller: -f " : "", caller ? caller : "");
+			return -EOPNOTSUPP;
+		}
+		if (caller)
+			rs_note("%s: notrace in this kernel, skipped (its cost is inside %s)", s->slots[i].name, caller);
+		else
+			rs_note("%s: notrace in this kernel, skipped", s->slots[i].name);
+	}
+	s->nslots = kept;
+	return 0;
+}
+
 static struct bpf_program *slot_prog(struct funclat_bpf *fl, int slot, int which)
 {
 	/* which: 0 fentry, 1 fexit, 2 kprobe, 3 kretprobe, 4 raw_tp. Program
@@ -321,9 +383,11 @@ static int open_funclat(struct trace_session *s)
 			continue;
 		}
 		for (int w = 0; w < 2; w++) {
-			p = slot_prog(s->fl, i, (s->tier == TIER_FENTRY ? 0 : 2) + w);
+			bool fentry = s->slots[i].tier == TIER_FENTRY;
+
+			p = slot_prog(s->fl, i, (fentry ? 0 : 2) + w);
 			bpf_program__set_autoload(p, true);
-			if (s->tier == TIER_FENTRY && (err = bpf_program__set_attach_target(p, 0, s->slots[i].name)))
+			if (fentry && (err = bpf_program__set_attach_target(p, 0, s->slots[i].name)))
 				return err;
 		}
 	}
@@ -342,7 +406,7 @@ static int open_funclat(struct trace_session *s)
 		if (sl->kind == SLOT_TP) {
 			err = add_link(s, bpf_program__attach_raw_tracepoint(slot_prog(s->fl, i, 4), sl->name),
 				       "a raw tracepoint program", sl->name);
-		} else if (s->tier == TIER_FENTRY) {
+		} else if (sl->tier == TIER_FENTRY) {
 			err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 0)), "fentry", sl->name);
 			if (!err)
 				err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 1)), "fexit", sl->name);
@@ -469,6 +533,8 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool
 		err = -EINVAL;
 		goto fail;
 	}
+	if ((err = drop_untraceable(s)))
+		goto fail;
 	if (s->nslots && (err = open_funclat(s)))
 		goto fail;
 	if (s->kmalloc && (err = open_kmem(s)))

@@ -31,6 +31,8 @@ enum slot_kind { SLOT_FUNC, SLOT_TP };
 struct trace_slot {
 	char name[64];
 	enum slot_kind kind;
+	enum tier tier;		/* SLOT_FUNC: fentry or kprobe */
+	bool required;		/* named with -f: an error, not a skip, if unusable */
 };
 
 struct func_snap {

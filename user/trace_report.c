@@ -212,6 +212,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		json_obj_begin(w);
 		json_kv_str(w, "name", fr.slot->name);
 		json_kv_str(w, "kind", fr.slot->kind == SLOT_TP ? "tracepoint" : "function");
+		if (fr.slot->kind == SLOT_FUNC)
+			json_kv_str(w, "tier", tier_names[fr.slot->tier]);
 		json_kv_u64(w, "calls", fr.calls);
 		json_kv_double(w, "calls_per_s", fr.rate);
 		if (packets)

@@ -92,6 +92,10 @@ VM_ENV = OUT=$(OUT) KERNEL=$(KERNEL) ARCH=$(ARCH) SECONDS_RUN=$(SECONDS) PKT_SIZ
 vm-run: deps static
 	$(VM_ENV) bash tests/vm/vm-run.sh
 
+# A/B of kernel-patches/6.12 (stock vs patched) in the VM lab: make vm-ab OUT=results/ab
+vm-ab: deps static
+	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) bash tests/vm/vm-ab.sh
+
 # Stock and patched kernels from one tree and one config (kernel-patches/).
 kernel: deps
 	bash kernel-patches/build-kernels.sh

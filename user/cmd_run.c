@@ -12,6 +12,7 @@
 #include "netns.h"
 #include "runloop.h"
 #include "trace.h"
+#include "zc_gen.h"
 
 static const char usage[] = "ringscope run [-i IFACE [--peer IFACE]] [gen options] [trace options]";
 
@@ -132,6 +133,8 @@ int cmd_run(int argc, char **argv)
 	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
 	if (err)
 		return err > 0 ? 0 : err;
+	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
+		return run_zerocopy(&g, peer, &t);
 	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;

@@ -9,5 +9,6 @@ int cmd_cleanup(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_zc_gen(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const struct command {
 	{ "probe", cmd_probe, "what this kernel allows: BTF, fentry, kprobes, tracepoints, bpffs, stats" },
 	{ "trace", cmd_trace, "live latency histograms of kernel functions and kmalloc churn per call site" },
 	{ "run", cmd_run, "gen + trace together: every figure also per packet" },
+	{ "zc-gen", cmd_zc_gen, "MSG_ZEROCOPY TCP/UDP over a private veth pair: completion latency, copied vs zero-copied" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ NULL, NULL, NULL }
 };

@@ -1,0 +1,725 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include "gen.h"
+#include "log.h"
+#include "netns.h"
+#include "zc_gen.h"
+
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY 60
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+#ifndef SO_EE_ORIGIN_ZEROCOPY
+#define SO_EE_ORIGIN_ZEROCOPY 5
+#endif
+#ifndef SO_EE_CODE_ZEROCOPY_COPIED
+#define SO_EE_CODE_ZEROCOPY_COPIED 1
+#endif
+
+#define ZC_IF_A "rst-zc-a"
+#define ZC_IF_B "rst-zc-b"
+#define ZC_ADDR_A "10.77.0.1"
+#define ZC_ADDR_B "10.77.0.2"
+#define PUBLISH_NS 10000000ull		/* the sender publishes counters every 10 ms */
+#define DRAIN_NS 2000000000ull		/* how long the sender waits for the last completions */
+#define UDP_MAX_PAYLOAD 65507
+
+struct zc_run {
+	const struct zc_cfg *cfg;
+	int home_fd, ns_a, ns_b;	/* anonymous namespaces: they go with our fds */
+	int sfd, lfd, rfd;		/* sender, TCP listener, receiver */
+	void *buf;
+	uint64_t *ts;			/* send time per zerocopy id, ring */
+	uint32_t ts_mask;
+	pthread_t sender, receiver;
+	bool sender_started, receiver_started;
+	volatile bool stop, sender_done, receiver_stop;
+	pthread_mutex_t lock;
+	struct zc_counters pub;		/* sender's counters, under lock */
+	uint64_t rx_bytes, rx_msgs;	/* receiver's, atomic */
+	uint64_t start_ns, end_ns;
+	int err;
+};
+
+/* ---- CPU accounting --------------------------------------------------------- */
+
+double cpu_busy_seconds(int *ncpu)
+{
+	unsigned long long v[10] = {}, busy = 0;
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	int n = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		       &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, "cpu", 3);
+	fclose(f);
+	if (ncpu)
+		*ncpu = n;
+	/* user nice system idle iowait irq softirq steal guest guest_nice:
+	 * guest time is already in user, idle and iowait are not busy. */
+	busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	return (double)busy / sysconf(_SC_CLK_TCK);
+}
+
+double cpu_self_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* ---- namespaces and the veth pair ------------------------------------------- */
+
+static int new_netns(int home_fd)
+{
+	int fd, err;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	if (setns(home_fd, CLONE_NEWNET) && !err)
+		err = -errno;
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+struct nl_req {
+	struct nlmsghdr n;
+	struct ifinfomsg i;
+	char buf[512];
+};
+
+static struct rtattr *nla_put(struct nlmsghdr *n, int type, const void *data, int len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static void nla_nest_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (char *)n + n->nlmsg_len - (char *)nest;
+}
+
+/* ip link add A netns NS_A mtu M type veth peer name B netns NS_B mtu M, by
+ * rtnetlink: the VM guest's busybox ip has no veth and no netns. */
+static int veth_create(int ns_a, int ns_b, uint32_t mtu)
+{
+	struct nl_req req = {};
+	struct rtattr *li, *data, *peer;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char ans[1024];
+	int fd, err = 0;
+	ssize_t n;
+
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req.n.nlmsg_type = RTM_NEWLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	req.i.ifi_family = AF_UNSPEC;
+	nla_put(&req.n, IFLA_IFNAME, ZC_IF_A, sizeof(ZC_IF_A));
+	nla_put(&req.n, IFLA_NET_NS_FD, &ns_a, sizeof(ns_a));
+	nla_put(&req.n, IFLA_MTU, &mtu, sizeof(mtu));
+	li = nla_put(&req.n, IFLA_LINKINFO, NULL, 0);
+	nla_put(&req.n, IFLA_INFO_KIND, "veth", 4);
+	data = nla_put(&req.n, IFLA_INFO_DATA, NULL, 0);
+	peer = nla_put(&req.n, VETH_INFO_PEER, NULL, 0);
+	req.n.nlmsg_len += sizeof(struct ifinfomsg);	/* the peer's, zeroed */
+	nla_put(&req.n, IFLA_IFNAME, ZC_IF_B, sizeof(ZC_IF_B));
+	nla_put(&req.n, IFLA_NET_NS_FD, &ns_b, sizeof(ns_b));
+	nla_put(&req.n, IFLA_MTU, &mtu, sizeof(mtu));
+	nla_nest_end(&req.n, peer);
+	nla_nest_end(&req.n, data);
+	nla_nest_end(&req.n, li);
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &req, req.n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+	} else if ((n = recv(fd, ans, sizeof(ans), 0)) < 0) {
+		err = -errno;
+	} else {
+		struct nlmsghdr *h = (struct nlmsghdr *)ans;
+
+		if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && h->nlmsg_type == NLMSG_ERROR)
+			err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+	}
+	close(fd);
+	return err;
+}
+
+/* In the calling thread's netns: address/24 on ifname, and up. */
+static int if_config(const char *ifname, const char *addr)
+{
+	struct ifreq ifr = {};
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr))
+		err = -errno;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (!err && ioctl(fd, SIOCSIFNETMASK, &ifr))
+		err = -errno;
+	if (!err && ioctl(fd, SIOCGIFFLAGS, &ifr))
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int enter(int fd)
+{
+	return setns(fd, CLONE_NEWNET) ? -errno : 0;
+}
+
+/* ---- sockets ---------------------------------------------------------------- */
+
+static void set_timeouts(int fd, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int sock_open(const struct zc_cfg *cfg)
+{
+	return socket(AF_INET, (cfg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+}
+
+static int receiver_open(struct zc_run *r)
+{
+	const struct zc_cfg *cfg = r->cfg;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg->port) };
+	int one = 1, rcvbuf = 4 << 20;
+
+	inet_pton(AF_INET, ZC_ADDR_B, &sa.sin_addr);
+	r->lfd = sock_open(cfg);
+	if (r->lfd < 0)
+		return -errno;
+	setsockopt(r->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(r->lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(r->lfd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	if (cfg->proto == IPPROTO_TCP && listen(r->lfd, 1))
+		return -errno;
+	if (cfg->proto == IPPROTO_UDP) {
+		r->rfd = r->lfd;
+		r->lfd = -1;
+		set_timeouts(r->rfd, 100);
+	}
+	return 0;
+}
+
+static int sender_open(struct zc_run *r, const char *dst)
+{
+	const struct zc_cfg *cfg = r->cfg;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(cfg->port) };
+	int one = 1, sndbuf = 4 << 20;
+
+	if (inet_pton(AF_INET, dst, &sa.sin_addr) != 1) {
+		rs_err("--dst '%s': give an IPv4 address", dst);
+		return -EINVAL;
+	}
+	r->sfd = sock_open(cfg);
+	if (r->sfd < 0)
+		return -errno;
+	setsockopt(r->sfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (cfg->zerocopy && setsockopt(r->sfd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one))) {
+		int err = -errno;
+
+		rs_err("setsockopt SO_ZEROCOPY: %s (kernel older than 4.14, or --proto not TCP/UDP)", strerror(errno));
+		return err;
+	}
+	if (cfg->ifname && setsockopt(r->sfd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, strlen(cfg->ifname) + 1))
+		return -errno;
+	if (connect(r->sfd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	set_timeouts(r->sfd, 200);	/* blocking sends, but the stop flag is seen */
+	return 0;
+}
+
+/* ---- sender ----------------------------------------------------------------- */
+
+/* Read completion notifications; wait up to 10 ms for one when asked. */
+static void read_errqueue(struct zc_run *r, struct zc_counters *c, uint64_t *outstanding, bool wait)
+{
+	char control[256];
+	uint64_t now;
+
+	if (wait) {
+		struct pollfd pfd = { .fd = r->sfd, .events = 0 };	/* POLLERR is always reported */
+
+		poll(&pfd, 1, 10);
+	}
+	for (;;) {
+		struct msghdr msg = { .msg_control = control, .msg_controllen = sizeof(control) };
+		struct cmsghdr *cm;
+
+		if (recvmsg(r->sfd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		now = now_ns();
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			struct sock_extended_err *ee;
+			uint32_t lo, hi;
+
+			if (!((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+			      (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
+				continue;
+			ee = (struct sock_extended_err *)CMSG_DATA(cm);
+			if (ee->ee_origin != SO_EE_ORIGIN_ZEROCOPY || ee->ee_errno) {
+				c->send_errors++;
+				continue;
+			}
+			lo = ee->ee_info;
+			hi = ee->ee_data;
+			c->notifications++;
+			c->completions += hi - lo + 1;
+			if (ee->ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
+				c->copied += hi - lo + 1;
+			for (uint32_t id = lo; id != hi + 1; id++)
+				hist_add(&c->lat, now - r->ts[id & r->ts_mask]);
+			*outstanding -= hi - lo + 1 <= *outstanding ? hi - lo + 1 : *outstanding;
+		}
+	}
+}
+
+static void publish(struct zc_run *r, const struct zc_counters *c)
+{
+	pthread_mutex_lock(&r->lock);
+	r->pub = *c;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void *sender_main(void *arg)
+{
+	struct zc_run *r = arg;
+	const struct zc_cfg *cfg = r->cfg;
+	struct zc_counters c = {};
+	uint64_t next_id = 0, outstanding = 0, last_pub = 0, start = now_ns(), drain_end;
+	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
+	int flags = cfg->zerocopy ? MSG_ZEROCOPY : 0;
+
+	r->start_ns = start;
+	for (;;) {
+		uint64_t now = now_ns(), t1;
+		ssize_t n;
+
+		if (r->stop || now >= end || (cfg->count && c.sends >= cfg->count))
+			break;
+		if (now - last_pub >= PUBLISH_NS) {
+			publish(r, &c);
+			last_pub = now;
+		}
+		if (cfg->zerocopy) {
+			read_errqueue(r, &c, &outstanding, false);
+			if (outstanding >= cfg->inflight) {
+				read_errqueue(r, &c, &outstanding, true);
+				continue;
+			}
+			r->ts[next_id & r->ts_mask] = now;
+		}
+		n = send(r->sfd, r->buf, cfg->size, flags);
+		t1 = now_ns();
+		if (n < 0) {
+			if (errno == ENOBUFS && cfg->zerocopy) {
+				/* optmem_max full of notifications: read some first. */
+				c.enobufs++;
+				read_errqueue(r, &c, &outstanding, true);
+				continue;
+			}
+			if (errno == EINTR || errno == EAGAIN || errno == ECONNREFUSED) {
+				c.send_errors += errno == ECONNREFUSED;
+				continue;
+			}
+			r->err = -errno;
+			rs_err("send: %s", strerror(errno));
+			break;
+		}
+		hist_add(&c.send_lat, t1 - now);
+		c.sends++;
+		c.bytes += n;
+		if (cfg->zerocopy) {
+			next_id++;
+			outstanding++;
+		}
+	}
+	/* Drain: the last completions. */
+	drain_end = now_ns() + DRAIN_NS;
+	while (cfg->zerocopy && outstanding && now_ns() < drain_end && !r->stop)
+		read_errqueue(r, &c, &outstanding, true);
+	r->end_ns = now_ns();
+	publish(r, &c);
+	r->sender_done = true;
+	return NULL;
+}
+
+/* ---- receiver --------------------------------------------------------------- */
+
+static void *receiver_main(void *arg)
+{
+	struct zc_run *r = arg;
+	size_t len = 256 << 10;
+	char *buf = malloc(len);
+	int fd = r->rfd;
+
+	if (!buf)
+		return NULL;
+	if (r->lfd >= 0) {	/* TCP: one connection */
+		while (!r->receiver_stop && fd < 0) {
+			struct pollfd pfd = { .fd = r->lfd, .events = POLLIN };
+
+			if (poll(&pfd, 1, 100) > 0)
+				fd = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC);
+		}
+		if (fd >= 0)
+			set_timeouts(fd, 100);
+		r->rfd = fd;
+	}
+	while (fd >= 0 && !r->receiver_stop) {
+		ssize_t n = recv(fd, buf, len, 0);
+
+		if (n > 0) {
+			__atomic_add_fetch(&r->rx_bytes, n, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&r->rx_msgs, 1, __ATOMIC_RELAXED);
+		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			break;	/* EOF: the sender is done */
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+static void snapshot(struct zc_run *r, struct zc_counters *c)
+{
+	pthread_mutex_lock(&r->lock);
+	*c = r->pub;
+	pthread_mutex_unlock(&r->lock);
+	c->rx_bytes = __atomic_load_n(&r->rx_bytes, __ATOMIC_RELAXED);
+	c->rx_msgs = __atomic_load_n(&r->rx_msgs, __ATOMIC_RELAXED);
+}
+
+static int setup(struct zc_run *r)
+{
+	const struct zc_cfg *cfg = r->cfg;
+	int err;
+
+	if (cfg->ifname) {
+		if (!cfg->dst) {
+			rs_err("-i %s needs --dst ADDR (the receiver's IPv4 address on that link)", cfg->ifname);
+			return -EINVAL;
+		}
+		if (iface_has_default_route(cfg->ifname) && !cfg->force) {
+			rs_err("%s carries the default route: generated traffic would leave the machine; use a veth pair (drop -i) or --force",
+			       cfg->ifname);
+			return -EPERM;
+		}
+		if ((err = sender_open(r, cfg->dst)))
+			rs_err("cannot connect to %s:%u on %s: %s%s", cfg->dst, cfg->port, cfg->ifname, strerror(-err),
+			       cfg->proto == IPPROTO_TCP ? " (TCP needs a listener there)" : "");
+		return err;
+	}
+	r->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (r->home_fd < 0 || (r->ns_a = new_netns(r->home_fd)) < 0 || (r->ns_b = new_netns(r->home_fd)) < 0) {
+		err = r->home_fd < 0 ? -errno : r->ns_a < 0 ? r->ns_a : r->ns_b;
+		rs_err("cannot create network namespaces: %s (run as root)", strerror(-err));
+		return err;
+	}
+	if ((err = veth_create(r->ns_a, r->ns_b, cfg->mtu))) {
+		rs_err("cannot create the veth pair %s/%s: %s%s", ZC_IF_A, ZC_IF_B, strerror(-err),
+		       err == -EOPNOTSUPP ? " (load the veth module: modprobe veth)" : "");
+		return err;
+	}
+	if ((err = enter(r->ns_b)) || (err = if_config(ZC_IF_B, ZC_ADDR_B)) || (err = receiver_open(r))) {
+		rs_err("cannot set up the receiver in its namespace: %s", strerror(-err));
+		goto home;
+	}
+	if ((err = enter(r->ns_a)) || (err = if_config(ZC_IF_A, ZC_ADDR_A))) {
+		rs_err("cannot set up the sender's interface in its namespace: %s", strerror(-err));
+		goto home;
+	}
+	/* The receiver thread must accept before a TCP connect completes. */
+	if (pthread_create(&r->receiver, NULL, receiver_main, r)) {
+		err = -EAGAIN;
+		goto home;
+	}
+	r->receiver_started = true;
+	if ((err = sender_open(r, ZC_ADDR_B)))
+		rs_err("cannot connect %s -> %s:%u: %s", ZC_ADDR_A, ZC_ADDR_B, cfg->port, strerror(-err));
+home:
+	if (enter(r->home_fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static void teardown(struct zc_run *r)
+{
+	r->stop = true;
+	if (r->sender_started)
+		pthread_join(r->sender, NULL);
+	if (r->sfd >= 0 && r->cfg->proto == IPPROTO_TCP)
+		shutdown(r->sfd, SHUT_WR);	/* EOF for the receiver once it has read everything */
+	if (r->receiver_started) {
+		uint64_t deadline = now_ns() + 2000000000ull, last = UINT64_MAX;
+
+		/* Let the receiver consume what is queued (TCP: until EOF). */
+		while (now_ns() < deadline) {
+			uint64_t b = __atomic_load_n(&r->rx_bytes, __ATOMIC_RELAXED);
+
+			if (b == last && (r->cfg->proto == IPPROTO_UDP || b >= r->pub.bytes))
+				break;
+			last = b;
+			usleep(50000);
+		}
+		r->receiver_stop = true;
+		pthread_join(r->receiver, NULL);
+	}
+	if (r->sfd >= 0)
+		close(r->sfd);
+	if (r->lfd >= 0)
+		close(r->lfd);
+	if (r->rfd >= 0)
+		close(r->rfd);
+	if (r->ns_a >= 0)
+		close(r->ns_a);
+	if (r->ns_b >= 0)
+		close(r->ns_b);
+	if (r->home_fd >= 0)
+		close(r->home_fd);
+	free(r->buf);
+	free(r->ts);
+}
+
+int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn fn, void *ctx)
+{
+	struct zc_run r = { .cfg = cfg, .home_fd = -1, .ns_a = -1, .ns_b = -1, .sfd = -1, .lfd = -1, .rfd = -1 };
+	struct zc_counters prev = {}, cur;
+	double busy0, self0;
+	uint64_t t0, last, step = cfg->interval > 0 ? (uint64_t)(cfg->interval * 1e9) : UINT64_MAX / 4, next;
+	uint32_t ring = 1024;
+	sigset_t set;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (cfg->proto == IPPROTO_UDP && cfg->size > UDP_MAX_PAYLOAD) {
+		rs_err("--size %u: a UDP datagram carries at most %d bytes", cfg->size, UDP_MAX_PAYLOAD);
+		return -EINVAL;
+	}
+	while (ring < 2 * cfg->inflight)
+		ring <<= 1;
+	pthread_mutex_init(&r.lock, NULL);
+	r.ts = calloc(ring, sizeof(*r.ts));
+	r.ts_mask = ring - 1;
+	r.buf = aligned_alloc(4096, (cfg->size + 4095) & ~4095u);
+	if (!r.ts || !r.buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < cfg->size; i++)
+		((uint8_t *)r.buf)[i] = (uint8_t)(i * 7 + 1);
+	if ((err = setup(&r)))
+		goto out;
+	busy0 = cpu_busy_seconds(&res->ncpu);
+	self0 = cpu_self_seconds();
+	if (pthread_create(&r.sender, NULL, sender_main, &r)) {
+		err = -EAGAIN;
+		goto out;
+	}
+	r.sender_started = true;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	t0 = last = now_ns();
+	next = t0 + step;
+	while (!r.sender_done) {
+		uint64_t now = now_ns(), wait = next > now ? next - now : 0;
+		struct timespec ts;
+		siginfo_t si;
+
+		if (now >= next) {
+			snapshot(&r, &cur);
+			if (fn)
+				fn(ctx, &cur, &prev, (now - t0) / 1e9, (now - last) / 1e9);
+			prev = cur;
+			last = now;
+			next += step;
+			continue;
+		}
+		if (wait > 20000000)
+			wait = 20000000;
+		ts.tv_sec = 0;
+		ts.tv_nsec = wait;
+		if (sigtimedwait(&set, &si, &ts) > 0) {
+			rs_note("stopping on signal %d", si.si_signo);
+			r.stop = true;
+		}
+	}
+	pthread_join(r.sender, NULL);
+	r.sender_started = false;
+	res->cpu_busy_s = cpu_busy_seconds(NULL) - busy0;
+	res->cpu_self_s = cpu_self_seconds() - self0;
+	res->duration_s = (r.end_ns - r.start_ns) / 1e9;
+	err = r.err;
+out:
+	teardown(&r);
+	snapshot(&r, &res->c);	/* the receiver's count includes what it drained */
+	pthread_mutex_destroy(&r.lock);
+	return err;
+}
+
+/* ---- rendering -------------------------------------------------------------- */
+
+const char *zc_proto_name(const struct zc_cfg *cfg)
+{
+	return cfg->proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+static void fmt_ns(char *b, size_t n, double ns)
+{
+	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
+	else snprintf(b, n, "%.0fns", ns);
+}
+
+void zc_print_interval(FILE *out, const struct zc_cfg *cfg, const struct zc_counters *cur,
+		       const struct zc_counters *prev, double t_s, double dt_s)
+{
+	struct rs_hist lat;
+	char p50[16], p99[16];
+	uint64_t sends = cur->sends - prev->sends, compl = cur->completions - prev->completions;
+
+	hist_delta(&lat, &cur->lat, &prev->lat);
+	fmt_ns(p50, sizeof(p50), hist_percentile(&lat, 50));
+	fmt_ns(p99, sizeof(p99), hist_percentile(&lat, 99));
+	fprintf(out, "%6.2fs %s %-8s %9.0f sends/s %7.3f Gbit/s  rx %7.3f Gbit/s", t_s, zc_proto_name(cfg),
+		cfg->zerocopy ? "zerocopy" : "copy", dt_s > 0 ? sends / dt_s : 0,
+		dt_s > 0 ? (cur->bytes - prev->bytes) * 8 / dt_s / 1e9 : 0,
+		dt_s > 0 ? (cur->rx_bytes - prev->rx_bytes) * 8 / dt_s / 1e9 : 0);
+	if (cfg->zerocopy)
+		fprintf(out, "  completions %llu (copied %llu) p50 %s p99 %s", (unsigned long long)compl,
+			(unsigned long long)(cur->copied - prev->copied), p50, p99);
+	fputc('\n', out);
+	fflush(out);
+}
+
+void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result *r)
+{
+	const struct zc_counters *c = &r->c;
+	double d = r->duration_s > 0 ? r->duration_s : 1;
+
+	fprintf(out, "\n--- zc-gen %s %s, %u B sends, %.2f s ---\n", zc_proto_name(cfg),
+		cfg->zerocopy ? "MSG_ZEROCOPY" : "copy (no MSG_ZEROCOPY)", cfg->size, r->duration_s);
+	fprintf(out, "sent %llu (%.0f/s, %.3f Gbit/s), received %llu bytes in %llu reads, send errors %llu, ENOBUFS %llu\n",
+		(unsigned long long)c->sends, c->sends / d, c->bytes * 8 / d / 1e9, (unsigned long long)c->rx_bytes,
+		(unsigned long long)c->rx_msgs, (unsigned long long)c->send_errors, (unsigned long long)c->enobufs);
+	if (cfg->zerocopy)
+		fprintf(out, "completions %llu in %llu notifications: zero-copied %llu, copied %llu (SO_EE_CODE_ZEROCOPY_COPIED)\n",
+			(unsigned long long)c->completions, (unsigned long long)c->notifications,
+			(unsigned long long)(c->completions - c->copied), (unsigned long long)c->copied);
+	fprintf(out, "CPU per send: %.0f ns in this process (getrusage), %.0f ns busy on all %d CPUs (/proc/stat)\n",
+		c->sends ? r->cpu_self_s * 1e9 / c->sends : 0, c->sends ? r->cpu_busy_s * 1e9 / c->sends : 0, r->ncpu);
+	fprintf(out, "\ntime inside send():\n");
+	hist_print(out, &c->send_lat, "nsecs");
+	if (cfg->zerocopy) {
+		fprintf(out, "\nsend -> completion read from the error queue:\n");
+		hist_print(out, &c->lat, "nsecs");
+		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&c->lat, 50),
+			hist_percentile(&c->lat, 90), hist_percentile(&c->lat, 99));
+	}
+	fflush(out);
+}
+
+static void json_pcts(struct json_writer *w, const char *prefix, const struct rs_hist *h)
+{
+	static const double pct[] = { 50, 90, 99 };
+	char key[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
+		json_kv_double(w, key, hist_percentile(h, pct[i]));
+	}
+	snprintf(key, sizeof(key), "%s_samples", prefix);
+	json_kv_u64(w, key, hist_count(h));
+	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
+	json_key(w, key);
+	json_arr_begin(w);
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		json_u64(w, h->slot[i]);
+	json_arr_end(w);
+}
+
+void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struct zc_result *r)
+{
+	const struct zc_counters *c = &r->c;
+	double d = r->duration_s > 0 ? r->duration_s : 1;
+
+	json_kv_str(w, "proto", zc_proto_name(cfg));
+	json_kv_str(w, "mode", cfg->zerocopy ? "zerocopy" : "copy");
+	json_kv_u64(w, "size", cfg->size);
+	json_kv_double(w, "duration_s", r->duration_s);
+	json_kv_u64(w, "sends", c->sends);
+	json_kv_u64(w, "bytes", c->bytes);
+	json_kv_double(w, "sends_per_s", c->sends / d);
+	json_kv_double(w, "gbps", c->bytes * 8 / d / 1e9);
+	json_kv_u64(w, "rx_bytes", c->rx_bytes);
+	json_kv_u64(w, "rx_reads", c->rx_msgs);
+	json_kv_u64(w, "send_errors", c->send_errors);
+	json_kv_u64(w, "enobufs", c->enobufs);
+	json_kv_u64(w, "notifications", c->notifications);
+	json_kv_u64(w, "completions", c->completions);
+	json_kv_u64(w, "copied", c->copied);
+	json_kv_u64(w, "zerocopied", c->completions - c->copied);
+	json_kv_double(w, "cpu_self_s", r->cpu_self_s);
+	json_kv_double(w, "cpu_busy_s", r->cpu_busy_s);
+	json_kv_u64(w, "ncpu", r->ncpu);
+	json_kv_double(w, "cpu_self_ns_per_send", c->sends ? r->cpu_self_s * 1e9 / c->sends : 0);
+	json_kv_double(w, "cpu_busy_ns_per_send", c->sends ? r->cpu_busy_s * 1e9 / c->sends : 0);
+	json_pcts(w, "compl_lat_ns", &c->lat);
+	json_pcts(w, "send_ns", &c->send_lat);
+}

@@ -1,0 +1,70 @@
+/* The MSG_ZEROCOPY load generator behind `zc-gen` and `run --zerocopy`: a TCP
+ * or UDP sender with SO_ZEROCOPY that reads its completions from the error
+ * queue, and a receiver that consumes the data, over a veth pair between two
+ * anonymous network namespaces (gone with the process) or on an interface. */
+#ifndef RS_ZC_GEN_H
+#define RS_ZC_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "hist.h"
+#include "json.h"
+
+struct zc_cfg {
+	int proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	bool zerocopy;		/* MSG_ZEROCOPY; false: plain sends, the copy baseline */
+	uint32_t size;		/* bytes per send */
+	uint64_t count;		/* sends; 0 = until duration */
+	double duration;	/* seconds; 0 = until count */
+	uint32_t inflight;	/* sends without a completion before the sender waits */
+	uint32_t mtu;		/* of the veth pair */
+	const char *ifname;	/* send on IFACE to dst (no local receiver) instead */
+	const char *dst;
+	uint16_t port;
+	bool force;		/* allow the interface with the default route */
+	double interval;	/* report interval, s; 0 = final only */
+};
+
+/* Cumulative counters; every field a uint64_t (histograms included). */
+struct zc_counters {
+	uint64_t sends, bytes, send_errors, enobufs;
+	uint64_t notifications;	/* error-queue messages (ranges) */
+	uint64_t completions;	/* sends covered by them: sum of ee_data - ee_info + 1 */
+	uint64_t copied;	/* ... in ranges with SO_EE_CODE_ZEROCOPY_COPIED */
+	uint64_t rx_bytes, rx_msgs;
+	struct rs_hist lat;	/* send() -> completion read from the error queue, ns */
+	struct rs_hist send_lat;	/* time inside send(), ns */
+};
+
+struct zc_result {
+	struct zc_counters c;
+	double duration_s;
+	double cpu_self_s;	/* getrusage: user + system of this process (sender + receiver) */
+	double cpu_busy_s;	/* /proc/stat: busy time of all CPUs (softirqs and kernel threads too) */
+	int ncpu;
+};
+
+typedef void (*zc_interval_fn)(void *ctx, const struct zc_counters *cur, const struct zc_counters *prev,
+			       double t_s, double dt_s);
+
+/* One run. The interval callback (may be NULL) runs in the calling thread.
+ * Returns 0 or -errno after one error line; interrupted runs return 0. */
+int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn fn, void *ctx);
+const char *zc_proto_name(const struct zc_cfg *cfg);
+void zc_print_interval(FILE *out, const struct zc_cfg *cfg, const struct zc_counters *cur,
+		       const struct zc_counters *prev, double t_s, double dt_s);
+void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result *r);
+void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struct zc_result *r);
+
+/* CPU accounting shared with vhost-gen: busy (non-idle, non-iowait) seconds
+ * of all CPUs from /proc/stat, and user+system seconds of this process. */
+double cpu_busy_seconds(int *ncpu);
+double cpu_self_seconds(void);
+
+/* `run --zerocopy` (cmd_zc_gen.c): AF_XDP and MSG_ZEROCOPY side by side. */
+struct gen_opts;
+struct trace_opts;
+int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t);
+
+#endif

@@ -77,7 +77,7 @@ arch_table() {
 		KPKG_RE_6_12='^linux-image-6\.12\.[0-9]+\+deb12-arm64$'
 		KPKG_RE_6_1='^linux-image-6\.1\.0-[0-9]+-arm64$'
 		KIMG_IN_PKG='boot/vmlinuz-*'
-		STATIC_BIN_IN_REPO=build/static-arm64/ringscope
+		STATIC_BIN_IN_REPO=build/arm64/ringscope
 		;;
 	*) die "unknown ARCH=$1 (known: x86_64, arm64)" ;;
 	esac

@@ -60,7 +60,6 @@ static __always_inline int on_exit(__u32 slot)
 	struct func_entry_key key = { .tid = (__u32)bpf_get_current_pid_tgid(), .slot = slot };
 	struct func_stats *st;
 	__u64 *start, delta;
-	__u32 s;
 
 	start = bpf_map_lookup_elem(&func_starts, &key);
 	if (!start)
@@ -72,10 +71,7 @@ static __always_inline int on_exit(__u32 slot)
 		return 0;
 	st->calls++;
 	st->total_ns += delta;
-	s = rs_log2_slot(delta);
-	if (s >= RS_HIST_SLOTS)
-		s = RS_HIST_SLOTS - 1;
-	st->hist[s]++;
+	rs_hist_inc(st->hist, delta);
 	return 0;
 }
 

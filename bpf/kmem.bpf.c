@@ -94,13 +94,10 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 		__u64 delta = bpf_ktime_get_ns() - obj->ts_ns;
 		struct kmem_site_key key = { .call_site = obj->site, .kind = obj->kind };
 		struct kmem_site_stats *ast = bpf_map_lookup_elem(&kmem_sites, &key);
-		__u32 s = rs_log2_slot(delta);
 
 		if (ast) {
 			ast->freed_objs++;
-			if (s >= RS_HIST_SLOTS)
-				s = RS_HIST_SLOTS - 1;
-			ast->lifetime_hist[s]++;
+			rs_hist_inc(ast->lifetime_hist, delta);
 		}
 		bpf_map_delete_elem(&kmem_live, &ptr);
 	}

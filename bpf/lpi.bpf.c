@@ -54,11 +54,7 @@ static __always_inline struct lpi_thread *thread(bool create)
 
 static __always_inline void hist_add(__u64 *hist, __u64 v)
 {
-	__u32 s = rs_log2_slot(v);
-
-	if (s >= RS_HIST_SLOTS)
-		s = RS_HIST_SLOTS - 1;
-	hist[s]++;
+	rs_hist_inc(hist, v);
 }
 
 static __always_inline int wakeup_enter(void)

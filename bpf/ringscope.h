@@ -124,4 +124,20 @@ static inline unsigned int rs_log2_slot(__u64 v)
 	return slot + (unsigned int)v;	/* 0 -> 0, 1 -> 1, 2..3 -> 2, ... */
 }
 
+#ifdef __VMLINUX_H__
+/* Count v in a log2 histogram of RS_HIST_SLOTS u64 buckets. The mask after
+ * the clamp is what older verifiers (6.1) need to bound the index: they lose
+ * the range of the clamped value, and clang drops a mask it can prove
+ * redundant unless the value goes through an empty asm first. */
+static __always_inline void rs_hist_inc(__u64 *hist, __u64 v)
+{
+	__u32 s = rs_log2_slot(v);
+
+	if (s >= RS_HIST_SLOTS)
+		s = RS_HIST_SLOTS - 1;
+	asm volatile("" : "+r"(s));
+	hist[s & (RS_HIST_SLOTS - 1)]++;
+}
+#endif
+
 #endif

@@ -116,11 +116,7 @@ static __always_inline struct zc_stats *stats(void)
 
 static __always_inline void hist_add(__u64 *hist, __u64 v)
 {
-	__u32 s = rs_log2_slot(v);
-
-	if (s >= RS_HIST_SLOTS)
-		s = RS_HIST_SLOTS - 1;
-	hist[s]++;
+	rs_hist_inc(hist, v);
 }
 
 static __always_inline __u64 call_key(int which)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # VM lab smoke test with the real static ringscope (build/static/ringscope, from 'make static'):
 # stock Debian 6.12 under qemu TCG, a few seconds of AF_XDP traffic eth0 -> eth1, once with
-# indirect descriptors on and once off. Checks: no loss (packets_rx == packets_tx), the fentry
+# indirect descriptors on and once off, then stock Debian 6.1 with them on. Checks: no loss (packets_rx == packets_tx), the fentry
 # tier, and the per-packet indirect-table kmalloc (>= 0.9 with indirect_desc=on, <= 0.05 off).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,16 +15,17 @@ OUTD=$(mktemp -d /tmp/ringscope-vmsmoke.XXXXXX)
 trap '[ "${KEEP_OUT:-0}" = 1 ] || rm -rf "$OUTD"' EXIT
 fails=0
 fail() { echo "FAIL: $1: $2"; fails=$((fails + 1)); }
-for ind in on off; do
-	name="vm_smoke[6.12 indirect=$ind]"
-	if ! OUT=$OUTD/$ind KERNEL=6.12 INDIRECT=$ind SECONDS_RUN=${SMOKE_SECONDS:-3} RINGSCOPE_BIN=$BIN \
-		"$HERE/vm-run.sh" >"$OUTD/$ind.log" 2>&1; then
-		fail "$name" "vm-run.sh failed: $(grep -m1 'ERROR' "$OUTD/$ind.log")"
-		tail -n 30 "$OUTD/$ind.log"
+for run in 6.12:on 6.12:off 6.1:on; do
+	kver=${run%:*} ind=${run#*:}
+	name="vm_smoke[$kver indirect=$ind]"
+	if ! OUT=$OUTD/$kver-$ind KERNEL=$kver INDIRECT=$ind SECONDS_RUN=${SMOKE_SECONDS:-3} RINGSCOPE_BIN=$BIN \
+		"$HERE/vm-run.sh" >"$OUTD/$kver-$ind.log" 2>&1; then
+		fail "$name" "vm-run.sh failed: $(grep -m1 'ERROR' "$OUTD/$kver-$ind.log")"
+		tail -n 30 "$OUTD/$kver-$ind.log"
 		continue
 	fi
-	cat "$OUTD/$ind.log"
-	R=$(ls "$OUTD/$ind"/*.json | head -n 1)
+	cat "$OUTD/$kver-$ind.log"
+	R=$(ls "$OUTD/$kver-$ind"/*.json | head -n 1)
 	v() { jq -r "$1" "$R"; }
 	if [ "$(v '.guest.indirect_desc')" = "$([ $ind = on ] && echo true || echo false)" ]; then
 		echo "PASS: $name: VIRTIO_RING_F_INDIRECT_DESC negotiated=$(v .guest.indirect_desc)"

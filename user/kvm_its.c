@@ -559,6 +559,20 @@ int kvm_its_signal_msi(const struct kvm_its_vm *vm, uint32_t dev, uint32_t ev)
 	return xioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi);
 }
 
+int kvm_its_clear_all(struct kvm_its_vm *vm)
+{
+	const struct kvm_its_cfg *c = &vm->cfg;
+	struct cmd_batch b = { .vm = vm };
+	int err = 0;
+
+	for (uint32_t d = 0; d < c->devices && !err; d++)
+		for (uint32_t e = 0; e < c->events && !err; e++)
+			err = queue(&b, kits_clear(d, e));
+	for (uint32_t v = 0; v < c->vcpus && !err; v++)
+		err = queue(&b, kits_sync(v));
+	return err ? err : flush(&b);
+}
+
 int kvm_its_count_pending(struct kvm_its_vm *vm, uint64_t *pending)
 {
 	const struct kvm_its_cfg *c = &vm->cfg;

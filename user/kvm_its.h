@@ -35,7 +35,9 @@
  *
  * Delivery check: after a run, KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES writes the
  * pending bit of every LPI into the pending tables; with vCPUs that never run,
- * every LPI that was injected at least once stays pending.
+ * every LPI that was injected at least once stays pending. An ITS CLEAR per
+ * event (kvm_its_clear_all) resets that state after a warm-up, without
+ * touching the translation cache.
  *
  * Translation cache: the first injection of an (ITS, DeviceID, EventID) goes
  * through vgic_its_trigger_msi() and caches the translation; later irqfd
@@ -77,6 +79,7 @@
 
 /* ITS command encodings (GICv3 architecture, 4 x 64-bit words). */
 enum {
+	KITS_CMD_CLEAR = 0x04,
 	KITS_CMD_SYNC = 0x05,
 	KITS_CMD_MAPD = 0x08,
 	KITS_CMD_MAPC = 0x09,
@@ -104,6 +107,12 @@ static inline struct kits_cmd kits_mapc(uint16_t icid, uint32_t rdbase, bool val
 static inline struct kits_cmd kits_mapti(uint32_t devid, uint32_t eventid, uint32_t intid, uint16_t icid)
 {
 	struct kits_cmd c = { { KITS_CMD_MAPTI | (uint64_t)devid << 32, eventid | (uint64_t)intid << 32, icid, 0 } };
+	return c;
+}
+
+static inline struct kits_cmd kits_clear(uint32_t devid, uint32_t eventid)
+{
+	struct kits_cmd c = { { KITS_CMD_CLEAR | (uint64_t)devid << 32, eventid, 0, 0 } };
 	return c;
 }
 
@@ -180,6 +189,9 @@ void kvm_its_close(struct kvm_its_vm *vm);
 int kvm_its_irqfd_setup(struct kvm_its_vm *vm, int *efds);
 /* KVM_SIGNAL_MSI for (device, event): >0 delivered, 0 blocked, <0 -errno. */
 int kvm_its_signal_msi(const struct kvm_its_vm *vm, uint32_t dev, uint32_t ev);
+/* ITS CLEAR of every (device, event), then SYNC: no LPI pending any more;
+ * cached translations stay (CLEAR does not invalidate the cache). */
+int kvm_its_clear_all(struct kvm_its_vm *vm);
 /* KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, then count the pending LPIs of
  * this VM's mappings. */
 int kvm_its_count_pending(struct kvm_its_vm *vm, uint64_t *pending);

@@ -31,6 +31,39 @@ static void prog_name(unsigned int id, char *name, size_t len)
 	close(fd);
 }
 
+/* The ip-link keyword that detaches a program attached in this mode: a plain
+ * "xdp off" only looks at native mode on a driver that has it (veth), and
+ * leaves an xdpgeneric program in place while returning success. */
+static const char *ip_xdp_keyword(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return "xdp";
+	return q.skb_prog_id ? "xdpgeneric" : q.hw_prog_id ? "xdpoffload" : "xdpdrv";
+}
+
+/* Whether program id is attached to ifindex through a bpf_link: then only its
+ * owner can remove it (exit or close the link), neither ip-link nor --replace. */
+static bool held_by_link(unsigned int id, int ifindex)
+{
+	__u32 lid = 0;
+	bool held = false;
+
+	while (!held && !bpf_link_get_next_id(lid, &lid)) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(lid);
+
+		if (fd < 0)
+			continue;
+		held = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
+		       info.prog_id == id && (int)info.xdp.ifindex == ifindex;
+		close(fd);
+	}
+	return held;
+}
+
 int xdp_link_attach(int prog_fd, int ifindex, const char *ifname, enum xdp_mode mode, bool replace)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
@@ -40,9 +73,14 @@ int xdp_link_attach(int prog_fd, int ifindex, const char *ifname, enum xdp_mode 
 
 	if (other) {
 		prog_name(other, name, sizeof(name));
+		if (held_by_link(other, ifindex)) {
+			rs_err("%s already has XDP program %u (%s), held by a bpf_link of a running process (another ringscope?): stop that process first; --replace cannot remove it",
+			       ifname, other, name);
+			return -EBUSY;
+		}
 		if (!replace) {
-			rs_err("%s already has XDP program %u (%s): detach it ('ip link set %s xdp off') or pass --replace",
-			       ifname, other, name, ifname);
+			rs_err("%s already has XDP program %u (%s): detach it ('ip link set dev %s %s off') or pass --replace",
+			       ifname, other, name, ifname, ip_xdp_keyword(ifindex));
 			return -EBUSY;
 		}
 		rs_note("replacing XDP program %u (%s) on %s", other, name, ifname);

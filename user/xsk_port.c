@@ -82,6 +82,21 @@ static int try_bind(struct xsk_port *p, uint16_t mode_flag)
 				  &p->rx, &p->tx, &sc);
 }
 
+/* A socket closed a moment ago (a run that just ended) keeps its queue until
+ * the kernel's deferred release has run, which takes a while on a loaded
+ * machine: retry a busy bind for up to 2 s before calling the queue taken. */
+static int bind_retry(struct xsk_port *p, uint16_t mode_flag)
+{
+	int err;
+
+	for (int i = 0;; i++) {
+		err = try_bind(p, mode_flag);
+		if (err != -EBUSY || i == 40)
+			return err;
+		usleep(50000);
+	}
+}
+
 static void set_busy_poll(struct xsk_port *p)
 {
 	int one = 1, us = p->cfg.busy_poll_us, budget = p->cfg.batch;
@@ -125,19 +140,25 @@ int xsk_port_open(struct xsk_port *p, const struct xsk_port_cfg *cfg)
 		goto fail;
 	}
 	if (cfg->bind == BIND_COPY) {
-		err = try_bind(p, XDP_COPY);
+		err = bind_retry(p, XDP_COPY);
 	} else {
-		err = try_bind(p, XDP_ZEROCOPY);
+		err = bind_retry(p, XDP_ZEROCOPY);
 		p->zerocopy = !err;
-		if (err && cfg->bind == BIND_AUTO) {
+		/* EBUSY: the queue has a socket already, zero-copy or not. */
+		if (err && err != -EBUSY && cfg->bind == BIND_AUTO) {
 			rs_note("%s queue %u: zero-copy not supported (%s), using copy mode",
 				cfg->ifname, cfg->queue, strerror(-err));
 			err = try_bind(p, XDP_COPY);
-		} else if (err) {
+		} else if (err && err != -EBUSY) {
 			rs_err("%s queue %u: zero-copy bind failed (%s): the driver cannot do AF_XDP zero-copy; use --bind copy or auto",
 			       cfg->ifname, cfg->queue, strerror(-err));
 			goto fail;
 		}
+	}
+	if (err == -EBUSY) {
+		rs_err("%s queue %u already has an AF_XDP socket (another ringscope?): stop it or pick another queue with -q",
+		       cfg->ifname, cfg->queue);
+		goto fail;
 	}
 	if (err) {
 		rs_err("cannot bind AF_XDP socket to %s queue %u: %s", cfg->ifname, cfg->queue, strerror(-err));

@@ -24,7 +24,7 @@
 #define TUN_MSG_UBUF 1
 #define TUN_MSG_PTR 2
 #define VHOST_UIO_MAXIOV 1024	/* UIO_MAXIOV: size of vhost's ubuf_info ring */
-#define USED_SCAN_MAX 256	/* descriptors looked at per vhost_zerocopy_signal_used call */
+#define USED_SCAN_MAX VHOST_UIO_MAXIOV	/* slots looked at per vhost_zerocopy_signal_used call */
 
 /* The control vhost passes to tun/tap sendmsg (include/linux/if_tun.h). Its
  * layout is fixed and the type may be missing from BTF when tun is a module,
@@ -238,39 +238,52 @@ static __always_inline int signal_used_enter(void *vq)
 	return 0;
 }
 
+/* One used-ring slot moved by vhost_zerocopy_signal_used: a bpf_loop callback,
+ * verified once whatever the bound (an unrolled loop hits 6.1's limit). */
+struct used_scan {
+	__u64 base, sz, now;
+	__u32 idx, end;
+};
+
+static long used_scan_one(__u64 i, void *data)
+{
+	struct used_scan *u = data;
+	struct vhost_inflight *v;
+	struct zc_stats *st;
+	__u64 key;
+
+	if (u->idx == u->end || u->idx >= VHOST_UIO_MAXIOV)
+		return 1;
+	key = u->base + (__u64)u->idx * u->sz;
+	v = bpf_map_lookup_elem(&vhost_inflight, &key);
+	if (v && v->done_ts && (st = stats())) {
+		st->vhost_used++;
+		hist_add(st->vhost_used_hist, u->now - v->done_ts);
+		bpf_map_delete_elem(&vhost_inflight, &key);
+	}
+	u->idx = (u->idx + 1) % VHOST_UIO_MAXIOV;
+	return 0;
+}
+
 static __always_inline int signal_used_exit(void)
 {
-	__u64 key = call_key(CALL_SIGNAL_USED), base, sz, now;
+	__u64 key = call_key(CALL_SIGNAL_USED);
 	struct zc_call *c = bpf_map_lookup_elem(&zc_calls, &key);
 	struct vhost_net_virtqueue___rs *nvq;
-	struct zc_stats *st = stats();
-	int idx, end;
+	struct used_scan u = {};
+	struct zc_stats *st;
 
-	if (!c || !st)
+	if (!c)
 		return 0;
 	nvq = (void *)c->arg;
-	idx = c->done_idx;
+	u.idx = c->done_idx;
 	bpf_map_delete_elem(&zc_calls, &key);
-	end = BPF_CORE_READ(nvq, done_idx);
-	base = (__u64)BPF_CORE_READ(nvq, ubuf_info);
-	sz = bpf_core_type_size(struct ubuf_info_msgzc);
-	now = bpf_ktime_get_ns();
-	for (int i = 0; i < USED_SCAN_MAX; i++) {
-		struct vhost_inflight *v;
-		__u64 ukey;
-
-		if (idx == end || idx < 0 || idx >= VHOST_UIO_MAXIOV)
-			return 0;
-		ukey = base + (__u64)idx * sz;
-		v = bpf_map_lookup_elem(&vhost_inflight, &ukey);
-		if (v && v->done_ts) {
-			st->vhost_used++;
-			hist_add(st->vhost_used_hist, now - v->done_ts);
-			bpf_map_delete_elem(&vhost_inflight, &ukey);
-		}
-		idx = (idx + 1) % VHOST_UIO_MAXIOV;
-	}
-	if (idx != end)
+	u.end = BPF_CORE_READ(nvq, done_idx);
+	u.base = (__u64)BPF_CORE_READ(nvq, ubuf_info);
+	u.sz = bpf_core_type_size(struct ubuf_info_msgzc);
+	u.now = bpf_ktime_get_ns();
+	bpf_loop(USED_SCAN_MAX, used_scan_one, &u, 0);
+	if (u.idx != u.end && (st = stats()))
 		st->vhost_used_unscanned++;
 	return 0;
 }

@@ -131,6 +131,7 @@ int cmd_zc_gen(int argc, char **argv)
 struct zc_path_row {
 	const char *path;
 	bool ran;
+	uint64_t sends;			/* submitted: packets (AF_XDP) or send() calls */
 	uint64_t packets;		/* completed sends/packets, user space */
 	double pps, gbps, duration_s, cpu_busy_ns, cpu_self_ns;
 	struct rs_hist user;		/* user-space submit -> completion seen */
@@ -210,6 +211,7 @@ static int xsk_phase(struct gen_opts *g, const char *peer, struct zc_path_row *r
 	gen_session_snapshot(&tx, &c);
 	row->ran = true;
 	row->duration_s = (now_ns() - start) / 1e9;
+	row->sends = c.tx_submitted;
 	row->packets = c.tx_completed;
 	row->user = c.compl_lat;
 	row->pps = row->duration_s > 0 ? c.tx_completed / row->duration_s : 0;
@@ -299,6 +301,7 @@ static void json_rows(const struct zc_path_row *rows, int n, const struct trace_
 		json_kv_bool(&w, "ran", r->ran);
 		json_kv_str(&w, "note", r->note);
 		if (r->ran) {
+			json_kv_u64(&w, "sends", r->sends);
 			json_kv_u64(&w, "packets", r->packets);
 			json_kv_double(&w, "pps", r->pps);
 			json_kv_double(&w, "gbps", r->gbps);
@@ -379,6 +382,7 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t)
 				err = zc_gen_run(&cfg, &res, NULL, NULL);
 				if (!err) {
 					r->ran = true;
+					r->sends = res.c.sends;
 					r->packets = res.c.completions;
 					r->duration_s = res.duration_s;
 					r->pps = res.duration_s > 0 ? res.c.sends / res.duration_s : 0;

@@ -10,5 +10,6 @@ int cmd_probe(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_zc_gen(int argc, char **argv);
+int cmd_vhost_gen(int argc, char **argv);
 
 #endif

@@ -131,6 +131,7 @@ int zc_open(struct trace_session *s)
 	err = zerocopy_bpf__load(skel);
 	if (err) {
 		rs_err("cannot load the zero-copy programs (%s tier): %s%s", tier_names[s->tier], strerror(-err),
+		       err == -E2BIG ? " (the verifier gave up: RINGSCOPE_DEBUG=1 shows its log)" :
 		       fentry_tier ? " (a module without BTF? try --tier kprobe)" : "");
 		return err;
 	}

@@ -134,7 +134,7 @@ int cmd_run(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
-		return run_zerocopy(&g, peer, &t);
+		return run_zerocopy(&g, peer, &t, !no_trace);
 	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;

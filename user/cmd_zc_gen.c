@@ -288,7 +288,7 @@ static void json_rows(const struct zc_path_row *rows, int n, const struct trace_
 	json_init(&w, stdout);
 	json_obj_begin(&w);
 	json_kv_str(&w, "type", "final");
-	json_kv_str(&w, "tier", traced ? tier_names[ts->tier] : "tracepoint");
+	json_kv_str(&w, "tier", traced ? tier_names[ts->tier] : strstr(why, "--no-trace") ? "none" : "tracepoint");
 	if (traced ? ts->zc_note[0] != 0 : why[0] != 0)
 		json_kv_str(&w, "kernel_note", traced ? ts->zc_note : why);
 	json_key(&w, "paths");
@@ -328,7 +328,7 @@ static void json_rows(const struct zc_path_row *rows, int n, const struct trace_
 	json_finish_line(&w);
 }
 
-int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t)
+int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace)
 {
 	struct zc_path_row rows[3] = { { .path = "af_xdp" }, { .path = "msg_zerocopy_tcp" }, { .path = "msg_zerocopy_udp" } };
 	struct trace_session ts = {};
@@ -344,7 +344,13 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t)
 		return -EPERM;
 	}
 	/* The kernel view is optional here: user-space latencies still mean something. */
-	if (!others && probe_best_tier(&caps) == TIER_TRACEPOINT) {
+	if (!trace) {
+		if (others) {
+			rs_err("--no-trace contradicts the trace options given: drop one");
+			return -EINVAL;
+		}
+		snprintf(why, sizeof(why), "kernel side not traced (--no-trace)");
+	} else if (!others && probe_best_tier(&caps) == TIER_TRACEPOINT) {
 		zc_unattached_msg(&caps, why, sizeof(why));
 		rs_note("%s", why);
 	} else if ((err = trace_session_open(&ts, t, !g->no_pin))) {

@@ -19,6 +19,9 @@
 
 #define PUBLISH_NS 10000000ull		/* workers publish counters every 10 ms */
 #define DRAIN_NS 1000000000ull		/* TX waits this long for the last completions */
+/* Descriptors one copy-mode sendto() sends (the kernel's per-call budget; 6.17
+ * can raise it with XDP_MAX_TX_SKB_BUDGET, which did not measurably help here). */
+#define COPY_TX_BUDGET 32
 
 uint64_t now_ns(void)
 {
@@ -114,35 +117,63 @@ static void kick_tx(struct gen_worker *w, struct gen_counters *c)
 		c->tx_kick_errors++;
 }
 
+/* Send what is on the TX ring: one copy-mode kick per COPY_TX_BUDGET of what
+ * the kernel has not consumed yet, bounded so that completions are reaped in
+ * between. A zero-copy wakeup only schedules the driver: once is enough. */
+static void flush_tx(struct gen_worker *w, struct gen_counters *c)
+{
+	struct xsk_port *p = &w->port;
+	uint32_t pending, kicks;
+
+	if (p->zerocopy) {
+		kick_tx(w, c);
+		return;
+	}
+	pending = p->cfg.ring_size - xsk_prod_nb_free(&p->tx, p->cfg.ring_size);
+	kicks = (pending + COPY_TX_BUDGET - 1) / COPY_TX_BUDGET;
+	for (uint32_t i = 0; i < kicks && i < 8; i++)
+		kick_tx(w, c);
+}
+
 static void reap_completions(struct gen_worker *w, struct tx_state *t, struct gen_counters *c,
 			     uint64_t now, bool to_fill)
 {
 	struct xsk_port *p = &w->port;
-	uint32_t idx, n = xsk_ring_cons__peek(&p->cq, p->cfg.ring_size, &idx);
+	uint32_t shift = w->frame_shift, idx, fidx = 0, n, run = 0;
+	uint64_t run_ts = 0;
 
+	n = xsk_ring_cons__peek(&p->cq, p->cfg.ring_size, &idx);
+	if (!n)
+		return;
+	/* fwd: every completed frame goes back to the fill ring for RX. */
+	if (to_fill && xsk_ring_prod__reserve(&p->fq, n, &fidx) != n) {
+		/* Cannot happen: the fill ring has room for every frame. */
+		xsk_ring_cons__cancel(&p->cq, n);
+		c->fill_short++;
+		return;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t addr = *xsk_ring_cons__comp_addr(&p->cq, idx + i);
-		uint64_t ts = t->submit_ts[addr / p->cfg.frame_size];
+		uint64_t ts = t->submit_ts[addr >> shift];
 
-		hist_add(&c->compl_lat, now > ts ? now - ts : 0);
-		if (to_fill) {
-			uint32_t fidx;
-
-			/* fwd: the frame goes back to the fill ring for RX. */
-			if (xsk_ring_prod__reserve(&p->fq, 1, &fidx) == 1) {
-				*xsk_ring_prod__fill_addr(&p->fq, fidx) = addr;
-				xsk_ring_prod__submit(&p->fq, 1);
-			} else {
-				c->fill_short++;
-			}
-		} else {
-			t->free[t->nfree++] = addr;
+		/* A batch shares one submit time: add its latency once per run. */
+		if (ts != run_ts) {
+			if (run)
+				c->compl_lat.slot[hist_slot(now > run_ts ? now - run_ts : 0)] += run;
+			run_ts = ts;
+			run = 0;
 		}
+		run++;
+		if (to_fill)
+			*xsk_ring_prod__fill_addr(&p->fq, fidx + i) = addr;
+		else
+			t->free[t->nfree++] = addr;
 	}
-	if (n) {
-		xsk_ring_cons__release(&p->cq, n);
-		c->tx_completed += n;
-	}
+	c->compl_lat.slot[hist_slot(now > run_ts ? now - run_ts : 0)] += run;
+	if (to_fill)
+		xsk_ring_prod__submit(&p->fq, n);
+	xsk_ring_cons__release(&p->cq, n);
+	c->tx_completed += n;
 }
 
 /* ---- worker: RX ---------------------------------------------------------- */
@@ -304,12 +335,18 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 	struct gen_session *s = w->s;
 	const struct gen_cfg *cfg = &s->cfg;
 	struct xsk_port *p = &w->port;
-	uint64_t start = now_ns(), now = start, last_pub = 0;
+	uint64_t start = now_ns(), now = start, last_pub = 0, rate_start = start;
 	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
-	uint64_t drain_end = 0;
+	uint64_t drain_end = 0, burst = cfg->rate / 500;	/* 2 ms of traffic */
+	uint64_t quantum = cfg->rate / 10000;			/* 100 us of traffic */
+	uint32_t shift = w->frame_shift, len = cfg->pkt_size, unkicked = 0;
+	uint32_t kick_every = p->zerocopy ? 1 : COPY_TX_BUDGET;
 
+	if (burst < cfg->batch)
+		burst = cfg->batch;
+	quantum = quantum < 1 ? 1 : quantum > cfg->batch ? cfg->batch : quantum;
 	while (!s->stop) {
-		uint32_t n = cfg->batch, idx, got;
+		uint32_t n = cfg->batch, idx, want;
 
 		now = now_ns();
 		reap_completions(w, t, c, now, false);
@@ -331,7 +368,8 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 				break;
 			if (now >= drain_end)
 				break;
-			kick_tx(w, c);
+			flush_tx(w, c);
+			unkicked = 0;
 			if (cfg->tx_recv)
 				rx_totals(r, c);
 			continue;
@@ -339,15 +377,30 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 		if (cfg->count && cfg->count - t->seq < n)
 			n = cfg->count - t->seq;
 		if (cfg->rate) {
-			uint64_t allowed = (uint64_t)((double)(now - start) * cfg->rate / 1e9) + 1;
+			uint64_t allowed = (uint64_t)((double)(now - rate_start) * cfg->rate / 1e9) + 1;
 
-			if (allowed <= t->seq) {
-				uint64_t wait = (uint64_t)((double)(t->seq + 1 - allowed) * 1e9 / cfg->rate);
+			/* After a stall (descheduled, a slow kick) do not catch up
+			 * in one burst that would overrun the receiver: owe at most
+			 * `burst` packets, the rest of the lost time is not made up. */
+			if (allowed > t->seq + burst) {
+				allowed = t->seq + burst;
+				rate_start = now - (uint64_t)((double)(allowed - 1) * 1e9 / cfg->rate);
+			}
+			/* Send `quantum` packets at a time (~100 us of traffic) and
+			 * sleep in between. Spinning until each packet was due kept
+			 * a CPU busy at any rate: on 2 cores the receiver lacked it. */
+			want = quantum < n ? quantum : n;
+			if (allowed < t->seq + want) {
+				uint64_t wait = (uint64_t)((double)(t->seq + want - allowed) * 1e9 / cfg->rate);
 
-				if (wait > 50000) {
+				/* Ahead of time: send what is queued, then wait. */
+				if (unkicked) {
+					flush_tx(w, c);
+					unkicked = 0;
+				}
+				if (wait > 20000) {
 					struct timespec ts = { 0, (long)(wait > 1000000 ? 1000000 : wait) };
 
-					kick_tx(w, c);
 					nanosleep(&ts, NULL);
 				}
 				continue;
@@ -357,27 +410,31 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 		}
 		if (n > t->nfree)
 			n = t->nfree;
-		if (!n) {
-			kick_tx(w, c);
+		/* All or nothing: reserve fails when fewer than n slots are free. */
+		if (!n || xsk_ring_prod__reserve(&p->tx, n, &idx) != n) {
+			if (n)
+				c->tx_ring_full++;
+			flush_tx(w, c);
+			unkicked = 0;
 			continue;
 		}
-		got = xsk_ring_prod__reserve(&p->tx, n, &idx);
-		if (got < n)
-			c->tx_ring_full++;
-		for (uint32_t i = 0; i < got; i++) {
+		for (uint32_t i = 0; i < n; i++) {
 			struct xdp_desc *d = xsk_ring_prod__tx_desc(&p->tx, idx + i);
 			uint64_t addr = t->free[--t->nfree];
 
-			pkt_stamp(xsk_umem__get_data(p->area, addr), t->fixed_sum, t->seq++, now);
-			t->submit_ts[addr / p->cfg.frame_size] = now;
+			gen_stamp(xsk_umem__get_data(p->area, addr), t->fixed_sum, t->seq++, now);
+			t->submit_ts[addr >> shift] = now;
 			d->addr = addr;
-			d->len = cfg->pkt_size;
+			d->len = len;
 		}
-		if (got) {
-			xsk_ring_prod__submit(&p->tx, got);
-			c->tx_submitted += got;
+		xsk_ring_prod__submit(&p->tx, n);
+		c->tx_submitted += n;
+		unkicked += n;
+		/* Kick once a wakeup's worth is queued, not per batch. */
+		if (unkicked >= kick_every) {
+			flush_tx(w, c);
+			unkicked = 0;
 		}
-		kick_tx(w, c);
 	}
 }
 
@@ -394,8 +451,7 @@ static void rx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 		now = now_ns();
 		if (forward) {
 			reap_completions(w, t, c, now, true);
-			if (xsk_ring_prod__needs_wakeup(&w->port.tx) || !w->port.cfg.need_wakeup)
-				kick_tx(w, c);
+			flush_tx(w, c);
 		}
 		if (!rx_batch(w, r, c, now, forward))
 			rx_wait(w, forward);
@@ -526,6 +582,7 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 		err = xsk_port_open(&w->port, &pc);
 		if (err)
 			goto fail;
+		w->frame_shift = __builtin_ctz(pc.frame_size);
 		if (receives(cfg)) {
 			uint32_t rx_frames = cfg->port.ring_size;	/* fill ring: full */
 

@@ -133,6 +133,7 @@ struct zc_path_row {
 	bool ran;
 	uint64_t sends;			/* submitted: packets (AF_XDP) or send() calls */
 	uint64_t packets;		/* completed sends/packets, user space */
+	uint64_t copied;		/* MSG_ZEROCOPY: completions the kernel copied after all */
 	double pps, gbps, duration_s, cpu_busy_ns, cpu_self_ns;
 	struct rs_hist user;		/* user-space submit -> completion seen */
 	bool kernel;			/* kernel figures below are valid */
@@ -303,6 +304,7 @@ static void json_rows(const struct zc_path_row *rows, int n, const struct trace_
 		if (r->ran) {
 			json_kv_u64(&w, "sends", r->sends);
 			json_kv_u64(&w, "packets", r->packets);
+			json_kv_u64(&w, "copied", r->copied);
 			json_kv_double(&w, "pps", r->pps);
 			json_kv_double(&w, "gbps", r->gbps);
 			json_kv_double(&w, "duration_s", r->duration_s);
@@ -390,6 +392,7 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 					r->ran = true;
 					r->sends = res.c.sends;
 					r->packets = res.c.completions;
+					r->copied = res.c.copied;
 					r->duration_s = res.duration_s;
 					r->pps = res.duration_s > 0 ? res.c.sends / res.duration_s : 0;
 					r->gbps = res.duration_s > 0 ? res.c.bytes * 8 / res.duration_s / 1e9 : 0;

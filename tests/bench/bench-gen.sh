@@ -14,12 +14,18 @@
 #                        route every frame (ringscope's default, ~2x costlier)
 #   BASE_RS=/path/ringscope
 #                        also run another ringscope build in every round (A/B)
+#   RT=1                 run every sender under chrt -f 5: on a loaded machine
+#                        Mpps then shows what one whole CPU does (RT
+#                        throttling still leaves others 5 %); off by default,
+#                        the machine is shared
 #
 # The last line is "median X.XXX Mpps" (ringscope).
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 [[ $EUID -eq 0 ]] || { echo "bench-gen: run as root" >&2; exit 1; }
 RUNS=${RUNS:-5} SECS=${SECS:-5} DST_MAC=${DST_MAC:-02:00:00:00:00:02} BASE_RS=${BASE_RS:-}
+prio=()
+[[ ${RT:-0} == 1 ]] && prio=(chrt -f 5)
 tmp=$(mktemp -d /tmp/rst-bench.XXXXXX)
 on_exit "rm -rf $tmp"
 
@@ -40,12 +46,12 @@ run() {	# run ringscope|base|ref|ref-flush
 		case $1 in
 		ringscope | base)
 			[[ $1 == base ]] && bin=$BASE_RS || bin=$RS
-			out=$(/usr/bin/time -f '%U %S' -o "$tmp/time" timeout $((SECS + 30)) "$bin" gen tx -i a0 \
+			out=$(/usr/bin/time -f '%U %S' -o "$tmp/time" timeout $((SECS + 30)) "${prio[@]}" "$bin" gen tx -i a0 \
 				--netns "$n-a" -d "$SECS" --dst-mac "$DST_MAC" --no-pin --json 2>"$tmp/err" | tail -1)
 			pps=$(jq -r 'select(.type == "final") | .tx_pps' <<<"$out" 2>/dev/null)
 			pk=$(jq -r 'select(.type == "final") | .packets_tx' <<<"$out" 2>/dev/null) ;;
 		ref | ref-flush)
-			out=$(/usr/bin/time -f '%U %S' -o "$tmp/time" timeout $((SECS + 30)) "$ref" a0 "$n-a" "$SECS" \
+			out=$(/usr/bin/time -f '%U %S' -o "$tmp/time" timeout $((SECS + 30)) "${prio[@]}" "$ref" a0 "$n-a" "$SECS" \
 				"$DST_MAC" "$([[ $1 == ref ]] && echo full || echo flush)" 2>"$tmp/err")
 			pps=$(awk '{print $6}' <<<"$out")
 			pk=$(awk '{print $2}' <<<"$out") ;;
@@ -71,8 +77,8 @@ stats() {	# stats FILE COLUMN: median min max in Mpps
 kinds=(ringscope ref ref-flush)
 [[ -n $BASE_RS ]] && kinds+=(base)
 echo "bench-gen: 64 B TX-only, copy mode, veth $n-a/a0 -> $n-b/b0, dst $DST_MAC, $RUNS x $SECS s, interleaved"
-echo "ref: bare libxdp loop, ring kept full (xdpsock); ref-flush: the same with ringscope's kick policy"
-echo "load before: $(uptime | sed 's/.*load/load/')  ($(nproc) cpus)"
+echo "ref: bare libxdp loop as xdpsock (ring kept full, frames in turn); ref-flush: bare loop as ringscope (short ring, LIFO frames)"
+echo "load before: $(uptime | sed 's/.*load/load/')  ($(nproc) cpus)${prio:+, senders under ${prio[*]}}"
 for ((r = 1; r <= RUNS; r++)); do
 	# Rotate the order every round so no kind always runs first.
 	for ((k = 0; k < ${#kinds[@]}; k++)); do

@@ -28,7 +28,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab kernel bench-gen bench-trace
+.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy kernel bench-gen bench-trace
 all: ringscope
 
 ringscope: $(USER_OBJS)
@@ -95,6 +95,11 @@ vm-run: deps static
 # A/B of kernel-patches/6.12 (stock vs patched) in the VM lab: make vm-ab OUT=results/ab
 vm-ab: deps static
 	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) bash tests/vm/vm-ab.sh
+
+# Copy vs zero-copy table per path and size (tests/vm/vm-zerocopy.sh):
+# make vm-zerocopy [KERNEL=6.1] [SIZES="64 4096"] [SECS=2] [TRACED=0]
+vm-zerocopy: deps static
+	OUT=$(OUT)/zerocopy KERNELS="$(KERNEL)" bash tests/vm/vm-zerocopy.sh
 
 # Stock and patched kernels from one tree and one config (kernel-patches/).
 kernel: deps

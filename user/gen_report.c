@@ -105,41 +105,12 @@ void gen_print_text_final(FILE *out, const struct gen_figures *f)
 			(unsigned long long)f->k.rx_invalid_descs, (unsigned long long)f->xdp_passed);
 	}
 	if (f->has_tx) {
-		fprintf(out, "\nTX completion latency (submit -> completion ring reap):\n");
-		hist_print(out, &f->compl_lat, "nsecs");
-		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&f->compl_lat, 50),
-			hist_percentile(&f->compl_lat, 90), hist_percentile(&f->compl_lat, 99));
+		hist_print_titled(out, "TX completion latency (submit -> completion ring reap)", &f->compl_lat);
 	}
 	if (f->has_rx && hist_count(&f->rx_lat)) {
-		fprintf(out, "\nOne-way latency (TX submit -> RX reap, same clock):\n");
-		hist_print(out, &f->rx_lat, "nsecs");
-		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&f->rx_lat, 50),
-			hist_percentile(&f->rx_lat, 90), hist_percentile(&f->rx_lat, 99));
+		hist_print_titled(out, "One-way latency (TX submit -> RX reap, same clock)", &f->rx_lat);
 	}
 	fflush(out);
-}
-
-static void json_hist(struct json_writer *w, const char *prefix, const struct rs_hist *h, bool slots)
-{
-	char key[64];
-
-	snprintf(key, sizeof(key), "%s_p50", prefix);
-	json_kv_double(w, key, hist_percentile(h, 50));
-	snprintf(key, sizeof(key), "%s_p90", prefix);
-	json_kv_double(w, key, hist_percentile(h, 90));
-	snprintf(key, sizeof(key), "%s_p99", prefix);
-	json_kv_double(w, key, hist_percentile(h, 99));
-	snprintf(key, sizeof(key), "%s_samples", prefix);
-	json_kv_u64(w, key, hist_count(h));
-	if (!slots)
-		return;
-	/* log2 buckets: element i counts values in [2^(i-1), 2^i) ns. */
-	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
-	json_key(w, key);
-	json_arr_begin(w);
-	for (int i = 0; i < RS_HIST_SLOTS; i++)
-		json_u64(w, h->slot[i]);
-	json_arr_end(w);
 }
 
 void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool final)
@@ -156,7 +127,7 @@ void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool fi
 		json_kv_u64(w, "tx_kick_errors", f->kick_errors);
 		json_kv_u64(w, "tx_invalid_descs", f->k.tx_invalid_descs);
 		json_kv_u64(w, "tx_ring_empty_descs", f->k.tx_ring_empty_descs);
-		json_hist(w, "compl_lat_ns", &f->compl_lat, final);
+		hist_json(w, "compl_lat_ns", &f->compl_lat, final);
 	}
 	if (f->has_rx) {
 		json_kv_u64(w, "packets_rx", f->packets_rx);
@@ -172,6 +143,6 @@ void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool fi
 		json_kv_u64(w, "rx_fill_ring_empty", f->k.rx_fill_ring_empty_descs);
 		json_kv_u64(w, "rx_invalid_descs", f->k.rx_invalid_descs);
 		json_kv_u64(w, "xdp_not_redirected", f->xdp_passed);
-		json_hist(w, "rx_lat_ns", &f->rx_lat, final);
+		hist_json(w, "rx_lat_ns", &f->rx_lat, final);
 	}
 }

@@ -1,5 +1,6 @@
 #include <string.h>
 #include "hist.h"
+#include "json.h"
 
 void hist_merge(struct rs_hist *dst, const struct rs_hist *src)
 {
@@ -87,4 +88,48 @@ void hist_print(FILE *out, const struct rs_hist *h, const char *unit)
 		fprintf(out, "%10.0f -> %-10.0f : %-12llu |%-40s|\n", lo, hi,
 			(unsigned long long)h->slot[i], stars);
 	}
+}
+
+void hist_print_titled(FILE *out, const char *title, const struct rs_hist *h)
+{
+	fprintf(out, "\n%s:\n", title);
+	hist_print(out, h, "nsecs");
+	fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(h, 50),
+		hist_percentile(h, 90), hist_percentile(h, 99));
+}
+
+struct rs_hist hist_from_slots(const __u64 *slots)
+{
+	struct rs_hist h = {};
+
+	hist_merge_slots(&h, slots);
+	return h;
+}
+
+void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *h, bool slots)
+{
+	static const double pct[] = { 50, 90, 99 };
+	char key[96];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
+		json_kv_double(w, key, hist_percentile(h, pct[i]));
+	}
+	snprintf(key, sizeof(key), "%s_samples", prefix);
+	json_kv_u64(w, key, hist_count(h));
+	if (!slots)
+		return;
+	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
+	json_key(w, key);
+	json_arr_begin(w);
+	for (int i = 0; i < RS_HIST_SLOTS; i++)
+		json_u64(w, h->slot[i]);
+	json_arr_end(w);
+}
+
+void hist_json_slots(struct json_writer *w, const char *prefix, const __u64 *slots)
+{
+	struct rs_hist h = hist_from_slots(slots);
+
+	hist_json(w, prefix, &h, false);
 }

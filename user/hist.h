@@ -4,6 +4,7 @@
 #ifndef RS_HIST_H
 #define RS_HIST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "bpf/ringscope.h"
@@ -33,5 +34,17 @@ uint64_t hist_count(const struct rs_hist *h);
 double hist_percentile(const struct rs_hist *h, double p);
 /* BCC-style "low -> high : count |****|" rendering; unit names the values. */
 void hist_print(FILE *out, const struct rs_hist *h, const char *unit);
+/* "\n<title>:\n", the histogram in ns, and a "p50 … p90 … p99 …" line. */
+void hist_print_titled(FILE *out, const char *title, const struct rs_hist *h);
+/* A histogram from the u64 buckets of a BPF map value. */
+struct rs_hist hist_from_slots(const __u64 *slots);
+
+struct json_writer;
+/* <prefix>_p50, _p90, _p99, _samples and, with slots, <prefix>_log2_hist
+ * (element i counts values in [2^(i-1), 2^i)): every renderer's JSON view of
+ * a histogram. */
+void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *h, bool slots);
+/* The same for the u64 buckets of a BPF map value (no bucket array). */
+void hist_json_slots(struct json_writer *w, const char *prefix, const __u64 *slots);
 
 #endif

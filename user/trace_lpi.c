@@ -101,23 +101,15 @@ static void delta(struct lpi_stats *d, const struct lpi_stats *cur, const struct
 		o[i] = c[i] - (prev ? p[i] : 0);
 }
 
-static struct rs_hist as_hist(const __u64 *slots)
-{
-	struct rs_hist h = {};
-
-	hist_merge_slots(&h, slots);
-	return h;
-}
-
 void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
 {
 	struct lpi_stats d;
 	struct rs_hist inj, wk, w2i;
 
 	delta(&d, cur, prev);
-	inj = as_hist(d.inject_hist);
-	wk = as_hist(d.wakeup_hist);
-	w2i = as_hist(d.wakeup_to_inject_hist);
+	inj = hist_from_slots(d.inject_hist);
+	wk = hist_from_slots(d.wakeup_hist);
+	w2i = hist_from_slots(d.wakeup_to_inject_hist);
 	fprintf(out, "LPI: %llu cached injections (%.0f/s), hits %llu misses %llu (hit ratio %.4f), slow path %llu, irqfd wakeups %llu, contentions %llu\n",
 		(unsigned long long)d.cached_calls, dt > 0 ? d.cached_calls / dt : 0,
 		(unsigned long long)d.hits, (unsigned long long)d.misses,
@@ -126,19 +118,6 @@ void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_sta
 	fprintf(out, "     cached injection p50 %.0f ns p99 %.0f ns; irqfd_wakeup -> injected p50 %.0f ns p99 %.0f ns; irqfd_wakeup p50 %.0f ns p99 %.0f ns\n",
 		hist_percentile(&inj, 50), hist_percentile(&inj, 99), hist_percentile(&w2i, 50),
 		hist_percentile(&w2i, 99), hist_percentile(&wk, 50), hist_percentile(&wk, 99));
-}
-
-static void pcts(struct json_writer *w, const char *prefix, const __u64 *slots)
-{
-	struct rs_hist h = as_hist(slots);
-	char key[64];
-
-	snprintf(key, sizeof(key), "%s_p50", prefix);
-	json_kv_double(w, key, hist_percentile(&h, 50));
-	snprintf(key, sizeof(key), "%s_p90", prefix);
-	json_kv_double(w, key, hist_percentile(&h, 90));
-	snprintf(key, sizeof(key), "%s_p99", prefix);
-	json_kv_double(w, key, hist_percentile(&h, 99));
 }
 
 void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
@@ -157,9 +136,9 @@ void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct l
 	json_kv_u64(w, "irqfd_wakeups", d.irqfd_wakeups);
 	json_kv_u64(w, "contentions", d.contentions);
 	json_kv_double(w, "contentions_per_injection", d.cached_calls ? (double)d.contentions / d.cached_calls : 0);
-	pcts(w, "inject_ns", d.inject_hist);
-	pcts(w, "wakeup_ns", d.wakeup_hist);
-	pcts(w, "wakeup_to_inject_ns", d.wakeup_to_inject_hist);
-	pcts(w, "contention_ns", d.contention_hist);
+	hist_json_slots(w, "inject_ns", d.inject_hist);
+	hist_json_slots(w, "wakeup_ns", d.wakeup_hist);
+	hist_json_slots(w, "wakeup_to_inject_ns", d.wakeup_to_inject_hist);
+	hist_json_slots(w, "contention_ns", d.contention_hist);
 	json_obj_end(w);
 }

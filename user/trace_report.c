@@ -185,17 +185,6 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 	fflush(out);
 }
 
-static void json_pcts(struct json_writer *w, const char *prefix, const struct rs_hist *h)
-{
-	static const double pct[] = { 50, 90, 99 };
-	char key[64];
-
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
-		json_kv_double(w, key, hist_percentile(h, pct[i]));
-	}
-}
-
 void trace_json_fields(struct json_writer *w, struct trace_session *s, const struct trace_snapshot *cur,
 		       const struct trace_snapshot *prev, double dt, uint64_t packets)
 {
@@ -220,7 +209,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 			json_kv_double(w, "calls_per_pkt", fr.per_pkt);
 		if (fr.slot->kind == SLOT_FUNC) {
 			json_kv_double(w, "lat_ns_avg", fr.avg_ns);
-			json_pcts(w, "lat_ns", &fr.hist);
+			hist_json(w, "lat_ns", &fr.hist, false);
 			json_kv_u64(w, "lost_entries", fr.lost);
 			json_key(w, "lat_ns_log2_hist");
 			json_arr_begin(w);
@@ -260,7 +249,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		json_kv_u64(w, "bytes_alloc", r->bytes_alloc);
 		json_kv_u64(w, "outstanding", r->outstanding);
 		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
-		json_pcts(w, "lifetime_ns", &r->life);
+		hist_json(w, "lifetime_ns", &r->life, false);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

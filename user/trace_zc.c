@@ -203,14 +203,6 @@ static void delta(struct zc_stats *d, const struct zc_stats *cur, const struct z
 		o[i] = c[i] - (prev ? p[i] : 0);
 }
 
-static struct rs_hist as_hist(const __u64 *slots)
-{
-	struct rs_hist h = {};
-
-	hist_merge_slots(&h, slots);
-	return h;
-}
-
 static void fmt_ns(char *b, size_t n, double ns)
 {
 	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
@@ -221,7 +213,7 @@ static void fmt_ns(char *b, size_t n, double ns)
 /* "p50 X p99 Y (N)" or "-" for an empty histogram. */
 static const char *pct_str(char *b, size_t n, const __u64 *slots)
 {
-	struct rs_hist h = as_hist(slots);
+	struct rs_hist h = hist_from_slots(slots);
 	char p50[16], p99[16];
 
 	if (!hist_count(&h))
@@ -234,7 +226,7 @@ static const char *pct_str(char *b, size_t n, const __u64 *slots)
 
 static void print_hist(FILE *out, const char *title, const __u64 *slots)
 {
-	struct rs_hist h = as_hist(slots);
+	struct rs_hist h = hist_from_slots(slots);
 
 	if (!hist_count(&h))
 		return;
@@ -285,20 +277,6 @@ void zc_print_text(FILE *out, const struct trace_session *s, const struct zc_sta
 	print_hist(out, "MSG_ZEROCOPY send -> __msg_zerocopy_callback (copied)", d.msg_copied_hist);
 }
 
-static void pcts(struct json_writer *w, const char *prefix, const __u64 *slots)
-{
-	static const double pct[] = { 50, 90, 99 };
-	struct rs_hist h = as_hist(slots);
-	char key[64];
-
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
-		json_kv_double(w, key, hist_percentile(&h, pct[i]));
-	}
-	snprintf(key, sizeof(key), "%s_samples", prefix);
-	json_kv_u64(w, key, hist_count(&h));
-}
-
 void zc_json(struct json_writer *w, const struct trace_session *s, const struct zc_stats *cur,
 	     const struct zc_stats *prev, double dt)
 {
@@ -319,7 +297,7 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "unmatched", d.xsk_unmatched);
 		json_kv_u64(w, "driver_completed_calls", d.xsk_drv_calls);
 		json_kv_u64(w, "driver_completed_descs", d.xsk_drv_descs);
-		pcts(w, "lat_ns", d.xsk_hist);
+		hist_json_slots(w, "lat_ns", d.xsk_hist);
 		json_obj_end(w);
 	}
 	if (s->zc_paths & ZC_PATH_VHOST) {
@@ -333,9 +311,9 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "unmatched", d.vhost_unmatched);
 		json_kv_u64(w, "used", d.vhost_used);
 		json_kv_u64(w, "used_unscanned", d.vhost_used_unscanned);
-		pcts(w, "lat_ns", d.vhost_hist);
-		pcts(w, "failed_lat_ns", d.vhost_failed_hist);
-		pcts(w, "used_lat_ns", d.vhost_used_hist);
+		hist_json_slots(w, "lat_ns", d.vhost_hist);
+		hist_json_slots(w, "failed_lat_ns", d.vhost_failed_hist);
+		hist_json_slots(w, "used_lat_ns", d.vhost_used_hist);
 		json_obj_end(w);
 	}
 	if (s->zc_paths & ZC_PATH_MSG) {
@@ -349,8 +327,8 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "zerocopied", d.msg_completed - d.msg_copied);
 		json_kv_u64(w, "aborted", d.msg_aborted);
 		json_kv_u64(w, "unmatched", d.msg_unmatched);
-		pcts(w, "lat_ns", d.msg_hist);
-		pcts(w, "copied_lat_ns", d.msg_copied_hist);
+		hist_json_slots(w, "lat_ns", d.msg_hist);
+		hist_json_slots(w, "copied_lat_ns", d.msg_copied_hist);
 		json_obj_end(w);
 	}
 	json_kv_u64(w, "lost", d.lost);

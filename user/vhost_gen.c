@@ -566,10 +566,7 @@ void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhos
 		fprintf(out, ", sink read %llu frames", (unsigned long long)c->rx_frames);
 	fprintf(out, "\nCPU per packet: %.0f ns busy on all %d CPUs (/proc/stat), %.0f ns in this process (getrusage)\n",
 		c->used ? r->cpu_busy_s * 1e9 / c->used : 0, r->ncpu, c->used ? r->cpu_self_s * 1e9 / c->used : 0);
-	fprintf(out, "\navail -> used (descriptor made available -> its used entry reaped):\n");
-	hist_print(out, &c->lat, "nsecs");
-	fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&c->lat, 50),
-		hist_percentile(&c->lat, 90), hist_percentile(&c->lat, 99));
+	hist_print_titled(out, "avail -> used (descriptor made available -> its used entry reaped)", &c->lat);
 	fflush(out);
 }
 

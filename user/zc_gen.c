@@ -667,31 +667,9 @@ void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result 
 	fprintf(out, "\ntime inside send():\n");
 	hist_print(out, &c->send_lat, "nsecs");
 	if (cfg->zerocopy) {
-		fprintf(out, "\nsend -> completion read from the error queue:\n");
-		hist_print(out, &c->lat, "nsecs");
-		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(&c->lat, 50),
-			hist_percentile(&c->lat, 90), hist_percentile(&c->lat, 99));
+		hist_print_titled(out, "send -> completion read from the error queue", &c->lat);
 	}
 	fflush(out);
-}
-
-static void json_pcts(struct json_writer *w, const char *prefix, const struct rs_hist *h)
-{
-	static const double pct[] = { 50, 90, 99 };
-	char key[64];
-
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
-		json_kv_double(w, key, hist_percentile(h, pct[i]));
-	}
-	snprintf(key, sizeof(key), "%s_samples", prefix);
-	json_kv_u64(w, key, hist_count(h));
-	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
-	json_key(w, key);
-	json_arr_begin(w);
-	for (int i = 0; i < RS_HIST_SLOTS; i++)
-		json_u64(w, h->slot[i]);
-	json_arr_end(w);
 }
 
 void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struct zc_result *r)
@@ -720,6 +698,6 @@ void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struc
 	json_kv_u64(w, "ncpu", r->ncpu);
 	json_kv_double(w, "cpu_self_ns_per_send", c->sends ? r->cpu_self_s * 1e9 / c->sends : 0);
 	json_kv_double(w, "cpu_busy_ns_per_send", c->sends ? r->cpu_busy_s * 1e9 / c->sends : 0);
-	json_pcts(w, "compl_lat_ns", &c->lat);
-	json_pcts(w, "send_ns", &c->send_lat);
+	hist_json(w, "compl_lat_ns", &c->lat, true);
+	hist_json(w, "send_ns", &c->send_lat, true);
 }

@@ -57,7 +57,8 @@ struct injector {
 	struct kvm_msi *msis;		/* signal-msi: message per item */
 	int vm_fd;
 	int mode;
-	uint64_t quota;			/* 0: until stopped */
+	uint64_t quota;			/* with bounded: attempts to make */
+	bool bounded;
 	/* results */
 	uint64_t done, blocked, errors, t_start, t_end;
 	int first_err;
@@ -86,7 +87,7 @@ static void *injector_main(void *arg)
 	while (!atomic_load_explicit(&go, memory_order_acquire))
 		sched_yield();
 	t0 = in->t_start = mono_ns();
-	while (!atomic_load_explicit(&stop, memory_order_relaxed) && (!in->quota || in->done < in->quota)) {
+	while (!atomic_load_explicit(&stop, memory_order_relaxed) && (!in->bounded || in->done + in->blocked + in->errors < in->quota)) {
 		long r;
 
 		if (in->mode == MODE_IRQFD)
@@ -165,7 +166,7 @@ static void cache_note(const struct lpi_opts *o)
 }
 
 static void report(const struct lpi_opts *o, const struct kvm_its_vm *vm, struct injector *inj, double elapsed,
-		   uint64_t pending, bool pending_ok)
+		   double setup_s, uint64_t pending, bool pending_ok)
 {
 	uint64_t total = 0, blocked = 0, errors = 0, lpis = (uint64_t)o->devices * o->events;
 	struct rs_hist lat = {};
@@ -225,6 +226,7 @@ static void report(const struct lpi_opts *o, const struct kvm_its_vm *vm, struct
 			json_null(&w);
 		}
 		json_kv_u64(&w, "its_commands", vm->commands);
+		json_kv_double(&w, "setup_s", setup_s);
 		json_kv_str(&w, "kernel", u.release);
 		json_obj_end(&w);
 		json_finish_line(&w);
@@ -257,6 +259,7 @@ static int run(struct lpi_opts *o)
 	struct kvm_its_vm vm;
 	int *efds = NULL, err;
 	uint64_t start, pending = 0, deadline;
+	double setup_s;
 	bool pending_ok = false;
 	sigset_t set;
 
@@ -264,13 +267,15 @@ static int run(struct lpi_opts *o)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	start = mono_ns();
 	if ((err = kvm_its_open(&vm, &cfg)))
 		return err;
+	setup_s = (double)(mono_ns() - start) / 1e9;
 	rs_note("%s: %u injector%s, %u device%s x %u event%s = LPIs %u-%u, %u vCPU%s; %u ITS commands via "
-		"GITS_CWRITER, mapping verified (KVM_DEV_ARM_ITS_SAVE_TABLES)", mode_names[o->mode], o->injectors,
-		o->injectors == 1 ? "" : "s", o->devices, o->devices == 1 ? "" : "s", o->events,
+		"GITS_CWRITER, mapping verified (KVM_DEV_ARM_ITS_SAVE_TABLES) in %.2f s", mode_names[o->mode],
+		o->injectors, o->injectors == 1 ? "" : "s", o->devices, o->devices == 1 ? "" : "s", o->events,
 		o->events == 1 ? "" : "s", KITS_LPI_BASE, KITS_LPI_BASE + nlpis - 1, o->vcpus,
-		o->vcpus == 1 ? "" : "s", vm.commands);
+		o->vcpus == 1 ? "" : "s", vm.commands, setup_s);
 	inj = calloc(o->injectors, sizeof(*inj));
 	efds = malloc(nlpis * sizeof(*efds));
 	if (!inj || !efds) {
@@ -309,8 +314,8 @@ static int run(struct lpi_opts *o)
 								.address_hi = (uint32_t)(kvm_its_doorbell() >> 32),
 								.data = e, .flags = KVM_MSI_VALID_DEVID, .devid = d };
 			}
-		if (o->count)
-			in->quota = o->count / o->injectors + (i < o->count % o->injectors);
+		in->bounded = o->count > 0;
+		in->quota = o->count / o->injectors + (i < o->count % o->injectors);
 	}
 	atomic_store(&go, 0);
 	atomic_store(&stop, 0);
@@ -365,7 +370,7 @@ static int run(struct lpi_opts *o)
 	/* Misses go to a kworker (irqfd_inject): let it run before reading the state. */
 	usleep(50000);
 	pending_ok = !kvm_its_count_pending(&vm, &pending);
-	report(o, &vm, inj, elapsed, pending, pending_ok);
+	report(o, &vm, inj, elapsed, setup_s, pending, pending_ok);
 	err = 0;
 out:
 	if (inj)

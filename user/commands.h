@@ -3,6 +3,8 @@
 #ifndef RS_COMMANDS_H
 #define RS_COMMANDS_H
 
+#include <stdbool.h>
+
 int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
@@ -11,5 +13,10 @@ int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_zc_gen(int argc, char **argv);
 int cmd_vhost_gen(int argc, char **argv);
+
+/* gen + trace on -i/--peer, or on the embedded veth pair without -i (cmd_run.c). */
+struct gen_opts;
+struct trace_opts;
+int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace, bool trace_final_only);
 
 #endif

@@ -40,7 +40,7 @@ static int parse_number(const struct rs_opt *o, const char *v)
 		return -EINVAL;
 	}
 	if (d < o->min || d > o->max) {
-		rs_err("--%s: %s is out of range: use %.0f..%.0f", o->name, v, o->min, o->max);
+		rs_err("--%s: %s is out of range: use %.15g..%.15g", o->name, v, o->min, o->max);
 		return -EINVAL;
 	}
 	switch (o->type) {

@@ -27,7 +27,7 @@ die() { echo "lpi-vm: ERROR: $*" >&2; exit 1; }
 say() { echo "lpi-vm: $*" >&2; }
 
 [ -x "$BIN" ] || die "no static arm64 ringscope at $BIN: run 'make static-arm64' (deps: bash tests/deps-arm64.sh)"
-file -b "$BIN" | grep -q 'ARM aarch64.*statically linked' || die "$BIN is not a static aarch64 executable"
+! command -v file >/dev/null || file -b "$BIN" | grep -q "ARM aarch64.*statically linked" || die "$BIN is not a static aarch64 executable"
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing: bash tests/deps-arm64.sh"
 dpkg --print-foreign-architectures | grep -qx arm64 || die "arm64 dpkg architecture missing: bash tests/deps-arm64.sh"
 

@@ -210,15 +210,7 @@ static void report(const struct lpi_opts *o, const struct kvm_its_vm *vm, struct
 			json_obj_end(&w);
 		}
 		json_arr_end(&w);
-		json_kv_double(&w, "write_lat_ns_p50", hist_percentile(&lat, 50));
-		json_kv_double(&w, "write_lat_ns_p90", hist_percentile(&lat, 90));
-		json_kv_double(&w, "write_lat_ns_p99", hist_percentile(&lat, 99));
-		json_kv_u64(&w, "write_lat_ns_samples", hist_count(&lat));
-		json_key(&w, "write_lat_ns_log2_hist");
-		json_arr_begin(&w);
-		for (int i = 0; i < RS_HIST_SLOTS; i++)
-			json_u64(&w, lat.slot[i]);
-		json_arr_end(&w);
+		hist_json(&w, "write_lat_ns", &lat, true);
 		if (pending_ok)
 			json_kv_u64(&w, "lpis_pending", pending);
 		else {

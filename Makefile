@@ -113,3 +113,6 @@ bench-trace: all
 
 clean:
 	rm -rf $(BUILD) ringscope
+
+# Static arm64 cross build for the arm64 VM lab: make static-arm64
+include mk/arm64.mk

@@ -21,6 +21,7 @@ static const struct command {
 	{ "run", cmd_run, "gen + trace together: every figure also per packet" },
 	{ "zc-gen", cmd_zc_gen, "MSG_ZEROCOPY TCP/UDP over a private veth pair: completion latency, copied vs zero-copied" },
 	{ "vhost-gen", cmd_vhost_gen, "be the guest driver of a vhost-net TX virtqueue with a tap backend (experimental_zcopytx)" },
+	{ "lpi-load", cmd_lpi_load, "arm64 KVM: MSIs from K injector threads into vgic-its LPIs (irqfd or KVM_SIGNAL_MSI)" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ NULL, NULL, NULL }
 };

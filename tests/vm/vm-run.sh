@@ -73,7 +73,7 @@ arch_table() {
 		ARCH=arm64
 		QEMU_BIN=qemu-system-aarch64
 		QEMU_PKG=qemu-system-arm
-		QEMU_MACHINE=(-M virt,gic-version=3)
+		QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3,its=on)	# EL2: /dev/kvm in the guest
 		QEMU_CPU=(-cpu max)
 		CONSOLE=ttyAMA0
 		ARCH_APPEND=""

@@ -12,9 +12,14 @@
 #
 # <cache> is ${RINGSCOPE_CACHE:-/var/cache/ringscope}. A kernel is rebuilt only
 # when the config fragment, the source package version or (for PATCHED) the
-# series changed; --force rebuilds both. Options:
+# series changed; --force rebuilds both. The first PATCHED build starts from a
+# copy of the finished STOCK object dir: both use the same .config, and Kbuild's
+# dependency tracking then recompiles exactly what the series touches (files
+# that git am rewrote are newer than their objects) instead of everything.
+# --clean-patched builds PATCHED from an empty object dir instead. Options:
 #   --force        rebuild even if the stamps match
 #   --stock-only   build STOCK only
+#   --clean-patched  do not seed build-patched from build-stock
 #   --prepare-only install deps, set up the git tree and the merged .config
 #   -j N           parallel jobs (default: nproc)
 set -euo pipefail
@@ -31,6 +36,7 @@ SRCPKG=linux-source-6.1
 JOBS=$(nproc)
 FORCE=0
 STOCK_ONLY=0
+CLEAN_PATCHED=0
 PREPARE_ONLY=0
 GIT_ID=(-c user.name="ringscope developers" -c user.email=ringscope@localhost)
 
@@ -41,10 +47,11 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--force) FORCE=1 ;;
 	--stock-only) STOCK_ONLY=1 ;;
+	--clean-patched) CLEAN_PATCHED=1 ;;
 	--prepare-only) PREPARE_ONLY=1 ;;
 	-j) shift; JOBS=${1:?-j needs a number} ;;
 	-j*) JOBS=${1#-j} ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -147,6 +154,15 @@ build_one() { # name branch key
 		return 0
 	fi
 	checkout "$branch"
+	if [ "$name" = patched ] && [ $CLEAN_PATCHED -eq 1 ]; then
+		rm -rf "$bdir"
+	elif [ "$name" = patched ] && [ ! -f "$bdir/vmlinux" ] && [ -f "$TOP/build-stock/vmlinux" ] &&
+	     [ "$(cat "$TOP/stock/.key" 2>/dev/null)" = "$STOCK_KEY" ]; then
+		say "patched: seeding $bdir from build-stock (incremental rebuild of what the series touches)"
+		rm -rf "$bdir"
+		cp -a "$TOP/build-stock" "$bdir.tmp" && mv "$bdir.tmp" "$bdir" ||
+			die "cannot copy build-stock to $bdir"
+	fi
 	mkdir -p "$bdir" "$out"
 	if ! cmp -s "$TOP/config.merged" "$bdir/.config"; then
 		cp "$TOP/config.merged" "$bdir/.config"
@@ -172,6 +188,8 @@ build_one() { # name branch key
 }
 
 apply_series() {
+	# a run interrupted inside git am leaves .git/rebase-apply behind
+	git -C "$SRC" am --abort >/dev/null 2>&1 || true
 	checkout stock
 	git -C "$SRC" checkout -q -B patched stock || die "cannot create branch patched"
 	local p

@@ -127,6 +127,33 @@ ringscope)
 	tail -n 40 /tmp/ringscope.err
 	echo "@@RSVM:STDERR-END:$RUNID@@"
 	;;
+lpi)
+	# arm64 KVM: trace --lpi watches while lpi-load injects MSIs into vgic-its
+	# LPIs; one combined final object {load, trace} comes back.
+	[ -e /dev/kvm ] || fail "no /dev/kvm in the guest (qemu needs -M virt,virtualization=on)"
+	ulimit -l unlimited 2>/dev/null
+	/bin/ringscope trace --lpi --json -I 3600 --no-pin >/tmp/trace.json 2>/tmp/ringscope.err &
+	tp=$!
+	i=0
+	while ! grep -q tier /tmp/ringscope.err && [ $i -lt 240 ] && kill -0 $tp 2>/dev/null; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086  # LPI_ARGS is a word list on purpose
+	/bin/ringscope lpi-load $LPI_ARGS --json >/tmp/load.json 2>>/tmp/ringscope.err
+	rc=$?
+	kill -INT $tp 2>/dev/null
+	wait $tp || rc=$?
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	load=$(grep '"type":"final"' /tmp/load.json | tail -n 1)
+	trace=$(grep '"type":"final"' /tmp/trace.json | tail -n 1)
+	[ -n "$load" ] && [ -n "$trace" ] &&
+		echo "{\"type\":\"final\",\"workload\":\"lpi\",\"load\":$load,\"trace\":$trace}"
+	echo "@@RSVM:END:$RUNID:$rc@@"
+	echo "@@RSVM:STDERR:$RUNID@@"
+	tail -n 40 /tmp/ringscope.err
+	echo "@@RSVM:STDERR-END:$RUNID@@"
+	;;
 cmd)
 	# Diagnostics: run GUEST_CMD (sh syntax) with /bin/ringscope available; output verbatim.
 	ulimit -l unlimited 2>/dev/null

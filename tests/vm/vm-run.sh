@@ -29,7 +29,12 @@ QUEUE_SIZE=${QUEUE_SIZE:-256}
 PACKED=${PACKED:-off}
 LAYOUT=${LAYOUT:-auto}
 RATE=${RATE:-1000}
-WORKLOAD=${WORKLOAD:-ringscope}
+# arm64 guests run the LPI workload by default (KVM inside the guest);
+# x86_64 guests the AF_XDP virtio-net workload.
+if [ -z "${WORKLOAD:-}" ]; then
+	case "${ARCH:-x86_64}" in arm64 | aarch64) WORKLOAD=lpi ;; *) WORKLOAD=ringscope ;; esac
+fi
+LPI_ARGS=${LPI_ARGS:--k 1 -d 3}	# lpi-load options for WORKLOAD=lpi
 KIMAGE=${KIMAGE:-}
 VARIANT=${VARIANT:-}
 SMP=${SMP:-2}
@@ -116,7 +121,7 @@ case "$QUEUE_SIZE" in
 *) die "QUEUE_SIZE must be 256, 512 or 1024 (qemu's limits for rx_queue_size/tx_queue_size; got $QUEUE_SIZE)" ;;
 esac
 case "$KERNEL" in 6.12 | 6.1) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12 or 6.1 (got '$KERNEL')" ;; esac
-case "$WORKLOAD" in ringscope | loopcheck | shell | cmd) ;; *) die "WORKLOAD must be ringscope, loopcheck, cmd or shell" ;; esac
+case "$WORKLOAD" in ringscope | lpi | loopcheck | shell | cmd) ;; *) die "WORKLOAD must be ringscope, lpi, loopcheck, cmd or shell" ;; esac
 [ "$WORKLOAD" != cmd ] || [ -n "${GUEST_CMD:-}" ] || die "WORKLOAD=cmd needs GUEST_CMD='...'"
 [ "$PKT_SIZE" -ge 60 ] || die "PKT_SIZE must be >= 60"
 
@@ -348,7 +353,7 @@ MTU=1500
 [ "$PKT_SIZE" -gt 1514 ] && MTU=$((PKT_SIZE - 14))
 r=$TMP/run
 mkdir -p "$r/etc" "$r/bin"
-if [ "$WORKLOAD" = ringscope ] || { [ "$WORKLOAD" != loopcheck ] && [ -x "${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}" ]; }; then
+if [ "$WORKLOAD" = ringscope ] || [ "$WORKLOAD" = lpi ] || { [ "$WORKLOAD" != loopcheck ] && [ -x "${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}" ]; }; then
 	RINGSCOPE_BIN=${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}
 	[ -x "$RINGSCOPE_BIN" ] || die "no static ringscope binary at $RINGSCOPE_BIN (run 'make static', or set RINGSCOPE_BIN=; WORKLOAD=loopcheck runs without it)"
 	file -L "$RINGSCOPE_BIN" | grep -qE 'statically linked|static-pie linked' ||
@@ -366,6 +371,7 @@ RATE=$(q "$RATE")
 GUEST_MTU=$(q "$MTU")
 RS_EXTRA_ARGS=$(q "$RS_EXTRA_ARGS")
 GUEST_CMD=$(q "${GUEST_CMD:-}")
+LPI_ARGS=$(q "$LPI_ARGS")
 RS_PRESET=$(q "$RS_PRESET")
 TRACE=$(q "$TRACE")
 EOF
@@ -543,6 +549,17 @@ META=$(jq -n \
 
 if [ "$WORKLOAD" = ringscope ]; then
 	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-result.jq" >"$RESULT.tmp"
+elif [ "$WORKLOAD" = lpi ]; then
+	# The lab schema for an LPI run: the trace's lpi object, plus the
+	# injector's own view (rate, write latency, delivery check).
+	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" --arg lpi_args "$LPI_ARGS" '
+		. as $in | ($meta | .params = {lpi_args: $lpi_args, mode: $in.load.mode, injectors: $in.load.injectors,
+		                   devices: $in.load.devices, events: $in.load.events, vcpus: $in.load.vcpus}) as $m
+		| $m + {kernel: $kernel, tier: .trace.tier,
+		  lpi: (.trace.lpi + {load_injections: .load.injections, load_injections_per_s: .load.injections_per_s,
+		                      lpis: .load.lpis, lpis_pending: .load.lpis_pending,
+		                      write_lat_ns_p50: .load.write_lat_ns_p50, write_lat_ns_p99: .load.write_lat_ns_p99}),
+		  raw: .}' >"$RESULT.tmp"
 else
 	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" \
 		'$meta + {kernel: $kernel, raw: .}' >"$RESULT.tmp"
@@ -550,6 +567,10 @@ fi
 mv "$RESULT.tmp" "$RESULT"
 if [ "$WORKLOAD" = ringscope ]; then
 	"$HERE/lab-summary.sh" "$RESULT"
+elif [ "$WORKLOAD" = lpi ]; then
+	jq -r '"== \(.kernel) \(.variant) \(.arch) lpi-load \(.params.lpi_args) (\(.params.mode), tier \(.tier))",
+	       "   injections \(.lpi.load_injections) (\(.lpi.load_injections_per_s | round)/s), cached calls \(.lpi.injections): hits \(.lpi.hits) misses \(.lpi.misses) hit ratio \(.lpi.hit_ratio)",
+	       "   irqfd_wakeup -> injected p50 \(.lpi.wakeup_to_inject_ns_p50 | round) ns p99 \(.lpi.wakeup_to_inject_ns_p99 | round) ns; contentions/injection \(.lpi.contentions_per_injection); LPIs pending \(.lpi.lpis_pending)/\(.lpi.lpis)"' "$RESULT"
 else
 	jq -r '"kernel \(.kernel) (\(.guest.uname_r)) boot \(.boot_s)s wall \(.wall_s)s: " + (.raw | tostring)' "$RESULT"
 fi

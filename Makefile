@@ -69,8 +69,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./ringscope demo
 
-test: deps
-	@$(MAKE) --no-print-directory all unit static
+test: deps deps-arm64
+	@$(MAKE) --no-print-directory all unit static static-arm64
 	@bash tests/run-all.sh
 
 # VM lab (tests/vm/vm-run.sh): make vm-run KERNEL=6.12 PKT_SIZE=64 INDIRECT=on ...

@@ -28,7 +28,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy kernel bench-gen bench-trace
+.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
 all: ringscope
 
 ringscope: $(USER_OBJS)
@@ -100,6 +100,11 @@ vm-ab: deps static
 # make vm-zerocopy [KERNEL=6.1] [SIZES="64 4096"] [SECS=2] [TRACED=0]
 vm-zerocopy: deps static
 	OUT=$(OUT)/zerocopy KERNELS="$(KERNEL)" bash tests/vm/vm-zerocopy.sh
+
+# LPI injection table, 6.1 stock / 6.1 sharded / 6.12 stock, K = 1 and 10:
+# make vm-lpi [ROUNDS=3] [KS="1 10"]
+vm-lpi: deps static-arm64
+	OUT=$(OUT)/lpi bash tests/vm/vm-lpi.sh
 
 # Stock and patched kernels from one tree and one config (kernel-patches/).
 kernel: deps

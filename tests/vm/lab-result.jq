@@ -1,7 +1,7 @@
 # ringscope VM lab: turn the guest's last NDJSON object ("type":"final") into the lab schema.
 # Input: the final object.  Arguments: --argjson meta {variant, arch, params, boot_s, wall_s, ...}
 #                                      --arg kernel "6.12.117"
-# Definitions (see tests/vm/README-fragment.md):
+# Definitions (see README.md, "VM lab"):
 #   kmalloc_per_pkt  sum of allocs_per_pkt over kmalloc sites in virtqueue_add_{split,packed,indirect_packed}
 #   kfree_per_pkt    sum of frees_per_pkt over sites in detach_buf_{split,packed}
 #   kicks_per_pkt    functions[virtqueue_notify].calls_per_pkt

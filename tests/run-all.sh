@@ -34,7 +34,10 @@ for t in build/unit/test_*; do
 done
 for dir in tests/host tests/kernel tests/vm; do
 	for t in "$dir"/test_*.sh; do
-		[[ -f $t ]] && run_one "$t" "${TEST_TIMEOUT:-900}" bash "$t"
+		[[ -f $t ]] || continue
+		# A test may declare a longer bound in its header ("# timeout: 1800").
+		limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -n 1)
+		run_one "$t" "${TEST_TIMEOUT:-${limit:-900}}" bash "$t"
 	done
 done
 echo

@@ -30,7 +30,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		for ((i = 0; i < n; i++)); do
 			IFS=: read -r kver variant img <<<"${variants[$(((i + round) % n))]}"
 			echo "vm-lpi: round $round K=$k $kver $variant" >&2
-			OUT="$OUT/$round" ARCH=arm64 KERNEL=$kver VARIANT=$variant KIMAGE=$img \
+			OUT="$OUT/$round/k$k" ARCH=arm64 KERNEL=$kver VARIANT=$variant KIMAGE=$img \
 				LPI_ARGS="-k $k --devices $k -d $SECS" bash "$HERE/vm-run.sh" >/dev/null ||
 				echo "vm-lpi: run failed (round $round K=$k $kver $variant)" >&2
 		done

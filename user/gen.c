@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include "gen.h"
+#include "u64s.h"
 #include "log.h"
 #include "netns.h"
 #include "pin.h"
@@ -33,12 +34,8 @@ uint64_t now_ns(void)
 
 void gen_counters_add(struct gen_counters *d, const struct gen_counters *s)
 {
-	const uint64_t *src = (const uint64_t *)s;
-	uint64_t *dst = (uint64_t *)d;
-
 	/* Every field is a uint64_t counter (histograms included). */
-	for (size_t i = 0; i < sizeof(*d) / sizeof(uint64_t); i++)
-		dst[i] += src[i];
+	u64s_add(d, s, sizeof(*d));
 }
 
 static bool receives(const struct gen_cfg *c)

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "trace.h"
 #include "trace_lpi.h"
+#include "u64s.h"
 #include "lpi.skel.h"
 
 int lpi_open(struct trace_session *s)
@@ -74,31 +75,12 @@ struct bpf_map *lpi_stats_map(struct trace_session *s)
 
 int lpi_snapshot(struct trace_session *s, struct lpi_stats *out)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct lpi_stats v[ncpu > 0 ? ncpu : 1];
-	__u32 zero = 0;
-	__u64 *dst = (__u64 *)out;
-
-	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(bpf_map__fd(s->lpi->maps.lpi_stats), &zero, v))
-		return -errno;
-	for (int c = 0; c < ncpu; c++) {
-		const __u64 *src = (const __u64 *)&v[c];
-
-		/* Every field is a __u64 counter or histogram bucket. */
-		for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
-			dst[i] += src[i];
-	}
-	return 0;
+	return u64s_percpu_sum(bpf_map__fd(s->lpi->maps.lpi_stats), out, sizeof(*out));
 }
 
 static void delta(struct lpi_stats *d, const struct lpi_stats *cur, const struct lpi_stats *prev)
 {
-	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
-	__u64 *o = (__u64 *)d;
-
-	for (size_t i = 0; i < sizeof(*d) / sizeof(__u64); i++)
-		o[i] = c[i] - (prev ? p[i] : 0);
+	u64s_sub(d, cur, prev, sizeof(*d));
 }
 
 void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "trace.h"
 #include "trace_zc.h"
+#include "u64s.h"
 #include "zerocopy.skel.h"
 
 /* The functions each path hooks, as named in the BPF sections. */
@@ -169,38 +170,15 @@ struct bpf_map *zc_stats_map(struct trace_session *s)
 
 int zc_snapshot(struct trace_session *s, struct zc_stats *out)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct zc_stats *v;
-	__u64 *dst = (__u64 *)out;
-	__u32 zero = 0;
-
 	memset(out, 0, sizeof(*out));
 	if (!s->zc)
 		return 0;
-	v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(s->zc->maps.zc_stats), &zero, v)) {
-		free(v);
-		return -errno;
-	}
-	for (int c = 0; c < ncpu; c++) {
-		const __u64 *src = (const __u64 *)&v[c];
-
-		for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
-			dst[i] += src[i];
-	}
-	free(v);
-	return 0;
+	return u64s_percpu_sum(bpf_map__fd(s->zc->maps.zc_stats), out, sizeof(*out));
 }
 
 static void delta(struct zc_stats *d, const struct zc_stats *cur, const struct zc_stats *prev)
 {
-	const __u64 *c = (const __u64 *)cur, *p = (const __u64 *)prev;
-	__u64 *o = (__u64 *)d;
-
-	for (size_t i = 0; i < sizeof(*d) / sizeof(__u64); i++)
-		o[i] = c[i] - (prev ? p[i] : 0);
+	u64s_sub(d, cur, prev, sizeof(*d));
 }
 
 static void fmt_ns(char *b, size_t n, double ns)

@@ -135,6 +135,14 @@ if [ -n "$KIMAGE" ]; then
 	[ -f "$KIMAGE" ] || die "KIMAGE=$KIMAGE does not exist"
 	VARIANT=${VARIANT:-custom}
 	KSRC=image
+	# Our tinyconfig x86 kernels have no ACPI, so no HPET/PM timer to
+	# calibrate the TSC against: they fall back to jiffies (4 ms steps) and
+	# every latency histogram collapses into 0 or 4 ms. Under TCG the guest
+	# TSC is the host's: give its rate and trust it.
+	if [ "$ARCH" = x86_64 ]; then
+		host_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)
+		[ -n "$host_khz" ] && ARCH_APPEND="$ARCH_APPEND tsc_early_khz=$host_khz tsc=reliable clocksource=tsc"
+	fi
 else
 	VARIANT=${VARIANT:-stock}
 	KSRC=debian

@@ -37,7 +37,8 @@ run_one() {	# run_one ROUND RING SIZE VARIANT MODE
 	[ "$ring" = packed ] && packed=on
 	[ "$mode" = untraced ] && trace=off rate=$RATE_MAX
 	echo "vm-ab: round $round: $ring ring, $size B, $variant, $mode" >&2
-	OUT="$OUT/$round" KERNEL=6.12 VARIANT=$variant PACKED=$packed PKT_SIZE=$size \
+	# Both variants are our builds (one tree, one config), never Debian's stock.
+	OUT="$OUT/$round" KERNEL=6.12 VARIANT=$variant KIMAGE="$CACHE/kernel/6.12/$variant/bzImage" PACKED=$packed PKT_SIZE=$size \
 		SECONDS_RUN=$SECONDS_RUN RATE=$rate TRACE=$trace bash "$HERE/vm-run.sh" >/dev/null
 }
 

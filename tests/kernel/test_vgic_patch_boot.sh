@@ -26,6 +26,10 @@ stock|patched) IMAGE=$CACHE/kernel/6.1-arm64/$WHICH/Image ;;
 *) IMAGE=$WHICH ;;
 esac
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-420}
+# extra kernel command line, e.g. KERNEL_APPEND=quiet on a lockdep kernel under
+# TCG, where "hrtimer: interrupt took" printed from hardirq context trips the
+# raw lock nesting check in the PL011 console driver and turns lockdep off
+KERNEL_APPEND=${KERNEL_APPEND:-}
 STRESS_SECS=${STRESS_SECS:-5}
 
 passed=0; failed=0
@@ -712,6 +716,10 @@ fi
 /bin/vgic_its_smoke signal
 echo 0 > \$T/events/kprobes/rsinj/enable
 /bin/vgic_its_smoke stress $STRESS_SECS
+# lockdep kernels: is lock debugging still on (a first report turns it off)?
+[ -f /proc/lockdep_stats ] && grep -m1 'debug_locks' /proc/lockdep_stats | sed 's/^ */RS: lockdep /'
+# the kernel log, also when the console loglevel hid it (KERNEL_APPEND=quiet)
+dmesg | sed 's/^/RS-DMESG: /'
 echo "RS: DONE"
 reboot -f
 EOF
@@ -727,7 +735,7 @@ timeout "$BOOT_TIMEOUT" qemu-system-aarch64 \
 	-M virt,virtualization=on,gic-version=3,its=on -cpu max,pauth-impdef=on \
 	-smp 2 -m 1024 -accel tcg,thread=multi -nographic -no-reboot \
 	-kernel "$IMAGE" -initrd "$SCRATCH/initrd.gz" \
-	-append "console=ttyAMA0 panic=-1 oops=panic" </dev/null >"$LOG" 2>&1
+	-append "console=ttyAMA0 panic=-1 oops=panic $KERNEL_APPEND" </dev/null >"$LOG" 2>&1
 rc=$?
 echo "qemu exited with $rc after $(( $(date +%s) - t0 )) s"
 if [ -n "${RINGSCOPE_KEEP_CONSOLE:-}" ]; then cp "$LOG" "$RINGSCOPE_KEEP_CONSOLE"; fi
@@ -749,7 +757,14 @@ chk "guest reached the end of /init" 'RS: DONE'
 # informational: arm64 6.1 has no ftrace direct calls, so BPF fexit on a
 # kernel function is expected to fail there (kretprobes are the way in)
 grep -m1 'FEXIT:' "$LOG" | sed 's/^/INFO: /'
-if grep -E 'WARNING:|BUG:|Oops|Internal error|refcount_t|list_add corruption|list_del corruption|Kernel panic|lockdep|possible recursive|circular locking|INFO: task' "$LOG" >"$SCRATCH/bad"; then
+if grep -q 'RS: lockdep' "$LOG"; then
+	if grep -qE 'RS: lockdep debug_locks: +1' "$LOG"; then
+		pass "lockdep still active at the end of the run (no lock report turned it off)"
+	else
+		fail "lockdep was turned off during the run ($(grep -m1 'RS: lockdep' "$LOG"))"
+	fi
+fi
+if grep -E 'WARNING:|BUG:|Oops|Internal error|refcount_t|list_add corruption|list_del corruption|Kernel panic|possible recursive locking|circular locking|inconsistent lock state|suspicious RCU usage|KASAN|INFO: task' "$LOG" >"$SCRATCH/bad"; then
 	sed 's/^/    /' "$SCRATCH/bad" | head -20
 	fail "kernel reported warnings/errors (see above)"
 else

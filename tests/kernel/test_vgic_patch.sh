@@ -162,7 +162,7 @@ fi
 
 # the probe point stays a global, out-of-line function
 OBJ=$O/arch/arm64/kvm/vgic/vgic-its.o
-if aarch64-linux-gnu-nm "$OBJ" | grep -q ' T vgic_its_inject_cached_translation$'; then
+if aarch64-linux-gnu-nm "$OBJ" | grep ' T vgic_its_inject_cached_translation$' >/dev/null; then	# no -q: with pipefail, nm's SIGPIPE would fail the pipeline
 	pass "vgic_its_inject_cached_translation is a global text symbol in vgic-its.o"
 else
 	fail "vgic_its_inject_cached_translation is not a global text symbol in vgic-its.o"

@@ -287,6 +287,9 @@ if ! up_to_date "$WORK/patched" "$PATCHED_KEY"; then
 		die_log "$log" "cannot create branch patched"
 	if ! "${GIT[@]}" am -q --whitespace=error "${PATCHES[@]}" >>"$log" 2>&1; then
 		"${GIT[@]}" am --abort >/dev/null 2>&1 || true
+		# Branch patched is now plain stock: whatever was built before no
+		# longer matches the tree, so the next run must rebuild.
+		rm -f "$WORK/patched/stamp"
 		die_log "$log" "the series does not apply to $SRC_PKG $SRC_VERSION"
 	fi
 fi

@@ -6,7 +6,7 @@
 # Nothing here touches the host network: the only qemu netdevs are two hubports on hub 0,
 # qemu runs with -nodefaults (no default user NIC).
 #
-# Inputs (environment; see README.md, "VM lab"):
+# Inputs (environment; see docs/vm-lab.md):
 #   OUT=results KERNEL=6.12|6.1 ARCH=x86_64 SECONDS_RUN=5 PKT_SIZE=64 INDIRECT=on|off
 #   EVENT_IDX=on|off QUEUE_SIZE=256 PACKED=off|on RATE=<pps> TIMEOUT=<s>
 #   KIMAGE=/path/bzImage VARIANT=stock|patched|custom RINGSCOPE_BIN=... WORKLOAD=ringscope|loopcheck

@@ -5,7 +5,7 @@
  * - latency of irqfd_wakeup and of the cached injection, and the time from
  *   irqfd_wakeup entry to the injection being done,
  * - lock contention (lock:contention_begin/end) while inside irqfd_wakeup:
- *   on 6.1 that is dist->lpi_list_lock, the lock seed 001 shards.
+ *   on 6.1 that is dist->lpi_list_lock, the lock the EulerOS sharded LPI cache patch shards.
  * Each hook exists as fentry/fexit and kprobe/kretprobe: user space loads the
  * tier the kernel allows. */
 #include "vmlinux.h"

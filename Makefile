@@ -89,7 +89,9 @@ VM_ENV = OUT=$(OUT) KERNEL=$(KERNEL) ARCH=$(ARCH) SECONDS_RUN=$(SECONDS) PKT_SIZ
 	INDIRECT=$(INDIRECT) EVENT_IDX=$(EVENT_IDX) QUEUE_SIZE=$(QUEUE_SIZE) PACKED=$(PACKED) \
 	KIMAGE=$(KIMAGE) VARIANT=$(VARIANT) $(if $(RATE),RATE=$(RATE))
 
-vm-run: deps static
+# The guest binary matches the guest: ARCH=arm64 needs the static arm64 build.
+VM_STATIC := $(if $(filter arm64 aarch64,$(ARCH)),static-arm64,static)
+vm-run: deps $(if $(filter arm64 aarch64,$(ARCH)),deps-arm64) $(VM_STATIC)
 	$(VM_ENV) bash tests/vm/vm-run.sh
 
 # A/B of kernel-patches/6.12 (stock vs patched) in the VM lab: make vm-ab OUT=results/ab

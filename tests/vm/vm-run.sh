@@ -363,7 +363,7 @@ r=$TMP/run
 mkdir -p "$r/etc" "$r/bin"
 if [ "$WORKLOAD" = ringscope ] || [ "$WORKLOAD" = lpi ] || { [ "$WORKLOAD" != loopcheck ] && [ -x "${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}" ]; }; then
 	RINGSCOPE_BIN=${RINGSCOPE_BIN:-$REPO/$STATIC_BIN_IN_REPO}
-	[ -x "$RINGSCOPE_BIN" ] || die "no static ringscope binary at $RINGSCOPE_BIN (run 'make static', or set RINGSCOPE_BIN=; WORKLOAD=loopcheck runs without it)"
+	[ -x "$RINGSCOPE_BIN" ] || die "no static ringscope binary at $RINGSCOPE_BIN (run '$(if [ "$ARCH" = arm64 ]; then echo make static-arm64; else echo make static; fi)', or set RINGSCOPE_BIN=; WORKLOAD=loopcheck runs without it)"
 	file -L "$RINGSCOPE_BIN" | grep -qE 'statically linked|static-pie linked' ||
 		die "$RINGSCOPE_BIN is not statically linked (the initramfs has no libc)"
 	cp "$RINGSCOPE_BIN" "$r/bin/ringscope"

@@ -3,6 +3,7 @@
 #   make            build ./ringscope (BPF objects, skeletons, binary)
 #   make run        install deps, build, run the embedded demo (veth pair in two netns)
 #   make test       install deps, build, run every test; ends with "N passed, N failed"
+#   make test-lab   the lab tests too long for make test (arm64 kernel builds + boots)
 #   make static     static x86_64 binary for the VM lab (build/static/ringscope)
 #   make vmlinux.h  regenerate vmlinux.h from VMLINUX_BTF (default: the running kernel)
 
@@ -28,7 +29,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
+.PHONY: all deps run test test-lab static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
 all: ringscope
 
 ringscope: $(USER_OBJS)
@@ -72,6 +73,12 @@ run: deps
 test: deps deps-arm64
 	@$(MAKE) --no-print-directory all unit static static-arm64
 	@bash tests/run-all.sh
+
+# Tests too long for one CI run on a fresh machine (tests/lab/: arm64 kernel
+# cross builds and their boot tests); run before resolving lab work.
+test-lab: deps deps-arm64
+	@$(MAKE) --no-print-directory all static static-arm64
+	@SUITE=lab bash tests/run-all.sh
 
 # VM lab (tests/vm/vm-run.sh): make vm-run KERNEL=6.12 PKT_SIZE=64 INDIRECT=on ...
 OUT ?= results

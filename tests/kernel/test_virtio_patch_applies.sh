@@ -12,7 +12,7 @@
 # the same check as applying to the full tree, in a fraction of the time.
 # The scratch directory is removed on exit; every step has a time limit.
 #
-# Prints exactly one line, "PASS: ..." or "FAIL: ...".  Exit status 0 on pass,
+# Prints a PASS: line per check, or one "FAIL: ..." line.  Exit status 0 on pass,
 # 1 on fail.
 #
 # Environment: RINGSCOPE_KERNEL_PATCHES overrides the patch directory.
@@ -58,6 +58,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/ringscope-patch-test.XXXXXX") ||
 
 # The pre-image paths of every patch ("--- a/<path>"); new files have none.
 mapfile -t files < <(sed -n 's|^--- a/||p' "${patches[@]}" | sort -u)
+# checkpatch.pl and the files it reads, from the same tree
+files+=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch)
 [[ ${#files[@]} -gt 0 ]] || fail "the patches touch no existing file (not git format-patch output?)"
 top=$(timeout 120 tar -tJf "$TARBALL" 2>/dev/null | head -n 1)
 top=${top%%/*}
@@ -85,5 +87,16 @@ done
 
 n=$(g rev-list --count HEAD 2>/dev/null)
 [[ $n -eq $((${#patches[@]} + 1)) ]] || fail "git am applied $((n - 1)) of ${#patches[@]} patches"
-echo "PASS: ${#patches[@]} patches apply cleanly to $PKG $version (git am, ${#files[@]} files)"
+echo "PASS: ${#patches[@]} patches apply cleanly to $PKG $version (git am, $((${#files[@]} - 3)) files)"
+
+# From: and Signed-off-by: are a placeholder in valid form that the submitter
+# replaces, never an invented identity; checkpatch --strict is clean.
+signer='Your Name <you@example.org>'
+for p in "${patches[@]}"; do
+	grep -qxF "From: $signer" "$p" && grep -qxF "Signed-off-by: $signer" "$p" ||
+		fail "$(basename "$p"): From:/Signed-off-by: must be the placeholder '$signer'"
+	(cd "$tree" && timeout 120 perl scripts/checkpatch.pl --strict --no-tree -q "$p") >"$scratch/cp.log" 2>&1 ||
+		fail "$(basename "$p"): checkpatch.pl --strict: $(grep -m1 -E '^(ERROR|WARNING|CHECK):' "$scratch/cp.log")"
+done
+echo "PASS: ${#patches[@]} patches are signed off by the placeholder and checkpatch.pl --strict clean"
 exit 0

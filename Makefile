@@ -28,6 +28,9 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
+# VERSION, and $(BUILD)/version.h with it and `git describe` for --version.
+include mk/version.mk
+
 .PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
 all: ringscope
 
@@ -44,10 +47,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/cmd_version.o: $(BUILD)/version.h
+
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(BUILD)/static
 
-static: $(SKELS)
+static: $(SKELS) $(BUILD)/version.h
 	$(CC) $(CFLAGS) -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)

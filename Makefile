@@ -6,6 +6,8 @@
 #   make test-lab   the lab tests too long for make test (arm64 kernel builds + boots)
 #   make static     static x86_64 binary for the VM lab (build/static/ringscope)
 #   make vmlinux.h  regenerate vmlinux.h from VMLINUX_BTF (default: the running kernel)
+#   make install    PREFIX=/usr/local DESTDIR=: binary, ringscope(8), bash completion,
+#                   bpftrace scripts (docs/install.md); make uninstall removes exactly those
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -29,7 +31,11 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test test-lab static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
+# VERSION, and $(BUILD)/version.h with it and `git describe` for --version.
+include mk/version.mk
+
+.PHONY: all deps run test test-lab static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace \
+	man install uninstall
 all: ringscope
 
 ringscope: $(USER_OBJS)
@@ -45,10 +51,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/cmd_version.o: $(BUILD)/version.h
+
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(BUILD)/static
 
-static: $(SKELS)
+static: $(SKELS) $(BUILD)/version.h
 	$(CC) $(CFLAGS) -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
@@ -127,6 +135,41 @@ bench-trace: all
 
 clean:
 	rm -rf $(BUILD) ringscope
+
+# ringscope(8): the hand-written man/ringscope.8.scd, with each command's usage
+# and options filled in from the built binary's --help (its option tables).
+# The page's date is the last commit's, so a rebuild gives the same page.
+man: $(BUILD)/ringscope.8
+
+$(BUILD)/ringscope.8: man/ringscope.8.scd man/gen-man.sh completion/ringscope.bash ringscope | $(BUILD)
+	@command -v scdoc >/dev/null || { echo "make man: scdoc missing: run 'make deps' (apt-get install scdoc)" >&2; exit 1; }
+	bash man/gen-man.sh ./ringscope man/ringscope.8.scd > $@.scd
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+		scdoc < $@.scd > $@.tmp && mv $@.tmp $@
+
+# Install like bpftool and xdp-tools on Debian: a root-only admin tool goes to
+# sbin, its page to man8. uninstall removes exactly INSTALL_FILES and then only
+# ringscope's own data directories, when empty.
+PREFIX        ?= /usr/local
+SBINDIR       ?= $(PREFIX)/sbin
+MANDIR        ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR       ?= $(PREFIX)/share/ringscope
+TRACING_FILES := $(wildcard tracing/*)
+INSTALL_FILES := $(SBINDIR)/ringscope $(MANDIR)/man8/ringscope.8 $(COMPLETIONDIR)/ringscope \
+		 $(addprefix $(DATADIR)/,$(TRACING_FILES))
+
+install: ringscope $(BUILD)/ringscope.8
+	install -D -m 0755 ringscope $(DESTDIR)$(SBINDIR)/ringscope
+	install -D -m 0644 $(BUILD)/ringscope.8 $(DESTDIR)$(MANDIR)/man8/ringscope.8
+	install -D -m 0644 completion/ringscope.bash $(DESTDIR)$(COMPLETIONDIR)/ringscope
+	install -d $(DESTDIR)$(DATADIR)/tracing
+	install -m 0755 $(TRACING_FILES) $(DESTDIR)$(DATADIR)/tracing/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	for d in $(DESTDIR)$(DATADIR)/tracing $(DESTDIR)$(DATADIR); do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 # Static arm64 cross build for the arm64 VM lab: make static-arm64
 include mk/arm64.mk

@@ -36,6 +36,9 @@ ARM64_USER_SRCS := $(wildcard user/*.c)
 ARM64_USER_OBJS := $(patsubst user/%.c,$(ARM64_BUILD)/%.o,$(ARM64_USER_SRCS))
 ARM64_STATIC_LIBS := libbpf.a libxdp.a libelf.a libz.a libzstd.a
 
+include mk/version.mk
+$(ARM64_BUILD)/cmd_version.o: $(ARM64_BUILD)/version.h
+
 .PHONY: static-arm64 deps-arm64
 # Keep the BPF objects and skeletons (made through pattern rules only).
 .SECONDARY: $(ARM64_BPF_OBJS) $(ARM64_SKELS)

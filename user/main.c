@@ -23,6 +23,7 @@ static const struct command {
 	{ "vhost-gen", cmd_vhost_gen, "be the guest driver of a vhost-net TX virtqueue with a tap backend (experimental_zcopytx)" },
 	{ "lpi-load", cmd_lpi_load, "arm64 KVM: MSIs from K injector threads into vgic-its LPIs (irqfd or KVM_SIGNAL_MSI)" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
+	{ "version", cmd_version, "print the version and the git describe it was built from (also --version, -V)" },
 	{ NULL, NULL, NULL }
 };
 
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 1 : 0;
 	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		argv[1] = "version";
 	len = strlen(argv[1]);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strncmp(c->name, argv[1], len))

@@ -31,6 +31,9 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
+# `make` alone builds ./ringscope, whatever the included files define first.
+.DEFAULT_GOAL := all
+
 # VERSION, and $(BUILD)/version.h with it and `git describe` for --version.
 include mk/version.mk
 

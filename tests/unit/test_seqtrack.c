@@ -1,6 +1,7 @@
 /* Sequence tracking: exact loss, reordering and duplicate counts, sender
  * epochs (restart, a second sender) and numbers absurdly far ahead. */
 #include <stdint.h>
+#include <stdlib.h>
 #include "check.h"
 #include "seqtrack.h"
 
@@ -118,5 +119,46 @@ int main(void)
 	      "seq_two_senders", "restarts %lu stale %lu unique %lu gaps %lu", s.restarts, s.stale, s.unique,
 	      seqtrack_gaps(&s));
 	seqtrack_free(&s);
+
+	/* Against a plain model (one byte per number): random steps forward of
+	 * 1..~2 windows and looks back, so that the window is cleared word by
+	 * word, across the ring's end and all at once. */
+	{
+		enum { SPAN = 32 * SEQ_WINDOW };
+		uint8_t *seen = calloc(SPAN, 1);
+		uint64_t next = 0, q, mismatches = 0, i;
+		enum seq_class want, got;
+
+		seqtrack_init(&s);
+		srandom(7);
+		for (i = 0; i < 200000 && seen; i++) {
+			long r = random() % 100000;
+
+			if (r < 60000)
+				q = next + random() % 3;
+			else if (r < 70000)
+				q = next + random() % 300;
+			else if (r < 70010)
+				q = next + SEQ_WINDOW - 200 + random() % 2000;
+			else
+				q = next > 0 ? next - 1 - random() % (next < SEQ_WINDOW + 50 ? next : SEQ_WINDOW + 50) : 0;
+			if (q >= SPAN)
+				break;
+			if (q >= next)
+				want = SEQ_NEW, next = q + 1;
+			else if (next - q > SEQ_WINDOW)
+				want = SEQ_TOO_LATE;
+			else
+				want = seen[q] ? SEQ_DUPLICATE : SEQ_REORDERED;
+			if (want != SEQ_TOO_LATE)
+				seen[q] = 1;
+			got = seqtrack_add(&s, E, q);
+			mismatches += got != want;
+		}
+		CHECK(seen && mismatches == 0 && i == 200000, "seq_window_matches_model",
+		      "%lu of %lu classifications differ", mismatches, i);
+		free(seen);
+		seqtrack_free(&s);
+	}
 	CHECK_DONE();
 }

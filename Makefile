@@ -5,6 +5,8 @@
 #   make test       install deps, build, run every test; ends with "N passed, N failed"
 #   make static     static x86_64 binary for the VM lab (build/static/ringscope)
 #   make vmlinux.h  regenerate vmlinux.h from VMLINUX_BTF (default: the running kernel)
+#   make fuzz       run the libFuzzer harnesses of tests/fuzz open-ended (Ctrl-C stops)
+#   make asan       ringscope and the unit tests with ASan+UBSan in build-asan/ (make test uses it)
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -28,10 +30,13 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
-all: ringscope
+.PHONY: all deps run test static unit clean fuzz fuzz-build asan vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
 
-ringscope: $(USER_OBJS)
+# The binary; a second build (make asan) puts its own into its build dir.
+RINGSCOPE ?= ringscope
+all: $(RINGSCOPE)
+
+$(RINGSCOPE): $(USER_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/*.h vmlinux.h | $(BUILD)
@@ -77,9 +82,30 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./ringscope demo
 
+# The unit tests and the traffic tests run against the sanitizer build
+# (tests/run-all.sh); the plain build is still made for everything else.
 test: deps deps-arm64
-	@$(MAKE) --no-print-directory all unit static static-arm64
-	@bash tests/run-all.sh
+	@$(MAKE) --no-print-directory all unit static static-arm64 fuzz-build
+	@$(MAKE) --no-print-directory asan
+	@ASAN_BUILD=$(ASAN_BUILD) bash tests/run-all.sh
+
+# ASan + UBSan (LeakSanitizer on), no recovery: the first report ends the run.
+# CFLAGS through the environment: the Makefile's own += flags still apply.
+ASAN_BUILD ?= build-asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	@CFLAGS="-O1 -g $(SAN_FLAGS)" $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) \
+		RINGSCOPE=$(ASAN_BUILD)/ringscope $(ASAN_BUILD)/ringscope unit
+
+# libFuzzer harnesses (clang's runtime: Debian's libclang-rt-14-dev).
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Iuser -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_seqtrack
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/pkt.c user/pkt.h user/seqtrack.c user/seqtrack.h
+	@mkdir -p $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< user/pkt.c user/seqtrack.c
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	@BUILD=$(BUILD) bash tests/fuzz/fuzz.sh
 
 # VM lab (tests/vm/vm-run.sh): make vm-run KERNEL=6.12 PKT_SIZE=64 INDIRECT=on ...
 OUT ?= results

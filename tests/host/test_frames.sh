@@ -124,4 +124,18 @@ grep -q '^rx: 0 packets, .*lost unknown,' "$tmp/nonetxt.out" && pass nothing_tex
 	fail nothing_text_unknown "$(grep '^rx:' "$tmp/nonetxt.out")"
 pair_down "$c"
 
+# --- the demo's one-way latency: no sample below 1 us, no clock error --------
+# (fault 8: the receive time was read before the RX peek, ~170 samples at 0 ns).
+rs_fg demo 90 demo -d 3 --json
+pid=$(rs_pid demo)
+on_exit "ip netns delete rs-demo-$pid-tx; ip netns delete rs-demo-$pid-rx"
+expect demo_exit0 "$(rc_of demo)" 0 "$(tail -2 "$tmp/demo.err")"
+f=$(final_of demo)
+n=$(jq -r '.rx_lat_ns_samples' <<<"$f" 2>/dev/null)
+check demo_has_samples "rx_lat_ns_samples $n" [ "${n:-0}" -gt 1000 ]
+# log2 slots 0..10 hold 0..1023 ns.
+below=$(jq -r '[.rx_lat_ns_log2_hist[0:11][]] | add' <<<"$f" 2>/dev/null)
+expect demo_no_one_way_sample_below_1us "$below" 0 "$(jq -c '.rx_lat_ns_log2_hist[0:14]' <<<"$f" 2>/dev/null)"
+expect_final demo_no_clock_errors demo clock_errors=0 seq_jumps=0 sender_restarts=0 stale_sender=0
+
 finish

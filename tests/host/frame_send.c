@@ -21,6 +21,14 @@
 #include <sys/socket.h>
 #include "frames.h"
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
 static int send_frame(int fd, const struct sockaddr_ll *to, const uint8_t *f, uint32_t len)
 {
 	struct timespec gap = { 0, 20000 };
@@ -66,6 +74,7 @@ int main(int argc, char **argv)
 			i++;
 			continue;
 		}
+		frame_ts_ns = now_ns();	/* the receiver's one-way latency stays real */
 		if ((c = frame_case_find(argv[i]))) {
 			/* Valid cases take the next number of stream 0's sequence. */
 			frame_make(c, f, &len, epoch, c->want == PKT_R_OK ? case_seq++ : 0);
@@ -87,6 +96,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		for (unsigned long long q = a;; q++) {
+			frame_ts_ns = now_ns();
 			frame_valid(f, 64, epoch, stream, q);
 			if (send_frame(fd, &to, f, 64))
 				return 1;

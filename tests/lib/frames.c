@@ -5,6 +5,7 @@
 #define UDP 34
 #define PL 42
 
+uint64_t frame_ts_ns = 1000;
 static uint16_t f_epoch;
 static uint64_t f_seq;
 
@@ -16,7 +17,7 @@ void frame_valid(uint8_t *f, uint32_t len, uint16_t epoch, uint16_t stream, uint
 	memset(t.dst_mac, 0xff, 6);
 	memcpy(t.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
 	memset(f, 0, FRAME_MAX);
-	pkt_stamp(f, pkt_build(f, &t), seq, 1000);
+	pkt_stamp(f, pkt_build(f, &t), seq, frame_ts_ns);
 }
 
 static void put16(uint8_t *p, uint16_t v)

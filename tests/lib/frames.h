@@ -18,6 +18,8 @@ struct frame_case {
 extern const struct frame_case frame_cases[];
 extern const int frame_ncases;
 
+/* The send stamp of the frames built from here on (default 1000 ns). */
+extern uint64_t frame_ts_ns;
 /* A valid frame of len bytes (64..FRAME_MAX). */
 void frame_valid(uint8_t *f, uint32_t len, uint16_t epoch, uint16_t stream, uint64_t seq);
 /* Build case c into f (FRAME_MAX bytes) as stream 0 with epoch and seq; *len

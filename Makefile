@@ -151,7 +151,7 @@ bench-trace: all
 	@bash tests/bench/bench-trace.sh
 
 clean:
-	rm -rf $(BUILD) ringscope
+	rm -rf $(BUILD) $(ASAN_BUILD) ringscope
 
 # Static arm64 cross build for the arm64 VM lab: make static-arm64
 include mk/arm64.mk

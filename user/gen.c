@@ -192,7 +192,8 @@ struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
 };
 
-_Static_assert(RS_MAX_QUEUES <= PKT_MAX_STREAMS, "a queue's stream id must be valid on the wire");
+/* A queue is a stream id on the wire, and a verified stream id indexes streams[]. */
+_Static_assert(RS_MAX_QUEUES == PKT_MAX_STREAMS, "stream ids and queues must match");
 
 /* Verify one frame and account it: foreign and corrupt with their reason, a
  * verified frame in its stream's sequence space and, when its send stamp is

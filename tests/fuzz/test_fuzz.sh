@@ -16,7 +16,7 @@ on_exit "rm -rf $tmp"
 for name in pkt seqtrack; do
 	bin=$BUILD/fuzz/fuzz_$name corpus=tests/fuzz/corpus/$name
 	n=$(ls "$corpus" | wc -l)
-	"$bin" -runs=0 "$corpus" >"$tmp/replay-$name.log" 2>&1
+	"$bin" -runs=0 -artifact_prefix="$tmp/" "$corpus" >"$tmp/replay-$name.log" 2>&1
 	rc=$?
 	check "fuzz_${name}_replays_corpus" "rc $rc over $n inputs: $(grep -E 'ERROR|runtime error|SUMMARY' "$tmp/replay-$name.log" | head -3)" \
 		[ $rc -eq 0 ]

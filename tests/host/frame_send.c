@@ -2,11 +2,13 @@
  * socket, for tests/host/test_frames.sh (run it inside the test's own
  * namespace, on its own veth).
  *
- *   frame_send IFACE [-e EPOCH] [-s STREAM] ITEM...
+ *   frame_send IFACE [-e EPOCH] [-s STREAM] [-t OFFSET_NS] ITEM...
  *
  * ITEM is the name of a case of tests/lib/frames.c (malformed or valid,
  * stream 0), or a sequence number or range A..B: valid 64 B frames of the
- * current epoch and stream. -e and -s apply to the items after them. Frames
+ * current epoch and stream. -e, -s and -t (send stamp = now + OFFSET_NS, may
+ * be negative: a stamp from the future or the past) apply to the items after
+ * them. Frames
  * are paced (20 us apart) so that the receiver's ring never overflows. */
 #include <errno.h>
 #include <net/if.h>
@@ -45,12 +47,13 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_halen = 6 };
 	unsigned long epoch = 0x0101, stream = 0;
+	long long ts_offset_ns = 0;
 	uint64_t case_seq = 0, sent = 0;
 	uint8_t f[FRAME_MAX];
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: frame_send IFACE [-e EPOCH] [-s STREAM] ITEM...\n");
+		fprintf(stderr, "usage: frame_send IFACE [-e EPOCH] [-s STREAM] [-t OFFSET_NS] ITEM...\n");
 		return 2;
 	}
 	to.sll_ifindex = if_nametoindex(argv[1]);
@@ -69,12 +72,16 @@ int main(int argc, char **argv)
 		char *end;
 		uint32_t len;
 
+		if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+			ts_offset_ns = strtoll(argv[++i], NULL, 0);
+			continue;
+		}
 		if ((!strcmp(argv[i], "-e") || !strcmp(argv[i], "-s")) && i + 1 < argc) {
 			*(argv[i][1] == 'e' ? &epoch : &stream) = strtoul(argv[i + 1], NULL, 0);
 			i++;
 			continue;
 		}
-		frame_ts_ns = now_ns();	/* the receiver's one-way latency stays real */
+		frame_ts_ns = now_ns() + ts_offset_ns;	/* a real one-way latency unless -t */
 		if ((c = frame_case_find(argv[i]))) {
 			/* Valid cases take the next number of stream 0's sequence. */
 			frame_make(c, f, &len, epoch, c->want == PKT_R_OK ? case_seq++ : 0);
@@ -96,7 +103,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		for (unsigned long long q = a;; q++) {
-			frame_ts_ns = now_ns();
+			frame_ts_ns = now_ns() + ts_offset_ns;
 			frame_valid(f, 64, epoch, stream, q);
 			if (send_frame(fd, &to, f, 64))
 				return 1;

@@ -71,11 +71,13 @@ c=rst-framefwd-$$
 quiet_pair "$c"
 rs_bg fwd 60 gen fwd -i b0 --netns "$c-b" -d 50 --json
 if rs_ready fwd 'fwd on '; then
-	send ip_total_len_20 ok ip_total_len_27
-	wait_until 10 bash -c "grep '\"type\":\"interval\"' '$tmp/fwd.out' | tail -1 | jq -e '.packets_rx == 3' >/dev/null"
+	# ... and a frame stamped 10 s in the future: a clock error, not a 0 ns sample.
+	send ip_total_len_20 ok ip_total_len_27 -s 6 -t 10000000000 0
+	wait_until 10 bash -c "grep '\"type\":\"interval\"' '$tmp/fwd.out' | tail -1 | jq -e '.packets_rx == 4' >/dev/null"
 	stop fwd
 	expect frames_fwd_exit0 "$(rc_of fwd)" 0 "$(tail -2 "$tmp/fwd.err")"
-	expect_final frames_fwd_counts fwd packets_rx=3 corrupt=2 corrupt_reasons.ip_total_len=2 lost=0
+	expect_final frames_fwd_counts fwd packets_rx=4 corrupt=2 corrupt_reasons.ip_total_len=2 lost=0 \
+		clock_errors=1 rx_lat_ns_samples=1 'rx_lat_ns_log2_hist[0]=0'
 else
 	fail frames_fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd.err")"
 fi

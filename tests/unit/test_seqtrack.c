@@ -124,7 +124,7 @@ int main(void)
 	 * 1..~2 windows and looks back, so that the window is cleared word by
 	 * word, across the ring's end and all at once. */
 	{
-		enum { SPAN = 32 * SEQ_WINDOW };
+		enum { SPAN = 48 * SEQ_WINDOW };
 		uint8_t *seen = calloc(SPAN, 1);
 		uint64_t next = 0, q, mismatches = 0, i;
 		enum seq_class want, got;
@@ -136,10 +136,12 @@ int main(void)
 
 			if (r < 60000)
 				q = next + random() % 3;
-			else if (r < 70000)
-				q = next + random() % 300;
-			else if (r < 70010)
+			else if (r < 65000)
+				q = next + random() % 3000;
+			else if (r < 65010)
 				q = next + SEQ_WINDOW - 200 + random() % 2000;
+			else if (r < 85000)	/* a recent number: where stale bits would show */
+				q = next > 0 ? next - 1 - random() % (next < 4096 ? next : 4096) : 0;
 			else
 				q = next > 0 ? next - 1 - random() % (next < SEQ_WINDOW + 50 ? next : SEQ_WINDOW + 50) : 0;
 			if (q >= SPAN)

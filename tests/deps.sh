@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(clang llvm libbpf-dev bpftool libxdp-dev xdp-tools libelf-dev zlib1g-dev libzstd-dev
       pkg-config iproute2 bpftrace make gcc libc6-dev jq ethtool kmod
-      qemu-system-x86 busybox-static cpio xz-utils zstd scdoc man-db)
+      qemu-system-x86 busybox-static cpio xz-utils zstd scdoc man-db
+      libclang-rt-14-dev)	# libclang_rt.fuzzer: make fuzz, tests/fuzz
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

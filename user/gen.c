@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include "gen.h"
@@ -30,6 +31,18 @@ uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* A random nonzero 16-bit sender epoch (the IPv4 Identification of every
+ * frame this session sends): tells a restarted or second sender apart. */
+static uint16_t new_epoch(void)
+{
+	uint16_t e = 0;
+
+	while (!e)
+		if (getrandom(&e, sizeof(e), 0) != sizeof(e))
+			e = (uint16_t)(now_ns() ^ getpid());
+	return e;
 }
 
 void gen_counters_add(struct gen_counters *d, const struct gen_counters *s)
@@ -179,21 +192,31 @@ struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
 };
 
+/* A queue is a stream id on the wire, and a verified stream id indexes streams[]. */
+_Static_assert(RS_MAX_QUEUES == PKT_MAX_STREAMS, "stream ids and queues must match");
+
+/* Verify one frame and account it: foreign and corrupt with their reason, a
+ * verified frame in its stream's sequence space and, when its send stamp is
+ * not later than our clock, in the one-way latency histogram. */
 static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t *data,
 		       uint32_t len, uint64_t now)
 {
-	struct rs_payload pl;
+	struct pkt_rx pl;
 	struct seqtrack *st;
+	enum pkt_reason why;
+	enum seq_class cls;
 
 	c->rx_packets++;
 	c->rx_bytes += len;
-	switch (pkt_verify(data, len, &pl)) {
-	case PKT_FOREIGN: c->rx_foreign++; return;
-	case PKT_CORRUPT: c->rx_corrupt++; return;
-	case PKT_OK: break;
-	}
-	if (pl.stream >= RS_MAX_QUEUES) {
-		c->rx_corrupt++;
+	why = pkt_verify(data, len, &pl);
+	if (why != PKT_R_OK) {
+		if (pkt_reason_verdict(why) == PKT_CORRUPT) {
+			c->rx_corrupt++;
+			c->rx_corrupt_why[why]++;
+		} else {
+			c->rx_foreign++;
+			c->rx_foreign_why[why]++;
+		}
 		return;
 	}
 	st = r->streams[pl.stream];
@@ -205,13 +228,19 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		}
 		r->streams[pl.stream] = st;
 	}
-	seqtrack_add(st, pl.seq);
-	hist_add(&c->rx_lat, now > pl.ts_ns ? now - pl.ts_ns : 0);
+	cls = seqtrack_add(st, pl.epoch, pl.seq);
+	if (cls == SEQ_JUMP || cls == SEQ_STALE_SENDER)
+		return;
+	if (pl.ts_ns > now)
+		c->rx_clock_errors++;
+	else
+		hist_add(&c->rx_lat, now - pl.ts_ns);
 }
 
 static void rx_totals(struct rx_state *r, struct gen_counters *c)
 {
 	c->rx_unique = c->rx_duplicates = c->rx_reordered = c->rx_gaps = c->rx_too_late = 0;
+	c->rx_sender_restarts = c->rx_stale_sender = c->rx_seq_jumps = 0;
 	for (int i = 0; i < RS_MAX_QUEUES; i++) {
 		struct seqtrack *st = r->streams[i];
 
@@ -222,16 +251,22 @@ static void rx_totals(struct rx_state *r, struct gen_counters *c)
 		c->rx_reordered += st->reordered;
 		c->rx_gaps += seqtrack_gaps(st);
 		c->rx_too_late += st->too_late;
+		c->rx_sender_restarts += st->restarts;
+		c->rx_stale_sender += st->stale;
+		c->rx_seq_jumps += st->jumps;
 	}
 }
 
 /* Receive one batch; in fwd mode send it back with MACs swapped. Returns the
- * number of frames taken from the RX ring. */
+ * number of frames taken from the RX ring. The receive time is read after the
+ * peek: every frame on the ring was then already there, so a send stamp later
+ * than it is a clock error, never a 0 ns sample. */
 static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_counters *c,
-			 uint64_t now, bool forward)
+			 bool forward)
 {
 	struct xsk_port *p = &w->port;
 	uint32_t idx, n, fidx, tidx = 0, ok;
+	uint64_t now;
 
 	n = w->s->cfg.batch;
 	/* fwd: never take more than the TX ring can hold, so every frame taken
@@ -241,6 +276,7 @@ static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_co
 	n = n ? xsk_ring_cons__peek(&p->rx, n, &idx) : 0;
 	if (!n)
 		return 0;
+	now = now_ns();
 	if (forward)
 		ok = xsk_ring_prod__reserve(&p->tx, n, &tidx);
 	else
@@ -259,7 +295,8 @@ static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_co
 		if (forward) {
 			struct xdp_desc *td = xsk_ring_prod__tx_desc(&p->tx, tidx + i);
 
-			pkt_swap_macs(data);
+			if (d->len >= 12)
+				pkt_swap_macs(data);
 			td->addr = d->addr;
 			td->len = d->len;
 		} else {
@@ -315,7 +352,7 @@ static void build_frames(struct gen_worker *w, struct tx_state *t, uint32_t nfra
 		.src_ip = htonl(0xc0a84001),	/* 192.168.64.1 -> .2: never routed */
 		.dst_ip = htonl(0xc0a84002),
 		.src_port = 9000 + w->queue, .dst_port = 9,
-		.len = cfg->pkt_size, .stream = w->queue,
+		.len = cfg->pkt_size, .stream = w->queue, .epoch = w->s->epoch,
 	};
 
 	memcpy(tp.src_mac, cfg->src_mac, 6);
@@ -348,7 +385,7 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 		now = now_ns();
 		reap_completions(w, t, c, now, false);
 		if (cfg->tx_recv)
-			rx_batch(w, r, c, now, false);
+			rx_batch(w, r, c, false);
 		if (now - last_pub >= PUBLISH_NS) {
 			if (cfg->tx_recv)
 				rx_totals(r, c);
@@ -453,7 +490,7 @@ static void rx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 			reap_completions(w, t, c, now, true);
 			flush_tx(w, c);
 		}
-		if (!rx_batch(w, r, c, now, forward))
+		if (!rx_batch(w, r, c, forward))
 			rx_wait(w, forward);
 		if (now - last_pub >= PUBLISH_NS) {
 			rx_totals(r, c);
@@ -544,6 +581,7 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->link_fd = -1;
+	s->epoch = new_epoch();
 	err = gen_cfg_check(cfg);
 	if (err)
 		return err;

@@ -41,6 +41,12 @@ struct gen_counters {
 	uint64_t rx_packets, rx_bytes, rx_foreign, rx_corrupt;
 	uint64_t rx_unique, rx_duplicates, rx_reordered, rx_gaps, rx_too_late;
 	uint64_t fwd_packets, fill_short;
+	/* Frame verifier and sender accounting (docs/traffic-counts.md): why
+	 * frames were foreign/corrupt (indexed by enum pkt_reason), epochs that
+	 * replaced another on a stream, packets of a replaced epoch, sequence
+	 * numbers too far ahead, send stamps later than the receive clock. */
+	uint64_t rx_foreign_why[PKT_NREASONS], rx_corrupt_why[PKT_NREASONS];
+	uint64_t rx_sender_restarts, rx_stale_sender, rx_seq_jumps, rx_clock_errors;
 	struct xsk_kstats k;
 	uint64_t xdp_seen, xdp_redirected, xdp_passed;	/* from the XDP program */
 	struct rs_hist compl_lat;	/* TX submit -> completion ring reap, ns */
@@ -69,6 +75,7 @@ struct gen_session {
 	struct gen_worker *w;
 	volatile bool stop;
 	uint64_t start_ns;
+	uint16_t epoch;		/* this session's sender epoch (random, nonzero) */
 };
 
 /* pkt_stamp() for the TX hot path, byte-for-byte the same result (the unit

@@ -27,6 +27,13 @@ void gen_figures(struct gen_figures *f, const struct gen_counters *cur, const st
 		f->lost = expected > unique ? expected - unique : 0;
 	else
 		f->lost = cur->rx_gaps;
+	f->lost_known = expected || unique;
+	memcpy(f->foreign_why, cur->rx_foreign_why, sizeof(f->foreign_why));
+	memcpy(f->corrupt_why, cur->rx_corrupt_why, sizeof(f->corrupt_why));
+	f->sender_restarts = cur->rx_sender_restarts;
+	f->stale_sender = cur->rx_stale_sender;
+	f->seq_jumps = cur->rx_seq_jumps;
+	f->clock_errors = cur->rx_clock_errors;
 	f->corrupt = cur->rx_corrupt;
 	f->foreign = cur->rx_foreign;
 	f->reordered = cur->rx_reordered;
@@ -59,6 +66,43 @@ static void fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.0fns", ns);
 }
 
+static const char *fmt_lost(char *buf, size_t len, const struct gen_figures *f)
+{
+	if (!f->lost_known)
+		return "unknown";
+	snprintf(buf, len, "%llu", (unsigned long long)f->lost);
+	return buf;
+}
+
+/* The verifier's and the sender accounting's counts: only what is not 0. */
+static void print_text_verifier(FILE *out, const struct gen_figures *f)
+{
+	const struct { const char *what; const uint64_t *why; } cls[] = {
+		{ "foreign", f->foreign_why }, { "corrupt", f->corrupt_why },
+	};
+
+	for (size_t c = 0; c < 2; c++)
+		for (int r = 1; r < PKT_NREASONS; r++)
+			if (cls[c].why[r])
+				fprintf(out, "rx %s: %s %llu\n", cls[c].what, pkt_reason_name(r),
+					(unsigned long long)cls[c].why[r]);
+	if (f->sender_restarts || f->stale_sender || f->seq_jumps || f->clock_errors)
+		fprintf(out, "rx senders: restarts %llu, packets of a replaced sender %llu, sequence jumps %llu, clock errors %llu\n",
+			(unsigned long long)f->sender_restarts, (unsigned long long)f->stale_sender,
+			(unsigned long long)f->seq_jumps, (unsigned long long)f->clock_errors);
+}
+
+/* "name": {reason: count, ...} over the reasons of one verdict, zeros included. */
+static void json_reasons(struct json_writer *w, const char *name, const uint64_t *why, enum pkt_verdict v)
+{
+	json_key(w, name);
+	json_obj_begin(w);
+	for (int r = 1; r < PKT_NREASONS; r++)
+		if (pkt_reason_verdict(r) == v)
+			json_kv_u64(w, pkt_reason_name(r), why[r]);
+	json_obj_end(w);
+}
+
 void gen_print_text_interval(FILE *out, const struct gen_figures *f)
 {
 	char a[32], b[32], p50[32], p99[32];
@@ -73,9 +117,9 @@ void gen_print_text_interval(FILE *out, const struct gen_figures *f)
 	}
 	if (f->has_rx) {
 		fmt_rate(b, sizeof(b), f->rx_pps);
-		fprintf(out, "  rx %-13s lost %llu corrupt %llu reord %llu dup %llu", b,
-			(unsigned long long)f->lost, (unsigned long long)f->corrupt,
-			(unsigned long long)f->reordered, (unsigned long long)f->duplicates);
+		fprintf(out, "  rx %-13s lost %s corrupt %llu reord %llu dup %llu", b, fmt_lost(a, sizeof(a), f),
+			(unsigned long long)f->corrupt, (unsigned long long)f->reordered,
+			(unsigned long long)f->duplicates);
 	}
 	fputc('\n', out);
 	fflush(out);
@@ -83,7 +127,7 @@ void gen_print_text_interval(FILE *out, const struct gen_figures *f)
 
 void gen_print_text_final(FILE *out, const struct gen_figures *f)
 {
-	char a[32];
+	char a[32], b[32];
 
 	fprintf(out, "\n--- summary (%.2f s) ---\n", f->dt_s);
 	if (f->has_tx) {
@@ -95,10 +139,11 @@ void gen_print_text_final(FILE *out, const struct gen_figures *f)
 	}
 	if (f->has_rx) {
 		fmt_rate(a, sizeof(a), f->rx_pps);
-		fprintf(out, "rx: %llu packets, %s, lost %llu, corrupt %llu, reordered %llu, duplicates %llu, foreign %llu\n",
-			(unsigned long long)f->packets_rx, a, (unsigned long long)f->lost,
+		fprintf(out, "rx: %llu packets, %s, lost %s, corrupt %llu, reordered %llu, duplicates %llu, foreign %llu\n",
+			(unsigned long long)f->packets_rx, a, fmt_lost(b, sizeof(b), f),
 			(unsigned long long)f->corrupt, (unsigned long long)f->reordered,
 			(unsigned long long)f->duplicates, (unsigned long long)f->foreign);
+		print_text_verifier(out, f);
 		fprintf(out, "rx drops: socket %llu, rx-ring-full %llu, fill-ring-empty %llu, invalid %llu, not redirected by XDP %llu\n",
 			(unsigned long long)f->k.rx_dropped, (unsigned long long)f->k.rx_ring_full,
 			(unsigned long long)f->k.rx_fill_ring_empty_descs,
@@ -133,11 +178,21 @@ void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool fi
 		json_kv_u64(w, "packets_rx", f->packets_rx);
 		json_kv_double(w, "rx_pps", f->rx_pps);
 		json_kv_double(w, "rx_mbps", f->rx_mbps);
-		json_kv_u64(w, "lost", f->lost);
+		json_key(w, "lost");
+		if (f->lost_known)
+			json_u64(w, f->lost);
+		else
+			json_null(w);	/* unknown: nothing expected, nothing received */
 		json_kv_u64(w, "corrupt", f->corrupt);
 		json_kv_u64(w, "reordered", f->reordered);
 		json_kv_u64(w, "duplicates", f->duplicates);
 		json_kv_u64(w, "foreign", f->foreign);
+		json_reasons(w, "foreign_reasons", f->foreign_why, PKT_FOREIGN);
+		json_reasons(w, "corrupt_reasons", f->corrupt_why, PKT_CORRUPT);
+		json_kv_u64(w, "sender_restarts", f->sender_restarts);
+		json_kv_u64(w, "stale_sender", f->stale_sender);
+		json_kv_u64(w, "seq_jumps", f->seq_jumps);
+		json_kv_u64(w, "clock_errors", f->clock_errors);
 		json_kv_u64(w, "rx_dropped", f->k.rx_dropped);
 		json_kv_u64(w, "rx_ring_full", f->k.rx_ring_full);
 		json_kv_u64(w, "rx_fill_ring_empty", f->k.rx_fill_ring_empty_descs);

@@ -25,38 +25,90 @@ static bool test_and_set(struct seqtrack *s, uint64_t seq)
 	return was;
 }
 
-static void clear_bit_(struct seqtrack *s, uint64_t seq)
+/* Forget the bits of [from, to): their slots are reused for new numbers. A
+ * word at a time: a hostile jump of nearly a window costs 16 k word writes,
+ * not a million bit operations. */
+static void clear_range(struct seqtrack *s, uint64_t from, uint64_t to)
 {
-	uint64_t i = seq % SEQ_WINDOW;
+	if (to - from >= SEQ_WINDOW) {
+		memset(s->bits, 0, SEQ_WINDOW / 8);
+		return;
+	}
+	while (from < to) {
+		uint64_t i = from % SEQ_WINDOW, word = i / 64, bit = i % 64, n = 64 - bit;
 
-	s->bits[i / 64] &= ~(1ULL << (i % 64));
+		if (bit == 0 && to - from >= 64) {
+			/* Whole words, up to the end of the ring. */
+			uint64_t words = (to - from) / 64, room = SEQ_WINDOW / 64 - word;
+
+			if (words > room)
+				words = room;
+			memset(&s->bits[word], 0, words * 8);
+			from += words * 64;
+			continue;
+		}
+		if (n > to - from)
+			n = to - from;
+		s->bits[word] &= ~((n == 64 ? ~0ULL : (1ULL << n) - 1) << bit);
+		from += n;
+	}
 }
 
-void seqtrack_add(struct seqtrack *s, uint64_t seq)
+static bool is_old_epoch(const struct seqtrack *s, uint16_t epoch)
 {
-	if (seq >= s->next) {
-		/* Advancing: forget the bits of sequence numbers that fall out of
-		 * the window, they are reused for the new ones. */
-		uint64_t from = s->next, to = seq + 1;
+	for (uint32_t i = 0; i < s->nold && i < SEQ_OLD_EPOCHS; i++)
+		if (s->old_epochs[i] == epoch)
+			return true;
+	return false;
+}
 
-		if (to - from >= SEQ_WINDOW)
-			memset(s->bits, 0, SEQ_WINDOW / 8);
-		else
-			for (uint64_t q = from; q < to; q++)
-				clear_bit_(s, q);
+/* The current sender is gone: its gaps are final, a new window starts at 0. */
+static void start_epoch(struct seqtrack *s, uint16_t epoch)
+{
+	s->gaps_final += seqtrack_epoch_gaps(s);
+	s->old_epochs[s->nold++ % SEQ_OLD_EPOCHS] = s->epoch;
+	clear_range(s, 0, s->next);
+	s->epoch = epoch;
+	s->next = s->epoch_unique = s->epoch_too_late = 0;
+	s->restarts++;
+}
+
+enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq)
+{
+	if (!s->started) {
+		s->started = true;
+		s->epoch = epoch;
+	} else if (epoch != s->epoch) {
+		if (is_old_epoch(s, epoch)) {
+			s->stale++;
+			return SEQ_STALE_SENDER;
+		}
+		start_epoch(s, epoch);
+	}
+	if (seq >= s->next) {
+		/* 2^64-1 after 0..9 is not 1.8e19 lost packets. */
+		if (seq - s->next >= SEQ_JUMP_MAX || seq == UINT64_MAX) {
+			s->jumps++;
+			return SEQ_JUMP;
+		}
+		clear_range(s, s->next, seq + 1);
 		test_and_set(s, seq);
-		s->next = to;
+		s->next = seq + 1;
 		s->unique++;
-		return;
+		s->epoch_unique++;
+		return SEQ_NEW;
 	}
 	if (s->next - seq > SEQ_WINDOW) {
 		s->too_late++;
-		return;
+		s->epoch_too_late++;
+		return SEQ_TOO_LATE;
 	}
 	if (test_and_set(s, seq)) {
 		s->duplicates++;
-		return;
+		return SEQ_DUPLICATE;
 	}
 	s->unique++;
+	s->epoch_unique++;
 	s->reordered++;
+	return SEQ_REORDERED;
 }

@@ -1,30 +1,65 @@
-/* Receiver-side accounting of one sequence space: exact loss, reordering and
- * duplicates with a sliding window of SEQ_WINDOW sequence numbers. */
+/* Receiver-side accounting of one stream id: exact loss, reordering and
+ * duplicates with a sliding window of SEQ_WINDOW sequence numbers, per sender
+ * epoch. A new epoch on the stream is a restarted (or another) sender: the
+ * loss of the finished epoch becomes final and the window starts again at 0.
+ * No count can underflow: see docs/traffic-counts.md for each one. */
 #ifndef RS_SEQTRACK_H
 #define RS_SEQTRACK_H
 
 #include <stdint.h>
 #include <stdbool.h>
 
-#define SEQ_WINDOW (1u << 20)	/* bits: how far back a late packet can be checked */
+#define SEQ_WINDOW (1u << 20)		/* bits: how far back a late packet can be checked */
+#define SEQ_JUMP_MAX (1ull << 32)	/* further ahead than this: not a real sequence number */
+#define SEQ_OLD_EPOCHS 4		/* finished epochs remembered per stream */
+
+enum seq_class {
+	SEQ_NEW = 0,		/* advanced the sequence (possibly over a gap) */
+	SEQ_REORDERED,		/* filled a gap below the highest seen */
+	SEQ_DUPLICATE,
+	SEQ_TOO_LATE,		/* older than the window: cannot be classified */
+	SEQ_JUMP,		/* >= SEQ_JUMP_MAX ahead: ignored, counted */
+	SEQ_STALE_SENDER,	/* from an epoch already finished on this stream */
+};
 
 struct seqtrack {
 	uint64_t *bits;		/* SEQ_WINDOW bits, ring indexed by seq % SEQ_WINDOW */
+	/* the current epoch */
+	uint16_t epoch;
+	bool started;
 	uint64_t next;		/* one past the highest sequence seen */
+	uint64_t epoch_unique, epoch_too_late;
+	/* finished epochs */
+	uint16_t old_epochs[SEQ_OLD_EPOCHS];
+	uint32_t nold;
+	uint64_t gaps_final;	/* their losses, final */
+	/* all epochs */
 	uint64_t unique;	/* distinct sequence numbers seen */
 	uint64_t duplicates;
 	uint64_t reordered;	/* arrived after a higher sequence number */
-	uint64_t too_late;	/* older than the window: cannot be classified */
-	bool started;
+	uint64_t too_late;
+	uint64_t jumps;
+	uint64_t restarts;	/* epoch changes (the first epoch is not one) */
+	uint64_t stale;		/* packets of a finished epoch: a second sender */
 };
 
 int seqtrack_init(struct seqtrack *s);
 void seqtrack_free(struct seqtrack *s);
-void seqtrack_add(struct seqtrack *s, uint64_t seq);
-/* Sequence numbers below `next` never seen (in-flight tail not counted). */
+enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq);
+
+/* Sequence numbers of the current epoch below `next` not seen, plus the
+ * final gaps of finished epochs. A too-late packet is taken to fill a gap
+ * (never below 0). The in-flight tail after the highest seen is not counted. */
+static inline uint64_t seqtrack_epoch_gaps(const struct seqtrack *s)
+{
+	uint64_t seen = s->epoch_unique + s->epoch_too_late;
+
+	return s->next > seen ? s->next - seen : 0;
+}
+
 static inline uint64_t seqtrack_gaps(const struct seqtrack *s)
 {
-	return s->next - s->unique - s->too_late;
+	return s->gaps_final + seqtrack_epoch_gaps(s);
 }
 
 #endif

@@ -10,7 +10,7 @@ int main(void)
 					 0x8000000000000000ull, ~0ull, ~0ull - 1 };
 	struct pkt_template t = { .src_ip = 0x0100a8c0, .dst_ip = 0x0200a8c0, .src_port = 1, .dst_port = 9 };
 	uint8_t a[2048], b[2048];
-	struct rs_payload pl;
+	struct pkt_rx pl;
 	int differ = 0, bad = 0, n = 0;
 
 	memset(t.dst_mac, 0xff, 6);
@@ -29,7 +29,7 @@ int main(void)
 			pkt_stamp(a, fixed, seq, ts);
 			gen_stamp(b, fixed, seq, ts);
 			differ += memcmp(a, b, len) != 0;
-			bad += pkt_verify(b, len, &pl) != PKT_OK || pl.seq != seq || pl.ts_ns != ts;
+			bad += pkt_verify(b, len, &pl) != PKT_R_OK || pl.seq != seq || pl.ts_ns != ts;
 		}
 	}
 	CHECK(differ == 0, "gen_stamp_same_bytes_as_pkt_stamp", "%d of %d stamps differ", differ, n);

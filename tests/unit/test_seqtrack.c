@@ -1,6 +1,11 @@
-/* Sequence tracking: exact loss, reordering and duplicate counts. */
+/* Sequence tracking: exact loss, reordering and duplicate counts, sender
+ * epochs (restart, a second sender) and numbers absurdly far ahead. */
+#include <stdint.h>
+#include <stdlib.h>
 #include "check.h"
 #include "seqtrack.h"
+
+#define E 0x1111	/* an epoch */
 
 int main(void)
 {
@@ -8,7 +13,7 @@ int main(void)
 
 	seqtrack_init(&s);
 	for (uint64_t i = 0; i < 100000; i++)
-		seqtrack_add(&s, i);
+		seqtrack_add(&s, E, i);
 	CHECK(s.unique == 100000 && seqtrack_gaps(&s) == 0 && !s.reordered && !s.duplicates,
 	      "seq_in_order", "unique %lu gaps %lu", s.unique, seqtrack_gaps(&s));
 	seqtrack_free(&s);
@@ -17,36 +22,145 @@ int main(void)
 	seqtrack_init(&s);
 	for (uint64_t i = 0; i < 100000; i++)
 		if (i % 10)
-			seqtrack_add(&s, i);
+			seqtrack_add(&s, E, i);
 	CHECK(seqtrack_gaps(&s) == 10000 && s.unique == 90000, "seq_loss_exact", "gaps %lu", seqtrack_gaps(&s));
 	seqtrack_free(&s);
 
 	/* Swap neighbours: 0 2 1 4 3 ...: one reordered per pair, no loss. */
 	seqtrack_init(&s);
-	seqtrack_add(&s, 0);
+	seqtrack_add(&s, E, 0);
 	for (uint64_t i = 1; i + 1 < 10001; i += 2) {
-		seqtrack_add(&s, i + 1);
-		seqtrack_add(&s, i);
+		seqtrack_add(&s, E, i + 1);
+		seqtrack_add(&s, E, i);
 	}
 	CHECK(s.reordered == 5000 && seqtrack_gaps(&s) == 0 && s.unique == 10001, "seq_reorder_exact",
 	      "reordered %lu gaps %lu unique %lu", s.reordered, seqtrack_gaps(&s), s.unique);
 	/* Duplicates of recent and of old-but-in-window packets. */
-	seqtrack_add(&s, 10000);
-	seqtrack_add(&s, 5);
-	seqtrack_add(&s, 9999);
+	seqtrack_add(&s, E, 10000);
+	seqtrack_add(&s, E, 5);
+	seqtrack_add(&s, E, 9999);
 	CHECK(s.duplicates == 3 && s.unique == 10001, "seq_duplicates_exact", "dups %lu", s.duplicates);
 	seqtrack_free(&s);
 
 	/* A packet older than the window is too late, never a false duplicate. */
 	seqtrack_init(&s);
-	seqtrack_add(&s, 0);
-	seqtrack_add(&s, SEQ_WINDOW + 10);
-	seqtrack_add(&s, 0);
+	seqtrack_add(&s, E, 0);
+	seqtrack_add(&s, E, SEQ_WINDOW + 10);
+	seqtrack_add(&s, E, 0);
 	CHECK(s.too_late == 1 && s.duplicates == 0, "seq_beyond_window", "late %lu dup %lu", s.too_late, s.duplicates);
 	/* A big jump forward clears the window: an old seq reused is not a duplicate. */
-	seqtrack_add(&s, 3 * SEQ_WINDOW);
-	seqtrack_add(&s, 3 * SEQ_WINDOW - 5);
+	seqtrack_add(&s, E, 3 * SEQ_WINDOW);
+	seqtrack_add(&s, E, 3 * SEQ_WINDOW - 5);
 	CHECK(s.duplicates == 0 && s.reordered == 1, "seq_window_cleared_on_jump", "dup %lu", s.duplicates);
 	seqtrack_free(&s);
+
+	/* A too-late packet repeated more often than there are gaps: the loss
+	 * goes to 0, never below (it was 1.8e19). */
+	seqtrack_init(&s);
+	seqtrack_add(&s, E, 0);
+	seqtrack_add(&s, E, SEQ_WINDOW + 10);
+	for (uint64_t i = 0; i < 2 * (uint64_t)SEQ_WINDOW; i++)
+		seqtrack_add(&s, E, 0);
+	CHECK(seqtrack_gaps(&s) == 0 && s.too_late == 2 * (uint64_t)SEQ_WINDOW, "seq_too_late_no_underflow",
+	      "gaps %lu late %lu", seqtrack_gaps(&s), s.too_late);
+	seqtrack_free(&s);
+
+	/* 2^64-1 after 0..9: a jump, not 1.8e19 lost; the sequence goes on. */
+	seqtrack_init(&s);
+	for (uint64_t i = 0; i < 10; i++)
+		seqtrack_add(&s, E, i);
+	CHECK(seqtrack_add(&s, E, UINT64_MAX) == SEQ_JUMP, "seq_max_is_jump", "not classified as a jump");
+	for (uint64_t i = 10; i < 15; i++)
+		seqtrack_add(&s, E, i);
+	CHECK(s.jumps == 1 && seqtrack_gaps(&s) == 0 && s.unique == 15 && s.next == 15, "seq_max_no_loss",
+	      "jumps %lu gaps %lu unique %lu", s.jumps, seqtrack_gaps(&s), s.unique);
+	/* Just below the jump bound is loss (a real outage), at the bound a jump. */
+	CHECK(seqtrack_add(&s, E, 15 + SEQ_JUMP_MAX) == SEQ_JUMP, "seq_jump_bound", "bound not a jump");
+	CHECK(seqtrack_add(&s, E, 15 + SEQ_JUMP_MAX - 1) == SEQ_NEW && seqtrack_gaps(&s) == SEQ_JUMP_MAX - 1,
+	      "seq_below_jump_bound_is_loss", "gaps %lu", seqtrack_gaps(&s));
+	seqtrack_free(&s);
+
+	/* A wrap 2^64-2, 2^64-1, 0, 1 after 0..4: two jumps, two duplicates. */
+	seqtrack_init(&s);
+	for (uint64_t i = 0; i < 5; i++)
+		seqtrack_add(&s, E, i);
+	seqtrack_add(&s, E, UINT64_MAX - 1);
+	seqtrack_add(&s, E, UINT64_MAX);
+	seqtrack_add(&s, E, 0);
+	seqtrack_add(&s, E, 1);
+	CHECK(s.jumps == 2 && s.duplicates == 2 && seqtrack_gaps(&s) == 0 && s.unique == 5, "seq_wrap",
+	      "jumps %lu dup %lu gaps %lu", s.jumps, s.duplicates, seqtrack_gaps(&s));
+	seqtrack_free(&s);
+
+	/* A restarted sender: 0..19 without 3 and 7, then a new epoch 0..9
+	 * without 5: lost 3 (2 final + 1), one restart, nothing duplicate. */
+	seqtrack_init(&s);
+	for (uint64_t i = 0; i < 20; i++)
+		if (i != 3 && i != 7)
+			seqtrack_add(&s, 0xaaaa, i);
+	for (uint64_t i = 0; i < 10; i++)
+		if (i != 5)
+			seqtrack_add(&s, 0xbbbb, i);
+	CHECK(s.restarts == 1 && seqtrack_gaps(&s) == 3 && s.gaps_final == 2 && s.duplicates == 0 &&
+	      s.unique == 27, "seq_restart_exact", "restarts %lu gaps %lu final %lu dup %lu unique %lu",
+	      s.restarts, seqtrack_gaps(&s), s.gaps_final, s.duplicates, s.unique);
+	/* The first sender again (a straggler or a second sender): stale, not counted. */
+	CHECK(seqtrack_add(&s, 0xaaaa, 20) == SEQ_STALE_SENDER && s.stale == 1 && seqtrack_gaps(&s) == 3,
+	      "seq_old_epoch_stale", "stale %lu gaps %lu", s.stale, seqtrack_gaps(&s));
+	seqtrack_free(&s);
+
+	/* Two senders interleaved on one stream: A0 B0 A1 B1 ... A4 B4. */
+	seqtrack_init(&s);
+	for (uint64_t i = 0; i < 5; i++) {
+		seqtrack_add(&s, 0xaaaa, i);
+		seqtrack_add(&s, 0xbbbb, i);
+	}
+	CHECK(s.restarts == 1 && s.stale == 4 && s.unique == 6 && seqtrack_gaps(&s) == 0 && s.duplicates == 0,
+	      "seq_two_senders", "restarts %lu stale %lu unique %lu gaps %lu", s.restarts, s.stale, s.unique,
+	      seqtrack_gaps(&s));
+	seqtrack_free(&s);
+
+	/* Against a plain model (one byte per number): random steps forward of
+	 * 1..~2 windows and looks back, so that the window is cleared word by
+	 * word, across the ring's end and all at once. */
+	{
+		enum { SPAN = 48 * SEQ_WINDOW };
+		uint8_t *seen = calloc(SPAN, 1);
+		uint64_t next = 0, q, mismatches = 0, i;
+		enum seq_class want, got;
+
+		seqtrack_init(&s);
+		srandom(7);
+		for (i = 0; i < 200000 && seen; i++) {
+			long r = random() % 100000;
+
+			if (r < 60000)
+				q = next + random() % 3;
+			else if (r < 65000)
+				q = next + random() % 3000;
+			else if (r < 65010)
+				q = next + SEQ_WINDOW - 200 + random() % 2000;
+			else if (r < 85000)	/* a recent number: where stale bits would show */
+				q = next > 0 ? next - 1 - random() % (next < 4096 ? next : 4096) : 0;
+			else
+				q = next > 0 ? next - 1 - random() % (next < SEQ_WINDOW + 50 ? next : SEQ_WINDOW + 50) : 0;
+			if (q >= SPAN)
+				break;
+			if (q >= next)
+				want = SEQ_NEW, next = q + 1;
+			else if (next - q > SEQ_WINDOW)
+				want = SEQ_TOO_LATE;
+			else
+				want = seen[q] ? SEQ_DUPLICATE : SEQ_REORDERED;
+			if (want != SEQ_TOO_LATE)
+				seen[q] = 1;
+			got = seqtrack_add(&s, E, q);
+			mismatches += got != want;
+		}
+		CHECK(seen && mismatches == 0 && i == 200000, "seq_window_matches_model",
+		      "%lu of %lu classifications differ", mismatches, i);
+		free(seen);
+		seqtrack_free(&s);
+	}
 	CHECK_DONE();
 }

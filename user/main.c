@@ -7,7 +7,7 @@
 #include <string.h>
 #include "commands.h"
 #include "log.h"
-#include "runloop.h"
+#include "stop.h"
 
 static const struct command {
 	const char *name;
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	/* Signals are taken synchronously by the reporting loop: block them
 	 * before any worker thread exists, so every thread inherits the mask. */
-	runloop_block_signals();
+	stop_block_signals();
 	err = match->fn(argc - 2, argv + 2);
-	return err ? 1 : 0;
+	return err ? 1 : stop_exit_status();
 }

@@ -57,6 +57,8 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	if ((err = trace_opts_check(&t)))
+		return err;
 	if (geteuid()) {
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;

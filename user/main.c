@@ -7,6 +7,7 @@
 #include <string.h>
 #include "commands.h"
 #include "log.h"
+#include "opts.h"
 #include "stop.h"
 
 static const struct command {
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 		usage();
 		return argc < 2 ? 1 : 0;
 	}
+	/* Errors before a command's own options are read speak JSON too. */
+	for (int i = 2; i < argc; i++)
+		rs_json |= !strcmp(argv[i], "--json") || !strcmp(argv[i], "-j");
 	len = strlen(argv[1]);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strncmp(c->name, argv[1], len))
@@ -63,13 +67,13 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (match) {
-			fprintf(stderr, "ringscope: error: '%s' is ambiguous: see 'ringscope --help'\n", argv[1]);
+			rs_err("'%s' is ambiguous: see 'ringscope --help'", argv[1]);
 			return 1;
 		}
 		match = c;
 	}
 	if (!match) {
-		fprintf(stderr, "ringscope: error: unknown command '%s': see 'ringscope --help'\n", argv[1]);
+		rs_err("unknown command '%s': see 'ringscope --help'", argv[1]);
 		return 1;
 	}
 	rs_cmd = match->name;
@@ -78,5 +82,6 @@ int main(int argc, char **argv)
 	 * before any worker thread exists, so every thread inherits the mask. */
 	stop_block_signals();
 	err = match->fn(argc - 2, argv + 2);
+	opts_free();
 	return err ? 1 : stop_exit_status();
 }

@@ -138,6 +138,17 @@ rs_fg tr_end 30 trace -t kfree -d 0.5 --json
 expect trace_natural_end_exit0 "$(rc_of tr_end)" 0 "$(tail -2 "$tmp/tr_end.err")"
 expect_final trace_natural_end_not_interrupted tr_end interrupted=false
 
+# zc-gen has its own loop (a sender thread): the same stop, the same statuses.
+rs_bg zc 60 zc-gen -d 30 --json
+if wait_for "$tmp/zc.out" '"type":"interval"' 20; then
+	kill -USR2 "$(rs_pid zc)"
+	rs_wait zc
+	expect zc_gen_bounded_sigusr2_exit140 "$(rc_of zc)" 140 "$(tail -2 "$tmp/zc.err")"
+	expect_final zc_gen_bounded_sigusr2_interrupted zc interrupted=true
+else
+	fail zc_gen_ready "$(tail -2 "$tmp/zc.err")"
+fi
+
 # --- refusals: one line on stderr; under --json one error object on stdout ---
 c=rst-life-bad-$$
 veth_pair "$c"

@@ -10,7 +10,9 @@
 #   - AF_XDP copy mode eth0 -> eth1 (run --zerocopy): the kernel's xsk_destruct_skb completions
 #     == the user-space completions == packets sent;
 #   - trace --zerocopy (unbounded, beside zc-gen, SIGINT): its NDJSON interval counts sum
-#     exactly to its final counts, and the final object says "interrupted": true.
+#     exactly to its final counts, and the final object says "interrupted": true;
+#   - trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback (repeated -f add up):
+#     all three timed, each at least once per send, interval calls summing to the final calls.
 # Bounded: ~2 minutes per kernel under TCG on 2 busy cores.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,7 +49,11 @@ step xsk ringscope run --zerocopy -i eth0 --peer eth1 -n 1000 -s 256 --rate 2000
 ringscope trace --zerocopy --json -I 0.1 --no-pin >/tmp/tzc.json 2>/tmp/tzc.err & tp=\$!; i=0;
 while ! grep -q tier /tmp/tzc.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
 ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
-sed 's/^/@@ZCT@@ /' /tmp/tzc.json; tail -n 3 /tmp/tzc.err"
+sed 's/^/@@ZCT@@ /' /tmp/tzc.json; tail -n 3 /tmp/tzc.err;
+ringscope trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback --json -I 0.1 --no-pin >/tmp/tf.json 2>/tmp/tf.err & tp=\$!; i=0;
+while ! grep -q tier /tmp/tf.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
+sed 's/^/@@ZCF@@ /' /tmp/tf.json; tail -n 3 /tmp/tf.err"
 GUEST_CMD=$(tr '\n' ' ' <<<"$GUEST_CMD")
 
 for k in ${ZC_KERNELS:-6.12}; do
@@ -105,5 +111,16 @@ for k in ${ZC_KERNELS:-6.12}; do
 		   interrupted: ([.[] | select(.type == "final")][0].interrupted), sum: $sum, fin: $fin}' 2>/dev/null)
 	check "vm_zerocopy[$k] trace --zerocopy: NDJSON interval counts sum to the final counts" \
 		".equal and .completed >= $N and .intervals >= 2 and .interrupted == true" "$j" '.'
+
+	# -f given three times times all three (it used to keep only the last);
+	# their interval calls sum to the final calls too.
+	j=$(grep -a '^@@ZCF@@' "$out"/*.out | sed 's/^@@ZCF@@ *//' | jq -sc '
+		([.[] | select(.type == "interval") | .functions[]] | group_by(.name)
+		 | map({key: .[0].name, value: (map(.calls) | add)}) | from_entries) as $sum
+		| ([.[] | select(.type == "final")][0].functions | map({key: .name, value: .calls}) | from_entries) as $fin
+		| {names: ($fin | keys), sum: $sum, fin: $fin}' 2>/dev/null)
+	check "vm_zerocopy[$k] trace -f A -f B -f C: all three timed, each >= $N calls" \
+		".names == [\"__msg_zerocopy_callback\", \"ip_make_skb\", \"udp_sendmsg\"] and ([.fin[]] | min) >= $N" "$j" '.'
+	check "vm_zerocopy[$k] trace -f: NDJSON interval calls sum to the final calls" '.sum == .fin' "$j" '.'
 done
 [ "$fails" = 0 ]

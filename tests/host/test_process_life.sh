@@ -185,6 +185,7 @@ refused bad_site_without_kmalloc "--site applies to the kmalloc view only" trace
 refused bad_two_sites "--site kfree,vfree: one function per run" trace --kmalloc --site kfree --site vfree -d 1
 refused bad_json_hist "--hist is for the text view.*drop --hist" trace --kmalloc --hist --json -d 1
 refused bad_peer_without_iface "--peer b0 needs -i IFACE" run --peer b0 -d 1
+refused bad_no_trace_comm "--no-trace contradicts the trace options given" run --no-trace --comm x -d 1
 refused bad_demo_zero "-d 0: the demo is a run of a set length" demo -d 0
 refused bad_parse_number "--cpu: 'x' is not a whole number" trace --kmalloc --cpu x
 refused bad_parse_unknown "unknown option '--nope'" gen rx -i b0 --netns "$c-b" --nope

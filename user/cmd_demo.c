@@ -2,13 +2,13 @@
  * namespaces joined by a veth pair; gen tx on one end, gen rx (verifying) on
  * the other, kmalloc churn traced meanwhile; torn down on exit, Ctrl-C or
  * error. */
+#include <errno.h>
 #include "commands.h"
+#include "log.h"
 #include "gen_opts.h"
 #include "trace.h"
 
 static const char usage[] = "ringscope demo [--duration S] [--size B] [--rate PPS] [--no-trace] [--json]";
-
-
 
 int cmd_demo(int argc, char **argv)
 {
@@ -32,6 +32,10 @@ int cmd_demo(int argc, char **argv)
 	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
 	if (err)
 		return err > 0 ? 0 : err;
+	if (!g.duration && !g.count) {
+		rs_err("-d 0: the demo is a run of a set length: give -d SECONDS > 0 (for a run until Ctrl-C: ringscope run -d 0)");
+		return -EINVAL;
+	}
 	/* What each packet costs in allocations, on any kernel: the kmem
 	 * tracepoints, including the slab caches skbs come from. */
 	t.kmalloc = t.slab = true;

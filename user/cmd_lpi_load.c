@@ -27,6 +27,7 @@
 #include "json.h"
 #include "kvm_its.h"
 #include "log.h"
+#include "stop.h"
 #include "opts.h"
 
 static const char usage[] = "ringscope lpi-load [-k NICS] [--devices D] [--events E] [-n N | -d SECONDS] "
@@ -185,6 +186,7 @@ static void report(const struct lpi_opts *o, const struct kvm_its_vm *vm, struct
 		json_init(&w, stdout);
 		json_obj_begin(&w);
 		json_kv_str(&w, "type", "final");
+		json_kv_bool(&w, "interrupted", stop_interrupted());
 		json_kv_str(&w, "mode", mode_names[o->mode]);
 		json_kv_u64(&w, "injectors", o->injectors);
 		json_kv_u64(&w, "devices", o->devices);
@@ -253,12 +255,6 @@ static int run(struct lpi_opts *o)
 	uint64_t start, pending = 0, deadline;
 	double setup_s;
 	bool pending_ok = false;
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	start = mono_ns();
 	if ((err = kvm_its_open(&vm, &cfg)))
 		return err;
@@ -327,19 +323,13 @@ static int run(struct lpi_opts *o)
 	atomic_store_explicit(&go, 1, memory_order_release);
 	while (atomic_load(&finished) < (int)o->injectors) {
 		uint64_t now = mono_ns(), wait = 20000000;
-		struct timespec ts;
-		siginfo_t si;
 
 		if (now >= deadline)
 			break;
 		if (deadline - now < wait)
 			wait = deadline - now;
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		if (sigtimedwait(&set, &si, &ts) > 0) {
-			rs_note("stopping on signal %d", si.si_signo);
+		if (stop_wait(wait, o->count || o->duration > 0))
 			break;
-		}
 	}
 	atomic_store(&stop, 1);
 	for (uint32_t i = 0; i < o->injectors; i++)

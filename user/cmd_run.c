@@ -64,6 +64,19 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		rs_err("AF_XDP, XDP and tracing need root: run with sudo");
 		return -EPERM;
 	}
+	if (peer && !strcmp(peer, tcfg.ifname)) {
+		rs_err("--peer must differ from -i (use gen tx --rx for one interface)");
+		return -EINVAL;
+	}
+	if (g->iface) {
+		/* Both interfaces checked before either is touched (or tracing
+		 * attached): a bad -i is the only line, with no receiver set up. */
+		rcfg = tcfg;
+		rcfg.mode = GEN_RX;
+		rcfg.ifname = peer;
+		if ((err = gen_session_check(&tcfg)) || (peer && (err = gen_session_check(&rcfg))))
+			return err;
+	}
 	if (trace && (err = trace_session_open(&ts, t, !g->no_pin)))
 		return err;
 	if (!g->iface) {
@@ -86,11 +99,6 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		if (rcfg.port.nframes < 2 * rcfg.port.ring_size)
 			rcfg.port.nframes = 2 * rcfg.port.ring_size;
 	}
-	if (peer && !strcmp(peer, tcfg.ifname)) {
-		rs_err("--peer must differ from -i (use gen tx --rx for one interface)");
-		err = -EINVAL;
-		goto cleanup;
-	}
 	if (peer && (err = net.created ? demo_net_enter(&net, net.ns_rx) : 0))
 		goto cleanup;
 	if (peer && (err = gen_session_open(&rx, &rcfg)))
@@ -101,10 +109,14 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		goto cleanup;
 	if (net.created)
 		demo_net_home(&net);
+	char length[32] = "until stopped";
+
+	if (g->duration > 0)
+		snprintf(length, sizeof(length), "%g s", g->duration);
 	if (net.created)
-		rs_note("%s (netns %s) -> %s (netns %s), %u B packets, %s, %.0f s%s%s%s%s",
+		rs_note("%s (netns %s) -> %s (netns %s), %u B packets, %s, %s%s%s%s%s",
 			net.if_tx, net.ns_tx, net.if_rx, net.ns_rx, tcfg.pkt_size,
-			g->rate ? "rate-limited" : "unlimited rate", g->duration,
+			g->rate ? "rate-limited" : "unlimited rate", length,
 			rx.pin_dir[0] ? ", receiver maps pinned at " : "", rx.pin_dir,
 			trace ? "; " : "", trace ? ts.header : "");
 	else
@@ -153,9 +165,14 @@ int cmd_run(int argc, char **argv)
 	err = opts_parse(opts, argc, argv, pos, 0, &npos, usage);
 	if (err)
 		return err > 0 ? 0 : err;
+	if (peer && !g.iface) {
+		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
+		return -EINVAL;
+	}
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
-		return run_zerocopy(&g, peer, &t, !no_trace);
-	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi)) {
+		return (err = trace_opts_check(&t)) ? err : run_zerocopy(&g, peer, &t, !no_trace);
+	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi || t.slab || t.comm || t.site_func ||
+			 t.cpu >= 0 || t.hist)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;
 	}
@@ -163,5 +180,7 @@ int cmd_run(int argc, char **argv)
 		t.preset = "xsk-tx";	/* the default view: the AF_XDP TX path and its allocations */
 		t.kmalloc = t.slab = true;
 	}
+	if ((err = trace_opts_check(&t)))
+		return err;
 	return run_traffic(&g, peer, &t, !no_trace, false);
 }

@@ -1,12 +1,12 @@
 /* ringscope trace: live function latency and kmalloc churn, no traffic. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include "commands.h"
 #include "gen.h"
 #include "log.h"
 #include "opts.h"
+#include "stop.h"
 #include "trace.h"
 
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
@@ -23,6 +23,8 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 		json_kv_double(&w, "t_s", t);
 		json_kv_double(&w, final ? "duration_s" : "interval_s", dt);
 		trace_json_fields(&w, s, cur, prev, dt, 0);
+		if (final)
+			json_kv_bool(&w, "interrupted", stop_interrupted());
 		json_obj_end(&w);
 		json_finish_line(&w);
 	} else {
@@ -55,6 +57,8 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	if ((err = trace_opts_check(&t)))
+		return err;
 	if (geteuid()) {
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;
@@ -64,19 +68,11 @@ int cmd_trace(int argc, char **argv)
 		return err;
 	rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
 
-	sigset_t set;
-	uint64_t start = now_ns(), last = start, step = interval * 1e9, next = start + step;
+	uint64_t start = now_ns(), last = start, step = interval * 1e9, next = start + step, now;
 	uint64_t end = duration > 0 ? start + (uint64_t)(duration * 1e9) : UINT64_MAX;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
 	for (;;) {
-		uint64_t now = now_ns(), until = next < end ? next : end;
-		struct timespec ts;
-		siginfo_t si;
-
+		now = now_ns();
 		if (now >= end)
 			break;
 		if (now >= next) {
@@ -88,15 +84,15 @@ int cmd_trace(int argc, char **argv)
 			next += step;
 			continue;
 		}
-		ts.tv_sec = (until - now) / 1000000000ull;
-		ts.tv_nsec = (until - now) % 1000000000ull;
-		if (sigtimedwait(&set, &si, &ts) > 0) {
-			rs_note("stopping on signal %d", si.si_signo);
+		if (stop_wait((next < end ? next : end) - now, duration > 0))
 			break;
-		}
 	}
+	/* The last stretch is an interval too, read from the same snapshot as
+	 * the final report: the NDJSON intervals add up to the final counts. */
 	trace_snapshot(&s, &cur);
-	render(&s, &cur, NULL, (now_ns() - start) / 1e9, (now_ns() - start) / 1e9, true);
+	now = now_ns();
+	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
+	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true);
 	trace_snapshot_free(&cur);
 	trace_snapshot_free(&prev);
 	trace_session_close(&s);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "log.h"
+#include "stop.h"
 #include "opts.h"
 #include "trace.h"
 #include "trace_zc.h"
@@ -93,6 +94,7 @@ int cmd_vhost_gen(int argc, char **argv)
 			json_init(&w, stdout);
 			json_obj_begin(&w);
 			json_kv_str(&w, "type", "final");
+			json_kv_bool(&w, "interrupted", stop_interrupted());
 			vhost_json_fields(&w, &cfg, &res);
 			if (traced)
 				zc_json(&w, &ts, &after.zc, &before.zc, res.duration_s);

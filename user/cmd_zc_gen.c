@@ -12,6 +12,7 @@
 #include "demo_net.h"
 #include "gen_opts.h"
 #include "log.h"
+#include "stop.h"
 #include "trace.h"
 #include "trace_zc.h"
 #include "zc_gen.h"
@@ -106,6 +107,7 @@ int cmd_zc_gen(int argc, char **argv)
 			json_init(&w, stdout);
 			json_obj_begin(&w);
 			json_kv_str(&w, "type", "final");
+			json_kv_bool(&w, "interrupted", stop_interrupted());
 			zc_json_fields(&w, &cfg, &res);
 			if (traced)
 				zc_json(&w, &ts, &after.zc, &before.zc, res.duration_s);
@@ -289,6 +291,7 @@ static void json_rows(const struct zc_path_row *rows, int n, const struct trace_
 	json_init(&w, stdout);
 	json_obj_begin(&w);
 	json_kv_str(&w, "type", "final");
+	json_kv_bool(&w, "interrupted", stop_interrupted());
 	json_kv_str(&w, "tier", traced ? tier_names[ts->tier] : strstr(why, "--no-trace") ? "none" : "tracepoint");
 	if (traced ? ts->zc_note[0] != 0 : why[0] != 0)
 		json_kv_str(&w, "kernel_note", traced ? ts->zc_note : why);

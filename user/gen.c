@@ -574,18 +574,14 @@ static int setup_xdp(struct gen_session *s, int ifindex)
 	return s->link_fd < 0 ? s->link_fd : 0;
 }
 
-int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
+int gen_session_check(const struct gen_cfg *cfg)
 {
-	int err, n = 0;
+	int err, ifindex;
 
-	memset(s, 0, sizeof(*s));
-	s->cfg = *cfg;
-	s->link_fd = -1;
-	s->epoch = new_epoch();
 	err = gen_cfg_check(cfg);
 	if (err)
 		return err;
-	if (!if_nametoindex(cfg->ifname)) {
+	if (!(ifindex = if_nametoindex(cfg->ifname))) {
 		rs_err("no interface '%s' here: check 'ip link' (and --netns)", cfg->ifname);
 		return -ENODEV;
 	}
@@ -594,8 +590,34 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 		       cfg->ifname);
 		return -EPERM;
 	}
+	/* Every queue before the first socket opens: a bad one is then the
+	 * only line printed, with no notice about a good one before it. */
+	for (int q = 0; q < 64; q++) {
+		struct xsk_port_cfg pc = cfg->port;
+
+		pc.ifname = cfg->ifname;
+		pc.queue = q;
+		if ((cfg->queues & (1ULL << q)) && (err = xsk_port_check(&pc)))
+			return err;
+	}
+	if (receives(cfg) && (err = xdp_check_free(ifindex, cfg->ifname, cfg->replace)))
+		return err;
 	/* Only receiving sessions pin (the XDP program's maps): TX needs no bpffs. */
 	if (cfg->pin && receives(cfg) && (err = pin_check_bpffs()))
+		return err;
+	return 0;
+}
+
+int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
+{
+	int err, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->link_fd = -1;
+	s->epoch = new_epoch();
+	err = gen_session_check(cfg);
+	if (err)
 		return err;
 	mac_of(cfg->ifname, s->cfg.src_mac);
 	if (!cfg->have_dst_mac)

@@ -99,6 +99,10 @@ static inline void gen_stamp(uint8_t *frame, uint32_t fixed_sum, uint64_t seq, u
 }
 
 int gen_cfg_check(const struct gen_cfg *cfg);
+/* Everything that can refuse cfg on this host, checked with no side effect
+ * (interface, default route, every queue, a foreign XDP program, bpffs):
+ * 0, or -errno after the one error line. gen_session_open starts with it. */
+int gen_session_check(const struct gen_cfg *cfg);
 int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg);
 int gen_session_start(struct gen_session *s);
 bool gen_session_done(struct gen_session *s);

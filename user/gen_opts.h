@@ -20,7 +20,7 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 
 /* Rows of the option table for traffic generation, for a `struct gen_opts g`. */
 #define GEN_OPT_ROWS(g) \
-	{ "queues", 'q', OPT_STR, &(g).queues, 0, 0, NULL, "LIST", "queues, e.g. 0 or 0-1 (default 0)" }, \
+	{ "queues", 'q', OPT_LIST, &(g).queues, 0, 0, NULL, "LIST", "queues, e.g. 0 or 0-1 (default 0)" }, \
 	{ "bind", 0, OPT_CHOICE, &(g).bind, 0, 0, "copy,zc,auto", NULL, "AF_XDP bind mode (default auto: zero-copy, else copy)" }, \
 	{ "xdp-mode", 0, OPT_CHOICE, &(g).xdp_mode, 0, 0, "skb,native", NULL, "XDP attach mode for receiving (default skb)" }, \
 	{ "batch", 'b', OPT_U32, &(g).batch, 1, 4096, NULL, "N", "descriptors per batch (default 64)" }, \

@@ -7,7 +7,8 @@
 #include <string.h>
 #include "commands.h"
 #include "log.h"
-#include "runloop.h"
+#include "opts.h"
+#include "stop.h"
 
 static const struct command {
 	const char *name;
@@ -57,6 +58,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		argv[1] = "version";
+	/* Errors before a command's own options are read speak JSON too. */
+	for (int i = 2; i < argc; i++)
+		rs_json |= !strcmp(argv[i], "--json") || !strcmp(argv[i], "-j");
 	len = strlen(argv[1]);
 	for (const struct command *c = commands; c->name; c++) {
 		if (strncmp(c->name, argv[1], len))
@@ -66,20 +70,21 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (match) {
-			fprintf(stderr, "ringscope: error: '%s' is ambiguous: see 'ringscope --help'\n", argv[1]);
+			rs_err("'%s' is ambiguous: see 'ringscope --help'", argv[1]);
 			return 1;
 		}
 		match = c;
 	}
 	if (!match) {
-		fprintf(stderr, "ringscope: error: unknown command '%s': see 'ringscope --help'\n", argv[1]);
+		rs_err("unknown command '%s': see 'ringscope --help'", argv[1]);
 		return 1;
 	}
 	rs_cmd = match->name;
 	libbpf_set_print(libbpf_print);
 	/* Signals are taken synchronously by the reporting loop: block them
 	 * before any worker thread exists, so every thread inherits the mask. */
-	runloop_block_signals();
+	stop_block_signals();
 	err = match->fn(argc - 2, argv + 2);
-	return err ? 1 : 0;
+	opts_free();
+	return err ? 1 : stop_exit_status();
 }

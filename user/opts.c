@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -72,11 +73,52 @@ static int parse_choice(const struct rs_opt *o, const char *v)
 	return -EINVAL;
 }
 
+/* Lists joined from repeated options, owned here until opts_free(). */
+static char **joined;
+static int njoined;
+
+void opts_free(void)
+{
+	for (int i = 0; i < njoined; i++)
+		free(joined[i]);
+	free(joined);
+	joined = NULL;
+	njoined = 0;
+}
+
+/* Append v to the list already given for o: "a,b" + "c" -> "a,b,c". */
+static int append_list(const struct rs_opt *o, const char *v)
+{
+	const char **dst = o->dst;
+	char **grown, *s;
+
+	if (!*v) {
+		rs_err("--%s: empty list: give at least one %s", o->name, o->arg ? o->arg : "value");
+		return -EINVAL;
+	}
+	if (!*dst) {
+		*dst = v;
+		return 0;
+	}
+	grown = realloc(joined, (njoined + 1) * sizeof(*joined));
+	if (!grown || asprintf(&s, "%s,%s", *dst, v) < 0) {
+		if (grown)
+			joined = grown;
+		rs_err("out of memory");
+		return -ENOMEM;
+	}
+	joined = grown;
+	joined[njoined++] = s;
+	*dst = s;
+	return 0;
+}
+
 static int apply(const struct rs_opt *o, const char *v)
 {
 	switch (o->type) {
 	case OPT_FLAG: *(bool *)o->dst = true; return 0;
 	case OPT_STR: *(const char **)o->dst = v; return 0;
+	case OPT_LIST: return append_list(o, v);
 	case OPT_CHOICE: return parse_choice(o, v);
 	default: return parse_number(o, v);
 	}
@@ -90,10 +132,28 @@ static const struct rs_opt *find(const struct rs_opt *o, const char *name, size_
 	return NULL;
 }
 
+/* --json anywhere on the line applies before any other option is read. */
+static void json_first(const struct rs_opt *opts, int argc, char **argv)
+{
+	const struct rs_opt *o = find(opts, "json", 4, 0);
+
+	if (!o || o->type != OPT_FLAG)
+		return;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || (o->short_name && argv[i][0] == '-' &&
+						   argv[i][1] == o->short_name && !argv[i][2])) {
+			*(bool *)o->dst = true;
+			rs_json = true;
+			return;
+		}
+	}
+}
+
 int opts_parse(const struct rs_opt *opts, int argc, char **argv,
 	       const char **pos, int max_pos, int *npos, const char *usage)
 {
 	*npos = 0;
+	json_first(opts, argc, argv);
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq;
 		const struct rs_opt *o;

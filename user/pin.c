@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <linux/magic.h>
 #include "pin.h"
 #include "log.h"
+#include "owner.h"
 
 int pin_check_bpffs(void)
 {
@@ -23,12 +23,30 @@ int pin_check_bpffs(void)
 	return 0;
 }
 
+/* The lock of each directory this process created (pin_dir_create), held
+ * until pin_dir_remove or exit. */
+static struct {
+	char dir[256];
+	int fd;
+} locks[8];
+
+static void unlock_dir(const char *dir)
+{
+	for (unsigned int i = 0; i < sizeof(locks) / sizeof(locks[0]); i++)
+		if (locks[i].dir[0] && !strcmp(locks[i].dir, dir)) {
+			close(locks[i].fd);
+			locks[i].dir[0] = 0;
+		}
+}
+
 int pin_dir_remove(const char *dir)
 {
 	struct dirent *de;
 	char path[512];
-	DIR *d = opendir(dir);
+	DIR *d;
 
+	unlock_dir(dir);
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
@@ -41,41 +59,41 @@ int pin_dir_remove(const char *dir)
 	return rmdir(dir) ? -errno : 0;
 }
 
-/* "<cmd>-<pid>": alive when the pid exists and is a ringscope process. */
-static bool run_is_alive(const char *name)
-{
-	const char *dash = strrchr(name, '-');
-	char path[64], comm[32] = "";
-	FILE *f;
-	long pid;
-
-	if (!dash || (pid = strtol(dash + 1, NULL, 10)) <= 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = 0;
-	fclose(f);
-	return !strncmp(comm, "ringscope", 9);
-}
-
-int pin_remove_stale(bool force)
+int pin_remove_stale(bool force, FILE *report, int *kept)
 {
 	struct dirent *de;
 	char path[512];
 	int removed = 0;
 	DIR *d = opendir(PIN_ROOT);
 
+	if (kept)
+		*kept = 0;
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || (!force && run_is_alive(de->d_name)))
+		const char *dash = strrchr(de->d_name, '-');
+		enum owner_state st;
+		int fd;
+
+		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), PIN_ROOT "/%s", de->d_name);
-		if (!pin_dir_remove(path))
+		st = owner_probe(path, dash ? strtol(dash + 1, NULL, 10) : 0, &fd);
+		if (st != OWNER_GONE && !force) {
+			if (report)
+				fprintf(report, "kept    %s: %s\n", path, owner_state_str(st));
+			if (kept)
+				(*kept)++;
+			continue;
+		}
+		if (!pin_dir_remove(path)) {
 			removed++;
+			if (report)
+				fprintf(report, "removed %s: %s\n", path, st == OWNER_GONE ? owner_state_str(st) :
+					"--all (its owner was alive)");
+		}
+		if (fd >= 0)
+			close(fd);
 	}
 	closedir(d);
 	return removed;
@@ -83,9 +101,10 @@ int pin_remove_stale(bool force)
 
 int pin_dir_create(const char *cmd, char *dir, size_t len)
 {
-	int err;
+	unsigned int i;
+	int err, fd;
 
-	pin_remove_stale(false);
+	pin_remove_stale(false, NULL, NULL);
 	if (mkdir(PIN_ROOT, 0700) && errno != EEXIST) {
 		err = -errno;
 		rs_err("cannot create %s: %s", PIN_ROOT, strerror(-err));
@@ -97,6 +116,18 @@ int pin_dir_create(const char *cmd, char *dir, size_t len)
 		rs_err("cannot create %s: %s", dir, strerror(-err));
 		return err;
 	}
+	for (i = 0; i < sizeof(locks) / sizeof(locks[0]) && locks[i].dir[0]; i++)
+		;
+	fd = owner_lock(dir);
+	if (fd < 0 || i == sizeof(locks) / sizeof(locks[0])) {
+		rs_err("cannot lock %s: %s", dir, fd < 0 ? strerror(-fd) : "too many pin directories");
+		if (fd >= 0)
+			close(fd);
+		pin_dir_remove(dir);
+		return fd < 0 ? fd : -EMFILE;
+	}
+	snprintf(locks[i].dir, sizeof(locks[i].dir), "%s", dir);
+	locks[i].fd = fd;
 	return 0;
 }
 

@@ -1,35 +1,11 @@
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include "runloop.h"
 #include "log.h"
+#include "stop.h"
 
 #define RX_GRACE_NS 1000000000ull	/* after TX ends, how long RX may still wait */
-
-static sigset_t handled(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	return set;
-}
-
-void runloop_block_signals(void)
-{
-	sigset_t set = handled();
-
-	/* A shell starts background jobs with SIGINT ignored, and an ignored
-	 * signal is discarded rather than left pending for sigtimedwait(). */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
 
 static void snapshot(struct runloop *rl, struct gen_counters *c)
 {
@@ -61,6 +37,8 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 		json_obj_begin(&w);
 		json_kv_str(&w, "type", final ? "final" : "interval");
 		gen_json_fields(&w, &f, final);
+		if (final)
+			json_kv_bool(&w, "interrupted", rl->interrupted);
 		if (rl->extra)
 			rl->extra(rl, &w, &f, final);
 		json_obj_end(&w);
@@ -77,10 +55,13 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 
 int runloop_run(struct runloop *rl)
 {
-	sigset_t set = handled();
 	struct gen_counters prev = {}, cur;
 	uint64_t start = now_ns(), last = start, next = start, tx_end = 0;
 	uint64_t step = (uint64_t)(rl->interval_s * 1e9);
+	/* A run with its own end (-n/-d, or a receiver counting to -n) is cut
+	 * short by a signal; an unbounded one is ended by it, normally. */
+	bool bounded = rl->rx_expected || (rl->tx && (rl->tx->cfg.count || rl->tx->cfg.duration > 0)) ||
+		       (rl->rx && (rl->rx->cfg.count || rl->rx->cfg.duration > 0));
 	int err;
 
 	if (rl->rx && rl->rx != rl->tx && (err = gen_session_start(rl->rx)))
@@ -89,8 +70,6 @@ int runloop_run(struct runloop *rl)
 		return err;
 	for (;;) {
 		uint64_t now = now_ns(), wait;
-		struct timespec ts;
-		siginfo_t si;
 
 		if (now >= next + step) {
 			next += step * ((now - next) / step);
@@ -114,11 +93,8 @@ int runloop_run(struct runloop *rl)
 		wait = next + step > now ? next + step - now : 0;
 		if (wait > 20000000)
 			wait = 20000000;	/* poll the workers' state every 20 ms */
-		ts.tv_sec = wait / 1000000000ull;
-		ts.tv_nsec = wait % 1000000000ull;
-		if (sigtimedwait(&set, &si, &ts) > 0) {
+		if (stop_wait(wait, bounded)) {
 			rl->interrupted = true;
-			rs_note("stopping on signal %d", si.si_signo);
 			break;
 		}
 	}

@@ -1,6 +1,6 @@
-/* The reporting loop shared by gen, demo and run: waits for intervals, Ctrl-C
- * (SIGINT/SIGTERM, blocked in every thread and taken here with sigtimedwait)
- * or the end of traffic, and renders each interval and the final summary. */
+/* The reporting loop shared by gen, demo and run: waits for intervals, a stop
+ * signal (stop.h: Ctrl-C, SIGTERM, a closed stdout...) or the end of traffic,
+ * and renders each interval and the final summary. */
 #ifndef RS_RUNLOOP_H
 #define RS_RUNLOOP_H
 
@@ -22,8 +22,6 @@ struct runloop {
 	bool interrupted;	/* set when a signal ended the run */
 };
 
-/* Block the signals runloop handles; call before creating any thread. */
-void runloop_block_signals(void);
 int runloop_run(struct runloop *rl);
 
 #endif

@@ -35,6 +35,18 @@ static const struct preset presets[] = {
 	{ NULL }
 };
 
+bool trace_preset_kmalloc(const char *list)
+{
+	for (const struct preset *p = presets; list && p->name; p++) {
+		size_t n = strlen(p->name);
+
+		for (const char *t = strstr(list, p->name); p->kmalloc && t; t = strstr(t + 1, p->name))
+			if ((t == list || t[-1] == ',') && (t[n] == ',' || !t[n]))
+				return true;
+	}
+	return false;
+}
+
 /* Functions that Debian builds inline (no symbol), and what to trace instead. */
 static const struct { const char *name, *into; } inlined[] = {
 	{ "alloc_indirect_split", "virtqueue_add_split" },

@@ -74,6 +74,12 @@ struct trace_session {
 };
 
 void trace_opts_defaults(struct trace_opts *o);
+/* Refuse options that cannot match anything (one error line, -EINVAL), before
+ * anything is loaded: --cpu beyond this machine, a kmalloc filter without the
+ * kmalloc view, more than one --site, --hist with --json. (trace_opts.c) */
+int trace_opts_check(const struct trace_opts *o);
+/* One of the presets in this comma list turns on the kmalloc view. */
+bool trace_preset_kmalloc(const char *list);
 /* Resolve, load, attach and (if pin) pin; one error line and -errno on failure,
  * with nothing left attached. */
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin);
@@ -89,16 +95,16 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		       const struct trace_snapshot *prev, double dt, uint64_t packets);
 
 #define TRACE_OPT_ROWS(t) \
-	{ "func", 'f', OPT_STR, &(t).funcs, 0, 0, NULL, "LIST", "kernel functions to time: names and globs, comma-separated" }, \
-	{ "preset", 'p', OPT_STR, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc" }, \
-	{ "tracepoint", 't', OPT_STR, &(t).tps, 0, 0, NULL, "LIST", "raw tracepoints to count, e.g. net_dev_xmit,napi_poll" }, \
+	{ "func", 'f', OPT_LIST, &(t).funcs, 0, 0, NULL, "LIST", "kernel functions to time: names and globs, comma-separated" }, \
+	{ "preset", 'p', OPT_LIST, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc" }, \
+	{ "tracepoint", 't', OPT_LIST, &(t).tps, 0, 0, NULL, "LIST", "raw tracepoints to count, e.g. net_dev_xmit,napi_poll" }, \
 	{ "kmalloc", 'k', OPT_FLAG, &(t).kmalloc, 0, 0, NULL, NULL, "kmalloc/kfree churn per call site" }, \
 	{ "slab", 0, OPT_FLAG, &(t).slab, 0, 0, NULL, NULL, "with --kmalloc: also kmem_cache_alloc/free" }, \
 	{ "no-lifetime", 0, OPT_FLAG, &(t).no_lifetime, 0, 0, NULL, NULL, "with --kmalloc: count only, no alloc->free lifetimes" }, \
 	{ "tier", 0, OPT_CHOICE, &(t).tier, 0, 0, "fentry,kprobe,tracepoint", NULL, "force a tier (default: best the kernel allows)" }, \
 	{ "cpu", 0, OPT_U32, &(t).cpu, 0, 4095, NULL, "N", "only events on this CPU" }, \
 	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
-	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC" }, \
+	{ "site", 0, OPT_LIST, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC (one function)" }, \
 	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
 	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include "gen.h"
 #include "log.h"
+#include "stop.h"
 #include "vhost_gen.h"
 #include "zc_gen.h"
 
@@ -451,7 +452,6 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 	uint64_t step = cfg->interval > 0 ? (uint64_t)(cfg->interval * 1e9) : UINT64_MAX / 4, t0, last, next;
 	uint64_t tap0 = 0;
 	double busy0, self0;
-	sigset_t set;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -491,16 +491,10 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 		goto out;
 	}
 	r.driver_started = true;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
 	t0 = last = now_ns();
 	next = t0 + step;
 	while (!r.driver_done) {
 		uint64_t now = now_ns(), wait = next > now ? next - now : 0;
-		struct timespec ts = { 0, 0 };
-		siginfo_t si;
 
 		if (now >= next) {
 			snapshot(&r, &cur);
@@ -511,11 +505,8 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 			next += step;
 			continue;
 		}
-		ts.tv_nsec = wait > 20000000 ? 20000000 : wait;
-		if (sigtimedwait(&set, &si, &ts) > 0) {
-			rs_note("stopping on signal %d", si.si_signo);
+		if (stop_wait(wait > 20000000 ? 20000000 : wait, cfg->count || cfg->duration > 0))
 			r.stop = true;
-		}
 	}
 	pthread_join(r.driver, NULL);
 	r.driver_started = false;

@@ -64,6 +64,27 @@ static bool held_by_link(unsigned int id, int ifindex)
 	return held;
 }
 
+int xdp_check_free(int ifindex, const char *ifname, bool replace)
+{
+	unsigned int other = xdp_attached_prog(ifindex);
+	char name[32];
+
+	if (!other)
+		return 0;
+	prog_name(other, name, sizeof(name));
+	if (held_by_link(other, ifindex)) {
+		rs_err("%s already has XDP program %u (%s), held by a bpf_link of a running process (another ringscope?): stop that process first; --replace cannot remove it",
+		       ifname, other, name);
+		return -EBUSY;
+	}
+	if (!replace) {
+		rs_err("%s already has XDP program %u (%s): detach it ('ip link set dev %s %s off') or pass --replace",
+		       ifname, other, name, ifname, ip_xdp_keyword(ifindex));
+		return -EBUSY;
+	}
+	return 0;
+}
+
 int xdp_link_attach(int prog_fd, int ifindex, const char *ifname, enum xdp_mode mode, bool replace)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
@@ -72,17 +93,9 @@ int xdp_link_attach(int prog_fd, int ifindex, const char *ifname, enum xdp_mode 
 	int fd;
 
 	if (other) {
+		if ((fd = xdp_check_free(ifindex, ifname, replace)))
+			return fd;
 		prog_name(other, name, sizeof(name));
-		if (held_by_link(other, ifindex)) {
-			rs_err("%s already has XDP program %u (%s), held by a bpf_link of a running process (another ringscope?): stop that process first; --replace cannot remove it",
-			       ifname, other, name);
-			return -EBUSY;
-		}
-		if (!replace) {
-			rs_err("%s already has XDP program %u (%s): detach it ('ip link set dev %s %s off') or pass --replace",
-			       ifname, other, name, ifname, ip_xdp_keyword(ifindex));
-			return -EBUSY;
-		}
 		rs_note("replacing XDP program %u (%s) on %s", other, name, ifname);
 		bpf_xdp_detach(ifindex, 0, NULL);
 		bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);

@@ -12,6 +12,9 @@ enum xdp_mode { XDP_MODE_SKB = 0, XDP_MODE_NATIVE = 1 };
  * on the interface is refused unless replace is set, in which case it is
  * detached first (and named in a notice). */
 int xdp_link_attach(int prog_fd, int ifindex, const char *ifname, enum xdp_mode mode, bool replace);
+/* 0 when xdp_link_attach(..., replace) can attach: no program on ifindex, or
+ * one we may replace; else -EBUSY after the one error line. */
+int xdp_check_free(int ifindex, const char *ifname, bool replace);
 /* Id of the XDP program attached to ifindex in any mode, 0 if none. */
 unsigned int xdp_attached_prog(int ifindex);
 

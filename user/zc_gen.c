@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include "gen.h"
 #include "log.h"
+#include "stop.h"
 #include "netns.h"
 #include "zc_gen.h"
 
@@ -542,7 +543,6 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 	double busy0, self0;
 	uint64_t t0, last, step = cfg->interval > 0 ? (uint64_t)(cfg->interval * 1e9) : UINT64_MAX / 4, next;
 	uint32_t ring = 1024;
-	sigset_t set;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -571,16 +571,10 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 		goto out;
 	}
 	r.sender_started = true;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
 	t0 = last = now_ns();
 	next = t0 + step;
 	while (!r.sender_done) {
 		uint64_t now = now_ns(), wait = next > now ? next - now : 0;
-		struct timespec ts;
-		siginfo_t si;
 
 		if (now >= next) {
 			snapshot(&r, &cur);
@@ -591,14 +585,8 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 			next += step;
 			continue;
 		}
-		if (wait > 20000000)
-			wait = 20000000;
-		ts.tv_sec = 0;
-		ts.tv_nsec = wait;
-		if (sigtimedwait(&set, &si, &ts) > 0) {
-			rs_note("stopping on signal %d", si.si_signo);
+		if (stop_wait(wait > 20000000 ? 20000000 : wait, cfg->count || cfg->duration > 0))
 			r.stop = true;
-		}
 	}
 	pthread_join(r.sender, NULL);
 	r.sender_started = false;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# gen refuses bad input and unsafe situations with exactly one error line that
-# names the fix, a non-zero exit, and nothing left attached or pinned. Every
-# case has its own rst-<case>-$$-a/b namespaces; the host's interfaces are
-# never used.
+# gen refuses bad input and unsafe situations with exactly one line (the error,
+# no notice before it) that names the fix, a non-zero exit, and nothing left
+# attached or pinned. Every case has its own rst-<case>-$$-a/b namespaces;
+# the host's interfaces are never used.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/gen.sh"
@@ -13,7 +13,7 @@ ensure_fs
 # setpriv/unshare, which exec it: the pid stays) bounded by timeout, then check
 # the exit status, the one error line, the fix it names, and the leftovers.
 refused() {
-	local name=$1 fix=$2 ns=$3 dev=$4 pid rc errs
+	local name=$1 fix=$2 ns=$3 dev=$4 pid rc errs lines
 	shift 4
 	rm -f "$tmp/$name.pid"
 	timeout --kill-after=5 30 bash -c 'echo $$ >"$0"; exec "$@"' "$tmp/$name.pid" "$@" \
@@ -21,10 +21,12 @@ refused() {
 	rc=$?
 	pid=$(cat "$tmp/$name.pid" 2>/dev/null)
 	errs=$(grep -c 'error:' "$tmp/$name.err")
+	lines=$(wc -l <"$tmp/$name.err")
 	if ((rc == 0 || rc == 124 || rc == 137)); then
 		fail "$name" "exit status $rc: $(tr '\n' ' ' <"$tmp/$name.err")"
-	elif ((errs != 1)); then
-		fail "$name" "$errs error lines: $(tr '\n' ' ' <"$tmp/$name.err")"
+	elif ((errs != 1 || lines != 1)); then
+		# The error alone: no notice (a fallback, a queue that opened) before it.
+		fail "$name" "$errs error lines in $lines: $(tr '\n' '|' <"$tmp/$name.err")"
 	elif ! grep -E 'error:' "$tmp/$name.err" | grep -Eq "$fix"; then
 		fail "$name" "the error does not name the fix /$fix/: $(grep error: "$tmp/$name.err")"
 	elif ! grep -q '^ringscope gen: error: ' "$tmp/$name.err"; then

@@ -58,7 +58,9 @@ done
 # --- fwd round trip: A sends, B swaps MACs and sends back, A verifies --------
 c=rst-fwd-$$
 veth_pair "$c"
-wrap=$RT rs_bg fwd 90 gen fwd -i b0 --netns "$c-b" -d 60 --json
+# Unbounded (no -d): Ctrl-C is its normal end, exit 0 (a bounded run cut
+# short exits 130: test_process_life.sh).
+wrap=$RT rs_bg fwd 90 gen fwd -i b0 --netns "$c-b" --json
 if rs_ready fwd 'fwd on '; then
 	wrap=$RT rs_fg tx 60 gen tx --rx -i a0 --netns "$c-a" -n 50000 -r 100000 --json
 	expect fwd_tx_exit0 "$(rc_of tx)" 0 "$(tail -2 "$tmp/tx.err")"
@@ -94,13 +96,14 @@ fi
 pair_down "$c"
 
 # --- cleanup after SIGINT mid-run (rx and tx): exit 0 and a final summary ---
+# Unbounded runs (no -d/-n), as a live view is stopped; timeout bounds them.
 c=rst-sigint-$$
 veth_pair "$c"
-rs_bg rx 60 gen rx -i b0 --netns "$c-b" -d 30 --json
+rs_bg rx 60 gen rx -i b0 --netns "$c-b" --json
 if rs_ready rx 'rx on '; then
 	pid=$(rs_pid rx)
 	id=$(xdp_id "$c-b" b0)
-	rs_bg tx 60 gen tx -i a0 --netns "$c-a" -d 30 -r 100000 --json
+	rs_bg tx 60 gen tx -i a0 --netns "$c-a" -r 100000 --json
 	rs_ready tx 'tx on '
 	sleep 1.5
 	kill -INT "$pid"

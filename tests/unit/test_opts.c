@@ -16,6 +16,7 @@ static int parse(struct gen_opts *g, int argc, char **argv)
 }
 
 #define ARGS(...) (char *[]){ __VA_ARGS__ }, sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)
+#define ARGS3(...) (char *[]){ __VA_ARGS__ }
 static int run(struct gen_opts *g, char **argv, int argc) { return parse(g, argc, argv); }
 
 int main(void)
@@ -48,5 +49,19 @@ int main(void)
 	run(&g, ARGS("--dst-mac", "zz:00"));
 	CHECK(gen_opts_to_cfg(&g, GEN_TX, &c) == -EINVAL, "opts_bad_mac", "accepted");
 	CHECK(opts_parse_list("0,2-3", &mask) == 0 && mask == 0xd, "opts_list_parse", "mask %lx", mask);
+	/* Repeated list options add up, in order; a repeated scalar keeps the last. */
+	CHECK(run(&g, ARGS("-q", "0", "-q", "2-3", "--size", "100", "--size", "200")) == 0 &&
+	      gen_opts_to_cfg(&g, GEN_TX, &c) == 0 && c.queues == 0xd && g.size == 200 && !strcmp(g.queues, "0,2-3"),
+	      "opts_list_accumulates", "queues '%s' mask %lx size %u", g.queues, c.queues, g.size);
+	{
+		const char *tps = NULL, *pos[1];
+		int npos;
+		const struct rs_opt t[] = { { "tracepoint", 't', OPT_LIST, &tps, 0, 0, NULL, "LIST", "" }, OPT_END };
+
+		CHECK(opts_parse(t, 6, ARGS3("-t", "kmalloc", "--tracepoint", "kfree,napi_poll", "-t", "x"), pos, 0, &npos, "t") == 0 &&
+		      tps && !strcmp(tps, "kmalloc,kfree,napi_poll,x"), "opts_list_three_times", "'%s'", tps);
+		CHECK(opts_parse(t, 2, ARGS3("-t", ""), pos, 0, &npos, "t") == -EINVAL, "opts_list_empty_refused", "accepted");
+	}
+	opts_free();
 	CHECK_DONE();
 }

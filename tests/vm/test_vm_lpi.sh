@@ -4,6 +4,7 @@
 # N MSIs through irqfd from 2 threads while `trace --lpi` counts every call of
 # vgic_its_inject_cached_translation. The warm-up (one KVM_SIGNAL_MSI per LPI)
 # is the only slow path: each LPI misses once, every irqfd injection hits.
+# A second boot checks that trace --lpi's NDJSON intervals sum to its final.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -35,4 +36,33 @@ jq -e --argjson n "$N" '.lpi.hits / $n >= 0.99' "$R" >/dev/null && ok lpi_hit_ra
 	ko lpi_hit_ratio_after_warmup "hits $(v .lpi.hits) of $N irqfd injections"
 [ "$(v .lpi.lpis_pending)" = "$L" ] && ok lpi_all_lpis_delivered || ko lpi_all_lpis_delivered "pending $(v .lpi.lpis_pending) of $L"
 [ "$(v .tier)" != tracepoint ] && ok "lpi_tier_$(v .tier)" || ko lpi_tier "tier $(v .tier)"
+
+# A second boot: trace --lpi reporting every 0.2 s beside the same load, stopped
+# by SIGINT: its NDJSON interval counts sum exactly to its final counts.
+GUEST_CMD="ringscope trace --lpi --json -I 0.2 --no-pin >/tmp/tl.json 2>/tmp/tl.err & tp=\$!; i=0;
+while ! grep -q tier /tmp/tl.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope lpi-load -k 2 --devices 2 -n $N --json >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
+sed 's/^/@@LPIT@@ /' /tmp/tl.json; tail -n 3 /tmp/tl.err"
+if OUT=$OUTD/sums ARCH=arm64 KERNEL=6.12 WORKLOAD=cmd GUEST_CMD="$(tr '\n' ' ' <<<"$GUEST_CMD")" \
+	bash "$HERE/vm-run.sh" >"$OUTD/sums.log" 2>&1; then
+	j=$(grep -ah '^@@LPIT@@' "$OUTD"/sums/*.out | sed 's/^@@LPIT@@ *//' | jq -sc '
+		def flat: .lpi | to_entries | map(select((.value | type) == "number" and
+			(.key | test("_p[0-9]+$|_per_s$|_ratio$|_per_injection$") | not)));
+		([.[] | select(.type == "interval") | flat[]] | group_by(.key)
+		 | map({key: .[0].key, value: (map(.value) | add)}) | from_entries) as $sum
+		| ([.[] | select(.type == "final") | flat[]] | from_entries) as $fin
+		| {equal: ($sum == $fin), injections: $fin.injections,
+		   intervals: ([.[] | select(.type == "interval")] | length),
+		   interrupted: ([.[] | select(.type == "final")][0].interrupted), sum: $sum, fin: $fin}' 2>/dev/null)
+	if jq -e --argjson n "$N" '.equal and .injections >= $n and .intervals >= 2 and .interrupted == true' \
+		<<<"$j" >/dev/null 2>&1; then
+		echo "trace --lpi: $(jq -c '{intervals, injections, equal}' <<<"$j")"
+		ok lpi_trace_interval_sums_eq_final
+	else
+		ko lpi_trace_interval_sums_eq_final "$(jq -c . <<<"${j:-null}" 2>/dev/null)"
+	fi
+else
+	ko lpi_trace_interval_sums_run "vm-run failed: $(grep -m1 ERROR "$OUTD/sums.log")"
+	tail -30 "$OUTD/sums.log"
+fi
 [ "$fails" = 0 ]

@@ -8,7 +8,11 @@
 #     zero-copy completion histogram is non-empty; experimental_zcopytx=0: it is empty and the
 #     copy count equals the packets;
 #   - AF_XDP copy mode eth0 -> eth1 (run --zerocopy): the kernel's xsk_destruct_skb completions
-#     == the user-space completions == packets sent.
+#     == the user-space completions == packets sent;
+#   - trace --zerocopy (unbounded, beside zc-gen, SIGINT): its NDJSON interval counts sum
+#     exactly to its final counts, and the final object says "interrupted": true;
+#   - trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback (repeated -f add up):
+#     all three timed, each at least once per send, interval calls summing to the final calls.
 # Bounded: ~2 minutes per kernel under TCG on 2 busy cores.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,7 +45,15 @@ rmmod vhost_net; insmod \$M/vhost_net.ko experimental_zcopytx=1;
 step vhost_zc1 ringscope vhost-gen -n $N -s 4096 --trace --json -I 0;
 rmmod vhost_net; insmod \$M/vhost_net.ko experimental_zcopytx=0;
 step vhost_zc0 ringscope vhost-gen -n $N -s 4096 --trace --json -I 0;
-step xsk ringscope run --zerocopy -i eth0 --peer eth1 -n 1000 -s 256 --rate 20000 --no-pin --json"
+step xsk ringscope run --zerocopy -i eth0 --peer eth1 -n 1000 -s 256 --rate 20000 --no-pin --json;
+ringscope trace --zerocopy --json -I 0.1 --no-pin >/tmp/tzc.json 2>/tmp/tzc.err & tp=\$!; i=0;
+while ! grep -q tier /tmp/tzc.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
+sed 's/^/@@ZCT@@ /' /tmp/tzc.json; tail -n 3 /tmp/tzc.err;
+ringscope trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback --json -I 0.1 --no-pin >/tmp/tf.json 2>/tmp/tf.err & tp=\$!; i=0;
+while ! grep -q tier /tmp/tf.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
+sed 's/^/@@ZCF@@ /' /tmp/tf.json; tail -n 3 /tmp/tf.err"
 GUEST_CMD=$(tr '\n' ' ' <<<"$GUEST_CMD")
 
 for k in ${ZC_KERNELS:-6.12}; do
@@ -84,5 +96,31 @@ for k in ${ZC_KERNELS:-6.12}; do
 		'.ran and .sends == 1000 and .packets == .sends and .user_compl_lat_ns_samples == .packets and
 		 .kernel_attached and .kernel_completions == .packets' "$j" \
 		'{sends, packets, user_compl_lat_ns_samples, kernel_completions}'
+
+	# trace --zerocopy beside zc-gen, stopped by SIGINT: every count of its
+	# NDJSON intervals (percentiles and bucket arrays aside) sums exactly to
+	# the final object's.
+	j=$(grep -a '^@@ZCT@@' "$out"/*.out | sed 's/^@@ZCT@@ *//' | jq -sc '
+		def flat: .zerocopy | [paths(numbers) as $p | select(($p | any(type == "number")) | not)
+			| select($p[-1] | test("_p[0-9]+$|^interval_s$") | not) | {key: ($p | join(".")), value: getpath($p)}];
+		([.[] | select(.type == "interval") | flat[]] | group_by(.key)
+		 | map({key: .[0].key, value: (map(.value) | add)}) | from_entries) as $sum
+		| ([.[] | select(.type == "final") | flat[]] | from_entries) as $fin
+		| {equal: ($sum == $fin and ($fin | length) > 0), completed: $fin["msg_zerocopy.completed"],
+		   intervals: ([.[] | select(.type == "interval")] | length),
+		   interrupted: ([.[] | select(.type == "final")][0].interrupted), sum: $sum, fin: $fin}' 2>/dev/null)
+	check "vm_zerocopy[$k] trace --zerocopy: NDJSON interval counts sum to the final counts" \
+		".equal and .completed >= $N and .intervals >= 2 and .interrupted == true" "$j" '.'
+
+	# -f given three times times all three (it used to keep only the last);
+	# their interval calls sum to the final calls too.
+	j=$(grep -a '^@@ZCF@@' "$out"/*.out | sed 's/^@@ZCF@@ *//' | jq -sc '
+		([.[] | select(.type == "interval") | .functions[]] | group_by(.name)
+		 | map({key: .[0].name, value: (map(.calls) | add)}) | from_entries) as $sum
+		| ([.[] | select(.type == "final")][0].functions | map({key: .name, value: .calls}) | from_entries) as $fin
+		| {names: ($fin | keys), sum: $sum, fin: $fin}' 2>/dev/null)
+	check "vm_zerocopy[$k] trace -f A -f B -f C: all three timed, each >= $N calls" \
+		".names == [\"__msg_zerocopy_callback\", \"ip_make_skb\", \"udp_sendmsg\"] and ([.fin[]] | min) >= $N" "$j" '.'
+	check "vm_zerocopy[$k] trace -f: NDJSON interval calls sum to the final calls" '.sum == .fin' "$j" '.'
 done
 [ "$fails" = 0 ]

@@ -1,0 +1,40 @@
+/* Checks of the trace options that no single option row can make: values
+ * that would trace nothing, or options that need another one. */
+#include <errno.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "trace.h"
+
+int trace_opts_check(const struct trace_opts *o)
+{
+	bool kmalloc = o->kmalloc || trace_preset_kmalloc(o->preset);
+	const struct { const char *name; bool given; } kmalloc_only[] = {
+		{ "comm", o->comm != NULL },
+		{ "site", o->site_func != NULL },
+		{ "slab", o->slab },
+		{ "no-lifetime", o->no_lifetime },
+	};
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (o->cpu >= 0 && ncpus > 0 && o->cpu >= ncpus) {
+		rs_err("--cpu %d: this machine has CPU%s 0..%d: pick one of them", o->cpu, ncpus > 1 ? "s" : "", ncpus - 1);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < sizeof(kmalloc_only) / sizeof(kmalloc_only[0]); i++)
+		if (kmalloc_only[i].given && !kmalloc) {
+			rs_err("--%s applies to the kmalloc view only: add --kmalloc (or drop --%s)",
+			       kmalloc_only[i].name, kmalloc_only[i].name);
+			return -EINVAL;
+		}
+	if (o->site_func && strchr(o->site_func, ',')) {
+		rs_err("--site %s: one function per run (the filter is one address range): run once per function",
+		       o->site_func);
+		return -EINVAL;
+	}
+	if (o->hist && rs_json) {
+		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_log2_hist: drop --hist");
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/wait.h>
+#include "netlink.h"
 #include "netns.h"
 
 extern char **environ;
@@ -61,32 +63,14 @@ int run_fmt(const char *fmt, ...)
 	return n ? run_quiet((const char *const *)argv) : -EINVAL;
 }
 
-static bool scan_routes(const char *path, const char *ifname, int name_col, int dst_col)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *col[12], *save = NULL;
-		int n = 0;
-
-		for (char *t = strtok_r(line, " \t\n", &save); t && n < 12; t = strtok_r(NULL, " \t\n", &save))
-			col[n++] = t;
-		if (n <= name_col || n <= dst_col || strcmp(col[name_col], ifname))
-			continue;
-		/* An all-zero destination with prefix length 0 is the default route. */
-		found = strspn(col[dst_col], "0") == strlen(col[dst_col]);
-	}
-	fclose(f);
-	return found;
-}
-
 bool iface_has_default_route(const char *ifname)
 {
-	/* thread-self: the netns of this thread, which setns() may have changed. */
-	return scan_routes("/proc/thread-self/net/route", ifname, 0, 1) ||
-	       scan_routes("/proc/thread-self/net/ipv6_route", ifname, 9, 0);
+	int ifindex = if_nametoindex(ifname);
+	bool found;
+
+	/* Netlink answers for this thread's netns, which setns() may have
+	 * changed. When it cannot answer, assume the worst. */
+	if (!ifindex || netlink_has_default_route(ifindex, &found))
+		return true;
+	return found;
 }

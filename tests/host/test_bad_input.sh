@@ -89,4 +89,8 @@ refused bad_default_route_tx "a0 carries the default route.*--force" "$c-a" a0 \
 	"$RS" gen tx -i a0 --netns "$c-a" -n 10
 pair_down "$c"
 
+# A MAC octet above ff was truncated (100 -> 00) and accepted.
+refused bad_dst_mac_octet "dst-mac '100:0:0:0:0:1': use six hex octets 00\.\.ff" - - \
+	"$RS" gen tx -i a0 -n 10 --dst-mac 100:0:0:0:0:1
+
 finish

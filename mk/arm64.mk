@@ -5,7 +5,7 @@
 #   make deps-arm64     install the cross toolchain and the arm64 .a files
 #                       (tests/deps-arm64.sh: dpkg --add-architecture arm64,
 #                       libbpf-dev:arm64 libxdp-dev:arm64 libelf-dev:arm64
-#                       zlib1g-dev:arm64 libzstd-dev:arm64 ...)
+#                       zlib1g-dev:arm64 libzstd-dev:arm64 libnl-route-3-dev:arm64 ...)
 #
 # Included from the top Makefile (include mk/arm64.mk); it also works alone:
 #   make -f mk/arm64.mk static-arm64
@@ -25,16 +25,16 @@ ARM64_LIBDIR ?= /usr/lib/aarch64-linux-gnu
 ARM64_VMLINUX_H ?= vmlinux.h
 
 ARM64_CFLAGS ?= -O2 -g
-ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser
+ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser -I/usr/include/libnl3
 ARM64_BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_arm64 -I. -I$(ARM64_BUILD) -Wall -Wno-unused-function
-ARM64_LDLIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lpthread -lm
+ARM64_LDLIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthread -lm
 
 ARM64_BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 ARM64_BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(ARM64_BUILD)/%.bpf.o,$(ARM64_BPF_SRCS))
 ARM64_SKELS     := $(patsubst bpf/%.bpf.c,$(ARM64_BUILD)/%.skel.h,$(ARM64_BPF_SRCS))
 ARM64_USER_SRCS := $(wildcard user/*.c)
 ARM64_USER_OBJS := $(patsubst user/%.c,$(ARM64_BUILD)/%.o,$(ARM64_USER_SRCS))
-ARM64_STATIC_LIBS := libbpf.a libxdp.a libelf.a libz.a libzstd.a
+ARM64_STATIC_LIBS := libbpf.a libxdp.a libelf.a libz.a libzstd.a libnl-3.a libnl-route-3.a
 
 include mk/version.mk
 $(ARM64_BUILD)/cmd_version.o: $(ARM64_BUILD)/version.h

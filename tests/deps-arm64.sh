@@ -9,6 +9,7 @@ set -euo pipefail
 
 pkgs=(clang llvm bpftool make gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       libbpf-dev:arm64 libxdp-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64
+      libnl-3-dev:arm64 libnl-route-3-dev:arm64
       qemu-system-arm busybox-static cpio)
 missing=()
 have_arch=0

@@ -1,8 +1,10 @@
 /* ringscope gen tx|rx|fwd: AF_XDP traffic on one interface. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "gen_link.h"
 #include "gen_opts.h"
 #include "log.h"
 #include "netns.h"
@@ -17,6 +19,7 @@ int cmd_gen(int argc, char **argv)
 	struct gen_session s = {};
 	struct runloop rl = {};
 	const char *pos[1];
+	char sizes[64];
 	int npos, mode, err;
 	const struct rs_opt opts[] = {
 		{ "iface", 'i', OPT_STR, &g.iface, 0, 0, NULL, "IFACE", "interface to use (required)" },
@@ -53,8 +56,13 @@ int cmd_gen(int argc, char **argv)
 	err = gen_session_open(&s, &cfg);
 	if (err)
 		return err;
-	rs_note("%s on %s queues %s (%s, %u B packets)%s%s", pos[0], g.iface, g.queues ? g.queues : "0",
-		s.w[0].port.zerocopy ? "zero-copy" : "copy", cfg.pkt_size,
+	/* A receiver takes any size that fits its frames, not only -s. */
+	if (mode == GEN_TX)
+		snprintf(sizes, sizeof(sizes), "%u B packets%s", cfg.pkt_size, cfg.tx_recv ? " out and back" : "");
+	else
+		snprintf(sizes, sizeof(sizes), "packets up to %u B", xsk_rx_room_bytes(cfg.port.frame_size));
+	rs_note("%s on %s queues %s (%s, %s)%s%s", pos[0], g.iface, g.queues ? g.queues : "0",
+		s.w[0].port.zerocopy ? "zero-copy" : "copy", sizes,
 		s.pin_dir[0] ? ", maps pinned at " : "", s.pin_dir);
 	rl.tx = mode == GEN_TX ? &s : NULL;
 	rl.rx = mode == GEN_TX ? (cfg.tx_recv ? &s : NULL) : &s;

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include "commands.h"
 #include "demo_net.h"
+#include "gen_link.h"
 #include "gen_opts.h"
 #include "log.h"
 #include "stop.h"
@@ -370,9 +371,11 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 		if (traced)
 			trace_snapshot(&ts, &s0);
 		if (i == 0) {
-			if (g->size > g->frame_size) {
-				snprintf(r->note, sizeof(r->note), "%u B does not fit a %u B UMEM frame (--frame-size 4096 for up to 4 KiB)",
-					 g->size, g->frame_size);
+			/* The receiving socket decides: 256 B of each frame are XDP headroom. */
+			if (g->size > xsk_rx_room_bytes(g->frame_size)) {
+				snprintf(r->note, sizeof(r->note), "%u B does not fit: a %u B UMEM frame receives at most %u B%s",
+					 g->size, g->frame_size, xsk_rx_room_bytes(g->frame_size),
+					 g->frame_size < 4096 ? " (--frame-size 4096 for up to 3840 B)" : "");
 			} else {
 				if (!rs_json)
 					printf("AF_XDP: %u B packets for %.1f s ...\n", g->size, g->duration);

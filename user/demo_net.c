@@ -9,8 +9,33 @@
 #include <unistd.h>
 #include "demo_net.h"
 #include "log.h"
+#include "netlink.h"
 #include "netns.h"
 #include "owner.h"
+
+/* The veth pair, each end in its namespace, with the MTU pkt_size needs, up. */
+static int make_pair(struct demo_net *d, uint32_t mtu)
+{
+	int fd_tx, fd_rx, err;
+	char path[64];
+
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", d->ns_tx);
+	fd_tx = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", d->ns_rx);
+	fd_rx = open(path, O_RDONLY | O_CLOEXEC);
+	err = fd_tx < 0 || fd_rx < 0 ? -errno : netlink_veth_add(d->if_tx, fd_tx, d->if_rx, fd_rx, mtu, 0);
+	if (fd_tx >= 0)
+		close(fd_tx);
+	if (fd_rx >= 0)
+		close(fd_rx);
+	if (!err && !(err = netns_enter(d->ns_tx)))
+		err = netlink_link_set(d->if_tx, 1, 0);
+	if (!err && !(err = netns_enter(d->ns_rx)))
+		err = netlink_link_set(d->if_rx, 1, 0);
+	if (demo_net_home(d) && !err)
+		err = -errno;
+	return err;
+}
 
 int demo_net_create(struct demo_net *d, uint32_t pkt_size)
 {
@@ -31,16 +56,12 @@ int demo_net_create(struct demo_net *d, uint32_t pkt_size)
 	}
 	d->created = true;
 	d->lock_fd[0] = d->lock_fd[1] = -1;
-	if ((err = run_fmt("ip netns add %s", d->ns_tx)) ||
-	    (err = run_fmt("ip netns add %s", d->ns_rx)) ||
+	if ((err = netns_add(d->ns_tx)) || (err = netns_add(d->ns_rx)) ||
 	    (err = d->lock_fd[0] = owner_lock(d->ns_path_tx)) < 0 ||
 	    (err = d->lock_fd[1] = owner_lock(d->ns_path_rx)) < 0 ||
-	    (err = run_fmt("ip link add %s netns %s type veth peer name %s netns %s",
-			   d->if_tx, d->ns_tx, d->if_rx, d->ns_rx)) ||
-	    (err = run_fmt("ip -n %s link set %s mtu %u up", d->ns_tx, d->if_tx, pkt_size > 1514 ? pkt_size - 14 : 1500)) ||
-	    (err = run_fmt("ip -n %s link set %s mtu %u up", d->ns_rx, d->if_rx, pkt_size > 1514 ? pkt_size - 14 : 1500))) {
-		rs_err("cannot create the demo namespaces and veth pair with iproute2 (%s): is 'ip' installed? ('make deps')",
-		       strerror(-err));
+	    (err = make_pair(d, pkt_size > 1514 ? pkt_size - 14 : 1500))) {
+		rs_err("cannot create the demo namespaces and veth pair: %s%s", strerror(-err),
+		       err == -EOPNOTSUPP ? " (load the veth module: modprobe veth)" : "");
 		return err;
 	}
 	return 0;
@@ -70,8 +91,8 @@ void demo_net_destroy(struct demo_net *d)
 		if (d->lock_fd[i] >= 0)
 			close(d->lock_fd[i]);
 	/* Deleting a namespace destroys the veth end inside it, and its peer. */
-	run_fmt("ip netns delete %s", d->ns_tx);
-	run_fmt("ip netns delete %s", d->ns_rx);
+	netns_delete(d->ns_tx);
+	netns_delete(d->ns_rx);
 	close(d->home_fd);
 	d->created = false;
 }
@@ -80,7 +101,7 @@ int demo_net_remove_stale(bool force, FILE *report, int *kept)
 {
 	struct dirent *de;
 	int removed = 0;
-	DIR *dir = opendir("/run/netns");
+	DIR *dir = opendir(NETNS_DIR);
 
 	if (kept)
 		*kept = 0;
@@ -104,7 +125,7 @@ int demo_net_remove_stale(bool force, FILE *report, int *kept)
 		}
 		if (fd >= 0)
 			close(fd);	/* the namespace lives while a file of it is open */
-		if (!run_fmt("ip netns delete %s", de->d_name)) {
+		if (!netns_delete(de->d_name)) {
 			removed++;
 			if (report)
 				fprintf(report, "removed netns %s: %s\n", de->d_name, st == OWNER_GONE ?

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "hist.h"
+#include "netlink.h"
 #include "pkt.h"
 #include "seqtrack.h"
 #include "xdp_attach.h"
@@ -28,7 +29,8 @@ struct gen_cfg {
 	bool pin;
 	uint32_t pkt_size;
 	uint32_t batch;
-	uint64_t count;		/* packets per queue; 0 = unbounded */
+	uint64_t count;		/* packets per queue; 0 = unbounded (rx: the session
+				 * stops at count x queues distinct packets) */
 	double duration;	/* seconds; 0 = unbounded */
 	uint64_t rate;		/* pps per queue; 0 = as fast as possible */
 	uint8_t src_mac[6], dst_mac[6];
@@ -49,6 +51,7 @@ struct gen_counters {
 	uint64_t rx_sender_restarts, rx_stale_sender, rx_seq_jumps, rx_clock_errors;
 	struct xsk_kstats k;
 	uint64_t xdp_seen, xdp_redirected, xdp_passed;	/* from the XDP program */
+	struct link_drops link;		/* the interface's kernel counters since the session opened */
 	struct rs_hist compl_lat;	/* TX submit -> completion ring reap, ns */
 	struct rs_hist rx_lat;		/* TX submit -> RX reap (same clock), ns */
 };
@@ -61,6 +64,8 @@ struct gen_worker {
 	pthread_t thread;
 	bool started;
 	volatile bool done;
+	uint64_t end_ns;	/* when its measured traffic ended: tx stopped sending
+				 * (the drain after it is not measured), rx receiving */
 	pthread_mutex_t lock;
 	struct gen_counters pub;	/* published copy, under lock */
 	int err;
@@ -76,6 +81,8 @@ struct gen_session {
 	volatile bool stop;
 	uint64_t start_ns;
 	uint16_t epoch;		/* this session's sender epoch (random, nonzero) */
+	int ifindex;
+	struct link_drops link_start;	/* kernel drop counters at open */
 };
 
 /* pkt_stamp() for the TX hot path, byte-for-byte the same result (the unit
@@ -110,6 +117,9 @@ void gen_session_stop(struct gen_session *s);	/* ask workers to finish, join */
 void gen_session_close(struct gen_session *s);	/* free, detach, unpin */
 void gen_session_snapshot(struct gen_session *s, struct gen_counters *sum);
 void gen_counters_add(struct gen_counters *dst, const struct gen_counters *src);
+/* The end of the session's measured interval: the latest end_ns of its
+ * workers, 0 while one still runs. */
+uint64_t gen_session_end_ns(struct gen_session *s);
 
 uint64_t now_ns(void);
 

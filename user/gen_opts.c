@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,24 @@ void gen_opts_defaults(struct gen_opts *o)
 	o->frames = 4096;
 	o->size = 64;
 	o->interval = 1;
+}
+
+/* Six octets of one or two hex digits each, separated by ':' and nothing
+ * else (sscanf's %x took 100 and truncated it to 0x00). */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int digits = 0;
+		unsigned int v = 0;
+
+		for (; isxdigit((unsigned char)*s) && digits < 3; s++, digits++)
+			v = v * 16 + (isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10));
+		if (!digits || digits > 2 || *s != (i < 5 ? ':' : '\0'))
+			return -EINVAL;
+		mac[i] = v;
+		s++;
+	}
+	return 0;
 }
 
 int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg *c)
@@ -45,15 +64,10 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	c->duration = o->duration;
 	c->rate = o->rate;
 	if (o->dst_mac) {
-		unsigned int m[6];
-		char extra;
-
-		if (sscanf(o->dst_mac, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &extra) != 6) {
-			rs_err("--dst-mac '%s': use the form 02:00:00:00:00:01", o->dst_mac);
+		if (parse_mac(o->dst_mac, c->dst_mac)) {
+			rs_err("--dst-mac '%s': use six hex octets 00..ff, like 02:00:00:00:00:01", o->dst_mac);
 			return -EINVAL;
 		}
-		for (int i = 0; i < 6; i++)
-			c->dst_mac[i] = m[i];
 		c->have_dst_mac = true;
 	}
 	return gen_cfg_check(c);

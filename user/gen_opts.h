@@ -27,9 +27,9 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	{ "ring-size", 0, OPT_U32, &(g).ring_size, 64, 16384, NULL, "N", "fill/completion/rx/tx ring size, power of two (default 2048)" }, \
 	{ "frame-size", 0, OPT_U32, &(g).frame_size, 0, 65536, NULL, "BYTES", "UMEM frame size: 2048 or 4096 (default 2048)" }, \
 	{ "frames", 0, OPT_U32, &(g).frames, 128, 1048576, NULL, "N", "UMEM frames per queue (default 4096)" }, \
-	{ "size", 's', OPT_U32, &(g).size, 0, 65536, NULL, "BYTES", "packet size without FCS, 64..frame size (default 64)" }, \
+	{ "size", 's', OPT_U32, &(g).size, 0, 65536, NULL, "BYTES", "packet size without FCS: 64..frame size to send, at most frame size - 256 to receive (default 64)" }, \
 	{ "rate", 'r', OPT_U64, &(g).rate, 0, 1e9, NULL, "PPS", "rate limit per queue, 0 = unlimited (default 0)" }, \
-	{ "count", 'n', OPT_U64, &(g).count, 0, 1e15, NULL, "N", "packets per queue, 0 = unbounded" }, \
+	{ "count", 'n', OPT_U64, &(g).count, 0, 1e15, NULL, "N", "packets per queue, 0 = unbounded (rx stops at N x queues distinct packets)" }, \
 	{ "duration", 'd', OPT_DOUBLE, &(g).duration, 0, 86400, NULL, "SECONDS", "stop after this long, 0 = unbounded" }, \
 	{ "interval", 'I', OPT_DOUBLE, &(g).interval, 0.05, 3600, NULL, "SECONDS", "report interval (default 1)" }, \
 	{ "need-wakeup", 0, OPT_CHOICE, &(g).wakeup, 0, 0, "on,off", NULL, "use the need_wakeup flag (default on)" }, \

@@ -1,51 +1,54 @@
 #include <string.h>
 #include "gen_report.h"
+#include "u64s.h"
 
 void gen_figures(struct gen_figures *f, const struct gen_counters *cur, const struct gen_counters *prev,
 		 double t_s, double dt_s, bool has_tx, bool has_rx, uint64_t expected)
 {
-	static const struct gen_counters zero;
+	struct gen_counters d;	/* the counts of this interval (the whole run when final) */
 	uint64_t unique;
 
-	if (!prev)
-		prev = &zero;
+	u64s_sub(&d, cur, prev, sizeof(d));
 	memset(f, 0, sizeof(*f));
 	f->has_tx = has_tx;
 	f->has_rx = has_rx;
 	f->t_s = t_s;
 	f->dt_s = dt_s;
-	f->packets_tx = cur->tx_completed;
-	f->submitted = cur->tx_submitted;
-	f->packets_rx = cur->rx_packets - cur->rx_foreign;
+	f->packets_tx = d.tx_completed;
+	f->submitted = d.tx_submitted;
+	f->packets_rx = d.rx_packets - d.rx_foreign;
+	f->forwarded = d.fwd_packets;
 	if (dt_s > 0) {
-		f->tx_pps = (double)(cur->tx_completed - prev->tx_completed) / dt_s;
-		f->rx_pps = (double)((cur->rx_packets - cur->rx_foreign) - (prev->rx_packets - prev->rx_foreign)) / dt_s;
-		f->rx_mbps = (double)(cur->rx_bytes - prev->rx_bytes) * 8 / dt_s / 1e6;
+		f->tx_pps = (double)d.tx_completed / dt_s;
+		f->rx_pps = (double)f->packets_rx / dt_s;
+		f->rx_mbps = (double)d.rx_bytes * 8 / dt_s / 1e6;
 	}
+	/* lost is no count but an estimate: the run so far, never a delta. */
 	unique = cur->rx_unique + cur->rx_too_late;
 	if (expected)
 		f->lost = expected > unique ? expected - unique : 0;
 	else
 		f->lost = cur->rx_gaps;
 	f->lost_known = expected || unique;
-	memcpy(f->foreign_why, cur->rx_foreign_why, sizeof(f->foreign_why));
-	memcpy(f->corrupt_why, cur->rx_corrupt_why, sizeof(f->corrupt_why));
-	f->sender_restarts = cur->rx_sender_restarts;
-	f->stale_sender = cur->rx_stale_sender;
-	f->seq_jumps = cur->rx_seq_jumps;
-	f->clock_errors = cur->rx_clock_errors;
-	f->corrupt = cur->rx_corrupt;
-	f->foreign = cur->rx_foreign;
-	f->reordered = cur->rx_reordered;
-	f->duplicates = cur->rx_duplicates;
-	f->ring_full = cur->tx_ring_full;
-	f->wakeups = cur->tx_wakeups;
-	f->kick_errors = cur->tx_kick_errors;
-	f->fill_short = cur->fill_short;
-	f->k = cur->k;
-	f->xdp_passed = cur->xdp_passed;
-	hist_delta(&f->compl_lat, &cur->compl_lat, &prev->compl_lat);
-	hist_delta(&f->rx_lat, &cur->rx_lat, &prev->rx_lat);
+	memcpy(f->foreign_why, d.rx_foreign_why, sizeof(f->foreign_why));
+	memcpy(f->corrupt_why, d.rx_corrupt_why, sizeof(f->corrupt_why));
+	f->sender_restarts = d.rx_sender_restarts;
+	f->stale_sender = d.rx_stale_sender;
+	f->seq_jumps = d.rx_seq_jumps;
+	f->clock_errors = d.rx_clock_errors;
+	f->corrupt = d.rx_corrupt;
+	f->foreign = d.rx_foreign;
+	f->reordered = d.rx_reordered;
+	f->duplicates = d.rx_duplicates;
+	f->ring_full = d.tx_ring_full;
+	f->wakeups = d.tx_wakeups;
+	f->kick_errors = d.tx_kick_errors;
+	f->fill_short = d.fill_short;
+	f->k = d.k;
+	f->xdp_passed = d.xdp_passed;
+	f->link = d.link;
+	f->compl_lat = d.compl_lat;
+	f->rx_lat = d.rx_lat;
 }
 
 static void fmt_rate(char *buf, size_t len, double pps)
@@ -121,6 +124,8 @@ void gen_print_text_interval(FILE *out, const struct gen_figures *f)
 			(unsigned long long)f->corrupt, (unsigned long long)f->reordered,
 			(unsigned long long)f->duplicates);
 	}
+	if (f->has_fwd)
+		fprintf(out, " fwd %llu", (unsigned long long)f->forwarded);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -149,6 +154,12 @@ void gen_print_text_final(FILE *out, const struct gen_figures *f)
 			(unsigned long long)f->k.rx_fill_ring_empty_descs,
 			(unsigned long long)f->k.rx_invalid_descs, (unsigned long long)f->xdp_passed);
 	}
+	if (f->has_fwd)
+		fprintf(out, "fwd: %llu packets forwarded\n", (unsigned long long)f->forwarded);
+	fprintf(out, "link drops (kernel counters of the interfaces used): rx_dropped %llu, tx_dropped %llu, rx_missed %llu, rx_errors %llu, tx_errors %llu\n",
+		(unsigned long long)f->link.rx_dropped, (unsigned long long)f->link.tx_dropped,
+		(unsigned long long)f->link.rx_missed, (unsigned long long)f->link.rx_errors,
+		(unsigned long long)f->link.tx_errors);
 	if (f->has_tx) {
 		hist_print_titled(out, "TX completion latency (submit -> completion ring reap)", &f->compl_lat);
 	}
@@ -200,4 +211,11 @@ void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool fi
 		json_kv_u64(w, "xdp_not_redirected", f->xdp_passed);
 		hist_json(w, "rx_lat_ns", &f->rx_lat, final);
 	}
+	if (f->has_fwd)
+		json_kv_u64(w, "forwarded", f->forwarded);
+	json_kv_u64(w, "link_rx_dropped", f->link.rx_dropped);
+	json_kv_u64(w, "link_tx_dropped", f->link.tx_dropped);
+	json_kv_u64(w, "link_rx_missed", f->link.rx_missed);
+	json_kv_u64(w, "link_rx_errors", f->link.rx_errors);
+	json_kv_u64(w, "link_tx_errors", f->link.tx_errors);
 }

@@ -2,23 +2,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
+#include <net/if.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include "netlink.h"
 #include "netns.h"
-
-extern char **environ;
 
 int netns_enter(const char *name)
 {
 	char path[256];
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -28,65 +26,73 @@ int netns_enter(const char *name)
 	return err;
 }
 
-int run_quiet(const char *const argv[])
+int netns_new(void)
 {
-	posix_spawn_file_actions_t fa;
-	int status, err;
-	pid_t pid;
+	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, err = 0;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err)
-		return -err;
-	if (waitpid(pid, &status, 0) < 0)
+	if (home < 0)
 		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-}
-
-int run_fmt(const char *fmt, ...)
-{
-	char line[512], *argv[32], *save = NULL;
-	int n = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	for (char *t = strtok_r(line, " ", &save); t && n < 31; t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
-	argv[n] = NULL;
-	return n ? run_quiet((const char *const *)argv) : -EINVAL;
-}
-
-static bool scan_routes(const char *path, const char *ifname, int name_col, int dst_col)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *col[12], *save = NULL;
-		int n = 0;
-
-		for (char *t = strtok_r(line, " \t\n", &save); t && n < 12; t = strtok_r(NULL, " \t\n", &save))
-			col[n++] = t;
-		if (n <= name_col || n <= dst_col || strcmp(col[name_col], ifname))
-			continue;
-		/* An all-zero destination with prefix length 0 is the default route. */
-		found = strspn(col[dst_col], "0") == strlen(col[dst_col]);
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		goto out;
 	}
-	fclose(f);
-	return found;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	if (setns(home, CLONE_NEWNET) && !err)
+		err = -errno;
+out:
+	close(home);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/* As `ip netns add`: a new namespace kept alive by a bind mount of its nsfs
+ * file on /run/netns/NAME. */
+int netns_add(const char *name)
+{
+	char path[256], src[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
+	if (mkdir(NETNS_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	fd = netns_new();
+	if (fd < 0) {
+		unlink(path);
+		return fd;
+	}
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, path, "none", MS_BIND, NULL)) {
+		err = -errno;
+		unlink(path);
+	}
+	close(fd);
+	return err;
+}
+
+int netns_delete(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
+	umount2(path, MNT_DETACH);
+	return unlink(path) ? -errno : 0;
 }
 
 bool iface_has_default_route(const char *ifname)
 {
-	/* thread-self: the netns of this thread, which setns() may have changed. */
-	return scan_routes("/proc/thread-self/net/route", ifname, 0, 1) ||
-	       scan_routes("/proc/thread-self/net/ipv6_route", ifname, 9, 0);
+	int ifindex = if_nametoindex(ifname);
+	bool found;
+
+	/* Netlink answers for this thread's netns, which setns() may have
+	 * changed. When it cannot answer, assume the worst. */
+	if (!ifindex || netlink_has_default_route(ifindex, &found))
+		return true;
+	return found;
 }

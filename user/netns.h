@@ -4,13 +4,19 @@
 
 #include <stdbool.h>
 
+#define NETNS_DIR "/run/netns"	/* where iproute2 keeps named namespaces */
+
 /* Move the calling thread into /run/netns/<name>. */
 int netns_enter(const char *name);
-/* Run a command (argv-style, NULL terminated) quietly; 0 on exit status 0. */
-int run_quiet(const char *const argv[]);
-/* Run a printf-formatted shell-free command line split on spaces. */
-int run_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* True when ifname carries a default route in the calling thread's netns. */
+/* A new anonymous network namespace, as an fd for setns() (it lives as long
+ * as the fd); the calling thread stays where it is. -errno on failure. */
+int netns_new(void);
+/* Create or delete /run/netns/<name>, as `ip netns add/delete` do. */
+int netns_add(const char *name);
+int netns_delete(const char *name);
+/* True when a unicast default route leaves through ifname in the calling
+ * thread's netns (reject/unreachable routes, e.g. IPv6's on lo, do not
+ * count); true also when it cannot be read. */
 bool iface_has_default_route(const char *ifname);
 
 #endif

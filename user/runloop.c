@@ -30,6 +30,7 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 	if (final && rl->tx && has_rx(rl))
 		expected = cur->tx_completed;
 	gen_figures(&f, cur, prev, t_s, dt_s, rl->tx != NULL, has_rx(rl), final ? expected : 0);
+	f.has_fwd = rl->rx && rl->rx->cfg.mode == GEN_FWD;
 	if (rs_json) {
 		struct json_writer w;
 
@@ -56,7 +57,7 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 int runloop_run(struct runloop *rl)
 {
 	struct gen_counters prev = {}, cur;
-	uint64_t start = now_ns(), last = start, next = start, tx_end = 0;
+	uint64_t start = now_ns(), last = start, next = start, tx_end = 0, end, measured;
 	uint64_t step = (uint64_t)(rl->interval_s * 1e9);
 	/* A run with its own end (-n/-d, or a receiver counting to -n) is cut
 	 * short by a signal; an unbounded one is ended by it, normally. */
@@ -103,6 +104,15 @@ int runloop_run(struct runloop *rl)
 	if (rl->rx && rl->rx != rl->tx)
 		gen_session_stop(rl->rx);
 	snapshot(rl, &cur);
-	render(rl, &cur, NULL, (now_ns() - start) / 1e9, (now_ns() - start) / 1e9, true);
+	end = now_ns();
+	/* The last, partial interval, so that the intervals add up to the final. */
+	if (memcmp(&cur, &prev, sizeof(cur)))
+		render(rl, &cur, &prev, (end - start) / 1e9, (end - last) / 1e9, false);
+	/* Rates over the measured interval: until the sender stopped sending (or
+	 * the receiver receiving), not the drain or the grace after it. */
+	measured = gen_session_end_ns(rl->tx ? rl->tx : rl->rx);
+	if (!measured || measured > end)
+		measured = end;
+	render(rl, &cur, NULL, (end - start) / 1e9, (measured - start) / 1e9, true);
 	return 0;
 }

@@ -12,9 +12,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <linux/veth.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
@@ -22,6 +19,7 @@
 #include <sys/socket.h>
 #include "gen.h"
 #include "log.h"
+#include "netlink.h"
 #include "stop.h"
 #include "netns.h"
 #include "zc_gen.h"
@@ -99,91 +97,6 @@ double cpu_self_seconds(void)
 }
 
 /* ---- namespaces and the veth pair ------------------------------------------- */
-
-static int new_netns(int home_fd)
-{
-	int fd, err;
-
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	err = fd < 0 ? -errno : 0;
-	if (setns(home_fd, CLONE_NEWNET) && !err)
-		err = -errno;
-	if (err && fd >= 0)
-		close(fd);
-	return err ? err : fd;
-}
-
-struct nl_req {
-	struct nlmsghdr n;
-	struct ifinfomsg i;
-	char buf[512];
-};
-
-static struct rtattr *nla_put(struct nlmsghdr *n, int type, const void *data, int len)
-{
-	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nla_nest_end(struct nlmsghdr *n, struct rtattr *nest)
-{
-	nest->rta_len = (char *)n + n->nlmsg_len - (char *)nest;
-}
-
-/* ip link add A netns NS_A mtu M type veth peer name B netns NS_B mtu M, by
- * rtnetlink: the VM guest's busybox ip has no veth and no netns. */
-static int veth_create(int ns_a, int ns_b, uint32_t mtu)
-{
-	struct nl_req req = {};
-	struct rtattr *li, *data, *peer;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char ans[1024];
-	int fd, err = 0;
-	ssize_t n;
-
-	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	req.n.nlmsg_type = RTM_NEWLINK;
-	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
-	req.i.ifi_family = AF_UNSPEC;
-	nla_put(&req.n, IFLA_IFNAME, ZC_IF_A, sizeof(ZC_IF_A));
-	nla_put(&req.n, IFLA_NET_NS_FD, &ns_a, sizeof(ns_a));
-	nla_put(&req.n, IFLA_MTU, &mtu, sizeof(mtu));
-	li = nla_put(&req.n, IFLA_LINKINFO, NULL, 0);
-	nla_put(&req.n, IFLA_INFO_KIND, "veth", 4);
-	data = nla_put(&req.n, IFLA_INFO_DATA, NULL, 0);
-	peer = nla_put(&req.n, VETH_INFO_PEER, NULL, 0);
-	req.n.nlmsg_len += sizeof(struct ifinfomsg);	/* the peer's, zeroed */
-	nla_put(&req.n, IFLA_IFNAME, ZC_IF_B, sizeof(ZC_IF_B));
-	nla_put(&req.n, IFLA_NET_NS_FD, &ns_b, sizeof(ns_b));
-	nla_put(&req.n, IFLA_MTU, &mtu, sizeof(mtu));
-	nla_nest_end(&req.n, peer);
-	nla_nest_end(&req.n, data);
-	nla_nest_end(&req.n, li);
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	if (sendto(fd, &req, req.n.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = -errno;
-	} else if ((n = recv(fd, ans, sizeof(ans), 0)) < 0) {
-		err = -errno;
-	} else {
-		struct nlmsghdr *h = (struct nlmsghdr *)ans;
-
-		if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && h->nlmsg_type == NLMSG_ERROR)
-			err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	}
-	close(fd);
-	return err;
-}
 
 /* In the calling thread's netns: address/24 on ifname, and up. */
 static int if_config(const char *ifname, const char *addr)
@@ -466,12 +379,13 @@ static int setup(struct zc_run *r)
 		return err;
 	}
 	r->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (r->home_fd < 0 || (r->ns_a = new_netns(r->home_fd)) < 0 || (r->ns_b = new_netns(r->home_fd)) < 0) {
+	if (r->home_fd < 0 || (r->ns_a = netns_new()) < 0 || (r->ns_b = netns_new()) < 0) {
 		err = r->home_fd < 0 ? -errno : r->ns_a < 0 ? r->ns_a : r->ns_b;
 		rs_err("cannot create network namespaces: %s (run as root)", strerror(-err));
 		return err;
 	}
-	if ((err = veth_create(r->ns_a, r->ns_b, cfg->mtu))) {
+	/* Netlink, not ip: the VM guest's busybox ip has no veth and no netns. */
+	if ((err = netlink_veth_add(ZC_IF_A, r->ns_a, ZC_IF_B, r->ns_b, cfg->mtu, 0))) {
 		rs_err("cannot create the veth pair %s/%s: %s%s", ZC_IF_A, ZC_IF_B, strerror(-err),
 		       err == -EOPNOTSUPP ? " (load the veth module: modprobe veth)" : "");
 		return err;

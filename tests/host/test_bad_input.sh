@@ -9,41 +9,6 @@ set -u
 [[ $EUID -eq 0 ]] || { echo "FAIL: test_bad_input: must run as root"; exit 1; }
 ensure_fs
 
-# refused NAME FIX_REGEX NS DEV CMD...: run CMD (ringscope, maybe behind
-# setpriv/unshare, which exec it: the pid stays) bounded by timeout, then check
-# the exit status, the one error line, the fix it names, and the leftovers.
-refused() {
-	local name=$1 fix=$2 ns=$3 dev=$4 pid rc errs lines
-	shift 4
-	rm -f "$tmp/$name.pid"
-	timeout --kill-after=5 30 bash -c 'echo $$ >"$0"; exec "$@"' "$tmp/$name.pid" "$@" \
-		>"$tmp/$name.out" 2>"$tmp/$name.err"
-	rc=$?
-	pid=$(cat "$tmp/$name.pid" 2>/dev/null)
-	errs=$(grep -c 'error:' "$tmp/$name.err")
-	lines=$(wc -l <"$tmp/$name.err")
-	if ((rc == 0 || rc == 124 || rc == 137)); then
-		fail "$name" "exit status $rc: $(tr '\n' ' ' <"$tmp/$name.err")"
-	elif ((errs != 1 || lines != 1)); then
-		# The error alone: no notice (a fallback, a queue that opened) before it.
-		fail "$name" "$errs error lines in $lines: $(tr '\n' '|' <"$tmp/$name.err")"
-	elif ! grep -E 'error:' "$tmp/$name.err" | grep -Eq "$fix"; then
-		fail "$name" "the error does not name the fix /$fix/: $(grep error: "$tmp/$name.err")"
-	elif ! grep -q '^ringscope gen: error: ' "$tmp/$name.err"; then
-		fail "$name" "not a 'ringscope gen: error:' line: $(grep error: "$tmp/$name.err")"
-	else
-		pass "$name"
-	fi
-	[[ $ns == - ]] && return
-	if [[ ${expect_xdp:-} ]]; then
-		check "${name}_foreign_kept" "XDP on $dev is now '$(xdp_id "$ns" "$dev")', was $expect_xdp" \
-			[ "$(xdp_id "$ns" "$dev")" = "$expect_xdp" ]
-	else
-		check "${name}_nothing_attached" "$(ip -n "$ns" link show "$dev" | grep xdp)" no_xdp "$ns" "$dev"
-	fi
-	check "${name}_nothing_pinned" "$PIN_ROOT/gen-${pid:-?} left" eval '[ -n "$pid" ] && [ ! -e "$PIN_ROOT/gen-$pid" ]'
-}
-
 c=rst-noif-$$
 veth_pair "$c"
 refused bad_unknown_interface "no interface 'rst-nope'.*ip link" "$c-b" b0 \
@@ -123,5 +88,9 @@ ip -n "$c-a" route add default dev a0
 refused bad_default_route_tx "a0 carries the default route.*--force" "$c-a" a0 \
 	"$RS" gen tx -i a0 --netns "$c-a" -n 10
 pair_down "$c"
+
+# A MAC octet above ff was truncated (100 -> 00) and accepted.
+refused bad_dst_mac_octet "dst-mac '100:0:0:0:0:1': use six hex octets 00\.\.ff" - - \
+	"$RS" gen tx -i a0 -n 10 --dst-mac 100:0:0:0:0:1
 
 finish

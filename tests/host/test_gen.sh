@@ -72,6 +72,8 @@ if rs_ready fwd 'fwd on '; then
 	n=$(final_of fwd | jq -r .packets_rx)
 	check fwd_forwarded_all "fwd received $n: $(final_of fwd | jq -c '{rx_dropped,rx_fill_ring_empty,rx_ring_full,xdp_not_redirected}')" \
 		[ "${n:-0}" -ge 50000 ]
+	# fwd sends back every frame it takes, ours and foreign ones alike.
+	expect fwd_forwarded_count "$(final_of fwd | jq -r .forwarded)" "$(final_of fwd | jq -r '.packets_rx + .foreign')"
 else
 	fail fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd.err")"
 fi

@@ -31,7 +31,7 @@ OUT=$(cd "$OUT" && pwd)
 g="M=/lib/modules/ringscope-vm; ip link set eth0 mtu 9000; ip link set eth1 mtu 9000;"
 g+=" step() { t=\$1; shift; echo \"@@ZC:\$t@@ \$(\"\$@\" 2>/tmp/err | grep '\"type\":\"final\"' | tail -n 1)\"; grep -i error /tmp/err | tail -n 2; };"
 for s in $SIZES; do
-	fs=2048; [ "$s" -gt 2048 ] && fs=4096
+	fs=2048; [ "$s" -gt 1792 ] && fs=4096	# a frame receives its size - 256 B (XDP headroom)
 	g+=" step run_u_$s ringscope run --zerocopy --no-trace -i eth0 --peer eth1 -s $s --frame-size $fs -d $SECS --json;"
 	g+=" step tcpcopy_$s ringscope zc-gen --proto tcp --zerocopy off -s $s -d $SECS -I 0 --json;"
 	if [ "$s" -le 65507 ]; then

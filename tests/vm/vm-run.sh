@@ -120,8 +120,8 @@ case "$QUEUE_SIZE" in
 256 | 512 | 1024) ;;
 *) die "QUEUE_SIZE must be 256, 512 or 1024 (qemu's limits for rx_queue_size/tx_queue_size; got $QUEUE_SIZE)" ;;
 esac
-case "$KERNEL" in 6.12 | 6.1) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12 or 6.1 (got '$KERNEL')" ;; esac
-case "$WORKLOAD" in ringscope | lpi | loopcheck | shell | cmd) ;; *) die "WORKLOAD must be ringscope, lpi, loopcheck, cmd or shell" ;; esac
+case "$KERNEL" in 6.12 | 6.1 | 7.2 | 7.3) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12, 6.1, 7.2 or 7.3 (got '$KERNEL')" ;; esac
+case "$WORKLOAD" in ringscope | lpi | loopcheck | shell | cmd | xsk-zc) ;; *) die "WORKLOAD must be ringscope, lpi, loopcheck, cmd or shell (xsk-zc: BIND=zc)" ;; esac
 [ "$WORKLOAD" != cmd ] || [ -n "${GUEST_CMD:-}" ] || die "WORKLOAD=cmd needs GUEST_CMD='...'"
 [ "$PKT_SIZE" -ge 60 ] || die "PKT_SIZE must be >= 60"
 
@@ -235,6 +235,9 @@ MODLIST=() # module files, load order, relative to $MODSRC
 if [ "$KSRC" = debian ]; then
 	if [ -n "${KPKG:-}" ]; then
 		PKG=$KPKG
+	elif [ "${KERNEL%%.*}" = 7 ]; then
+		# 7.x is not in this machine's release: Debian's newer suites, private apt configuration
+		PKG=$("$HERE/debian-kernel.sh" "$KERNEL" "$DEB_ARCH" "$VMCACHE") || die "could not fetch Debian's $KERNEL kernel (see above)"
 	else
 		case "$KERNEL" in 6.12) re=$KPKG_RE_6_12 ;; 6.1) re=$KPKG_RE_6_1 ;; esac
 		PKG=$(resolve_kpkg "$re")

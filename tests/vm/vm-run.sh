@@ -110,6 +110,8 @@ isint QUEUE_SIZE "$QUEUE_SIZE"
 # descriptor, so no indirect table is ever allocated. A legacy device without ANY_LAYOUT puts the
 # header in its own descriptor: two per packet, an indirect table per packet when negotiated.
 # auto = legacy for the split ring, modern for PACKED=on (packed needs VERSION_1).
+# BIND=zc: AF_XDP zero-copy TX on a modern virtio-net device (7.x guests; tests/vm/bind-zc.sh)
+[ "${BIND:-copy}" = copy ] || . "$HERE/bind-zc.sh"
 case "$LAYOUT" in
 auto) if [ "$PACKED" = on ]; then LAYOUT=modern; else LAYOUT=legacy; fi ;;
 modern | legacy) ;;
@@ -560,6 +562,8 @@ META=$(jq -n \
 
 if [ "$WORKLOAD" = ringscope ]; then
 	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-result.jq" >"$RESULT.tmp"
+elif [ "$WORKLOAD" = xsk-zc ]; then
+	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-zc.jq" >"$RESULT.tmp"
 elif [ "$WORKLOAD" = lpi ]; then
 	# The lab schema for an LPI run: the trace's lpi object, plus the
 	# injector's own view (rate, write latency, delivery check).
@@ -578,6 +582,10 @@ fi
 mv "$RESULT.tmp" "$RESULT"
 if [ "$WORKLOAD" = ringscope ]; then
 	"$HERE/lab-summary.sh" "$RESULT"
+elif [ "$WORKLOAD" = xsk-zc ]; then
+	jq -r '"== \(.kernel) \(.variant) \(.arch) gen tx --bind zc: \(.bind), tier \(.tier), \(.packets_tx)/\(.count) sent, \(.packets_rx) received, lost \(.lost)",
+	       "   calls per packet: \(.calls_per_pkt | to_entries | map("\(.key) \(.value)") | join(", "))",
+	       "   kmalloc_per_pkt \(.kmalloc_per_pkt) kfree_per_pkt \(.kfree_per_pkt) (indirect \(.params.indirect)); boot \(.boot_s) s, wall \(.wall_s) s"' "$RESULT"
 elif [ "$WORKLOAD" = lpi ]; then
 	jq -r '"== \(.kernel) \(.variant) \(.arch) lpi-load \(.params.lpi_args) (\(.params.mode), tier \(.tier))",
 	       "   injections \(.lpi.load_injections) (\(.lpi.load_injections_per_s | round)/s), cached calls \(.lpi.injections): hits \(.lpi.hits) misses \(.lpi.misses) hit ratio \(.lpi.hit_ratio)",

@@ -14,6 +14,14 @@ OUT=${OUT:-results/attach-live}
 VM_RUN=${VM_RUN:-$HERE/vm-run.sh}
 case "$TIER" in fentry | kprobe) ;; *) echo "vm-attach-live: ERROR: TIER must be fentry or kprobe" >&2; exit 1 ;; esac
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "vm-attach-live: ERROR: ROUNDS must be a positive integer" >&2; exit 1; }
+for c in $CASES; do
+	case "$c" in tcg:[1-9] | tcg-single:[1-9]) ;; *) echo "vm-attach-live: ERROR: CASES entry '$c' is not tcg:N or tcg-single:N" >&2; exit 1 ;; esac
+done
+# ACCEL is vm-run.sh's accelerator input; a vm-run.sh without it would run every case multi-threaded.
+if [[ $CASES == *tcg-single* ]] && ! grep -q 'tcg-single' "$VM_RUN"; then
+	echo "vm-attach-live: ERROR: $VM_RUN has no ACCEL=tcg-single: use a vm-run.sh with the ACCEL input, or CASES with tcg:N only" >&2
+	exit 1
+fi
 mkdir -p "$OUT"
 # 40 000 packets at 2 000 pps (20 s of traffic); four 1-s traces attach and detach during it.
 CMD='echo 7 >/proc/sys/kernel/printk

@@ -141,7 +141,7 @@ KIMAGE ?=
 VARIANT ?=
 VM_ENV = OUT=$(OUT) KERNEL=$(KERNEL) ARCH=$(ARCH) SECONDS_RUN=$(SECONDS) PKT_SIZE=$(PKT_SIZE) \
 	INDIRECT=$(INDIRECT) EVENT_IDX=$(EVENT_IDX) QUEUE_SIZE=$(QUEUE_SIZE) PACKED=$(PACKED) \
-	KIMAGE=$(KIMAGE) VARIANT=$(VARIANT) $(if $(RATE),RATE=$(RATE))
+	KIMAGE=$(KIMAGE) VARIANT=$(VARIANT) $(if $(RATE),RATE=$(RATE)) $(if $(BIND),BIND=$(BIND))
 
 # The guest binary matches the guest: ARCH=arm64 needs the static arm64 build.
 VM_STATIC := $(if $(filter arm64 aarch64,$(ARCH)),static-arm64,static)

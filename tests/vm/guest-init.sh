@@ -99,6 +99,16 @@ featbit() { f=$(features "$1"); [ -n "$f" ] || { echo null; return; }; b=$(echo 
 
 echo "@@RSVM:INFO:$RUNID@@ {\"uname_r\":$(jstr "$(uname -r)"),\"uname_m\":$(jstr "$(uname -m)"),\"proc_version\":$(jstr "$(cat /proc/version)"),\"init_uptime_s\":$(uptime_s),\"nproc\":$(nproc),\"btf_vmlinux\":$(jbool /sys/kernel/btf/vmlinux),\"btf_virtio_net\":$(jbool /sys/kernel/btf/virtio_net),\"tracefs\":$(jbool /sys/kernel/tracing/events),\"eth0_mac\":$(jstr "$(cat /sys/class/net/eth0/address)"),\"eth1_mac\":$(jstr "$(cat /sys/class/net/eth1/address)"),\"eth0_driver\":$(jstr "$(drv eth0)"),\"mtu\":$(cat /sys/class/net/eth0/mtu),\"eth0_virtio_features\":$(jstr "$(features eth0)"),\"indirect_desc\":$(featbit eth0 28),\"event_idx\":$(featbit eth0 29),\"packed\":$(featbit eth0 34)}"
 
+# wait_ready FILE PATTERN PID: until a background ringscope has printed PATTERN to FILE (it is
+# attached / bound), has exited, or 120 s have passed.
+wait_ready() {
+	i=0
+	while ! grep -q "$2" "$1" && [ $i -lt 240 ] && kill -0 "$3" 2>/dev/null; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
 case "$WORKLOAD" in
 loopcheck)
 	# Busybox-only check that frames sent on eth0 arrive on eth1 (closed qemu hub).
@@ -141,11 +151,7 @@ lpi)
 	ulimit -l unlimited 2>/dev/null
 	/bin/ringscope trace --lpi --json -I 3600 --no-pin >/tmp/trace.json 2>/tmp/ringscope.err &
 	tp=$!
-	i=0
-	while ! grep -q tier /tmp/ringscope.err && [ $i -lt 240 ] && kill -0 $tp 2>/dev/null; do
-		sleep 0.5
-		i=$((i + 1))
-	done
+	wait_ready /tmp/ringscope.err tier $tp
 	# shellcheck disable=SC2086  # LPI_ARGS is a word list on purpose
 	/bin/ringscope lpi-load $LPI_ARGS --json >/tmp/load.json 2>>/tmp/ringscope.err
 	rc=$?
@@ -159,6 +165,49 @@ lpi)
 	echo "@@RSVM:END:$RUNID:$rc@@"
 	echo "@@RSVM:STDERR:$RUNID@@"
 	tail -n 40 /tmp/ringscope.err
+	echo "@@RSVM:STDERR-END:$RUNID@@"
+	;;
+xsk-zc)
+	# BIND=zc (tests/vm/bind-zc.sh): gen rx on eth1, gen tx --bind zc on eth0, RATE x SECONDS_RUN
+	# packets, while trace -f counts the zero-copy path (virtqueue_add_outbuf_premapped) and the
+	# copy path (__xsk_generic_xmit, start_xmit). The receiver is zero-copy too: a copy-mode
+	# socket calls __xsk_generic_xmit from every poll(), even with nothing to send, and that
+	# count must stay 0 for a fallback of the sender to show. trace attaches BEFORE the traffic: an
+	# fentry attached to virtnet_poll_tx during zero-copy traffic crashed multi-threaded TCG
+	# guests (docs/vm-lab.md, "Linux 7.2 and zero-copy TX"). One final object comes back.
+	ulimit -l unlimited 2>/dev/null
+	n=$((RATE * SECONDS_RUN))
+	funcs=virtqueue_add_outbuf_premapped,__xsk_generic_xmit,start_xmit,virtnet_xsk_wakeup,virtnet_poll_tx,detach_buf_split_in_order,xsk_tx_completed
+	rc=0
+	: >/tmp/trace.err
+	if [ "${TRACE:-on}" = on ]; then
+		# shellcheck disable=SC2086  # RS_EXTRA_ARGS is a word list on purpose
+		/bin/ringscope trace -f "$funcs" --kmalloc --json -I 3600 --no-pin $RS_EXTRA_ARGS >/tmp/trace.json 2>/tmp/trace.err &
+		tp=$!
+		wait_ready /tmp/trace.err tier $tp
+		kill -0 $tp 2>/dev/null || rc=1
+	fi
+	# the receiver is ready once it has printed its "rx on eth1" line
+	/bin/ringscope gen rx -i eth1 --bind zc --xdp-mode native -s "$PKT_SIZE" -n "$n" -d $((SECONDS_RUN + 30)) --no-pin --json >/tmp/rx.json 2>/tmp/rx.err &
+	rp=$!
+	wait_ready /tmp/rx.err 'rx on eth1' $rp
+	/bin/ringscope gen tx -i eth0 --bind zc -s "$PKT_SIZE" -n "$n" -r "$RATE" --no-pin --json >/tmp/tx.json 2>/tmp/tx.err || rc=$?
+	wait $rp || rc=$?
+	if [ "${TRACE:-on}" = on ]; then
+		kill -INT $tp 2>/dev/null
+		wait $tp || rc=$?
+	fi
+	# gen's own line: "tx on eth0 queues 0 (zero-copy, 64 B packets)"
+	bind=$(sed -n 's/^.*tx on eth0 queues [0-9-]* (\([a-z-]*\), .*$/\1/p' /tmp/tx.err | head -n 1)
+	tx=$(grep '"type":"final"' /tmp/tx.json | tail -n 1)
+	rx=$(grep '"type":"final"' /tmp/rx.json | tail -n 1)
+	trace=$(grep '"type":"final"' /tmp/trace.json 2>/dev/null | tail -n 1)
+	echo "@@RSVM:BEGIN:$RUNID@@"
+	[ -n "$tx" ] && [ -n "$rx" ] &&
+		echo "{\"type\":\"final\",\"workload\":\"xsk-zc\",\"bind\":$(jstr "$bind"),\"count\":$n,\"tx\":$tx,\"rx\":$rx,\"trace\":${trace:-null}}"
+	echo "@@RSVM:END:$RUNID:$rc@@"
+	echo "@@RSVM:STDERR:$RUNID@@"
+	tail -n 15 /tmp/trace.err /tmp/rx.err /tmp/tx.err
 	echo "@@RSVM:STDERR-END:$RUNID@@"
 	;;
 cmd)

@@ -110,6 +110,8 @@ isint QUEUE_SIZE "$QUEUE_SIZE"
 # descriptor, so no indirect table is ever allocated. A legacy device without ANY_LAYOUT puts the
 # header in its own descriptor: two per packet, an indirect table per packet when negotiated.
 # auto = legacy for the split ring, modern for PACKED=on (packed needs VERSION_1).
+# BIND=zc: AF_XDP zero-copy TX on a modern virtio-net device (7.x guests; tests/vm/bind-zc.sh)
+[ "${BIND:-copy}" = copy ] || . "$HERE/bind-zc.sh"
 case "$LAYOUT" in
 auto) if [ "$PACKED" = on ]; then LAYOUT=modern; else LAYOUT=legacy; fi ;;
 modern | legacy) ;;
@@ -120,8 +122,8 @@ case "$QUEUE_SIZE" in
 256 | 512 | 1024) ;;
 *) die "QUEUE_SIZE must be 256, 512 or 1024 (qemu's limits for rx_queue_size/tx_queue_size; got $QUEUE_SIZE)" ;;
 esac
-case "$KERNEL" in 6.12 | 6.1) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12 or 6.1 (got '$KERNEL')" ;; esac
-case "$WORKLOAD" in ringscope | lpi | loopcheck | shell | cmd) ;; *) die "WORKLOAD must be ringscope, lpi, loopcheck, cmd or shell" ;; esac
+case "$KERNEL" in 6.12 | 6.1 | 7.2 | 7.3) ;; *) [ -n "$KIMAGE" ] || die "KERNEL must be 6.12, 6.1, 7.2 or 7.3 (got '$KERNEL')" ;; esac
+case "$WORKLOAD" in ringscope | lpi | loopcheck | shell | cmd | xsk-zc) ;; *) die "WORKLOAD must be ringscope, lpi, loopcheck, cmd or shell (xsk-zc: BIND=zc)" ;; esac
 [ "$WORKLOAD" != cmd ] || [ -n "${GUEST_CMD:-}" ] || die "WORKLOAD=cmd needs GUEST_CMD='...'"
 [ "$PKT_SIZE" -ge 60 ] || die "PKT_SIZE must be >= 60"
 
@@ -235,6 +237,9 @@ MODLIST=() # module files, load order, relative to $MODSRC
 if [ "$KSRC" = debian ]; then
 	if [ -n "${KPKG:-}" ]; then
 		PKG=$KPKG
+	elif [ "${KERNEL%%.*}" = 7 ]; then
+		# 7.x is not in this machine's release: Debian's newer suites, private apt configuration
+		PKG=$("$HERE/debian-kernel.sh" "$KERNEL" "$DEB_ARCH" "$VMCACHE") || die "could not fetch Debian's $KERNEL kernel (see above)"
 	else
 		case "$KERNEL" in 6.12) re=$KPKG_RE_6_12 ;; 6.1) re=$KPKG_RE_6_1 ;; esac
 		PKG=$(resolve_kpkg "$re")
@@ -557,6 +562,8 @@ META=$(jq -n \
 
 if [ "$WORKLOAD" = ringscope ]; then
 	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-result.jq" >"$RESULT.tmp"
+elif [ "$WORKLOAD" = xsk-zc ]; then
+	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-zc.jq" >"$RESULT.tmp"
 elif [ "$WORKLOAD" = lpi ]; then
 	# The lab schema for an LPI run: the trace's lpi object, plus the
 	# injector's own view (rate, write latency, delivery check).
@@ -575,6 +582,10 @@ fi
 mv "$RESULT.tmp" "$RESULT"
 if [ "$WORKLOAD" = ringscope ]; then
 	"$HERE/lab-summary.sh" "$RESULT"
+elif [ "$WORKLOAD" = xsk-zc ]; then
+	jq -r '"== \(.kernel) \(.variant) \(.arch) gen tx --bind zc: \(.bind), tier \(.tier), \(.packets_tx)/\(.count) sent, \(.packets_rx) received, lost \(.lost)",
+	       "   calls per packet: \(.calls_per_pkt | to_entries | map("\(.key) \(.value)") | join(", "))",
+	       "   kmalloc_per_pkt \(.kmalloc_per_pkt) kfree_per_pkt \(.kfree_per_pkt) (indirect \(.params.indirect)); boot \(.boot_s) s, wall \(.wall_s) s"' "$RESULT"
 elif [ "$WORKLOAD" = lpi ]; then
 	jq -r '"== \(.kernel) \(.variant) \(.arch) lpi-load \(.params.lpi_args) (\(.params.mode), tier \(.tier))",
 	       "   injections \(.lpi.load_injections) (\(.lpi.load_injections_per_s | round)/s), cached calls \(.lpi.injections): hits \(.lpi.hits) misses \(.lpi.misses) hit ratio \(.lpi.hit_ratio)",

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Fetch one of Debian's newer kernels (7.x, not in this machine's bookworm sources) for the VM lab
+# and unpack it into the lab's kernel cache in the layout of the 6.x images:
+#   $VMCACHE/linux-image-<ver>-<arch>/{boot/vmlinuz-<ver>, lib/modules/<ver>/, .complete, .deb-name}
+# Prints that directory's name (what vm-run.sh calls the kernel package) on stdout.
+#
+#   debian-kernel.sh KERNEL DEB_ARCH VMCACHE      e.g. debian-kernel.sh 7.2 amd64 /var/cache/ringscope/vm
+#
+# The suites come from the same Debian archive as the machine's own sources (read at run time from
+# /etc/apt/sources.list.d and /etc/apt/sources.list), through a PRIVATE sources file, lists
+# directory and package cache: the machine's apt configuration and state are never changed.
+# A cached, complete extraction is used without any network access.
+set -euo pipefail
+
+KERNEL=${1:-}
+DEB_ARCH=${2:-}
+VMCACHE=${3:-}
+die() { echo "debian-kernel: ERROR: $*" >&2; exit 1; }
+say() { echo "debian-kernel: $*" >&2; }
+
+# One row per kernel series: the suite that carries it.
+case "$KERNEL" in
+7.2) SUITE=sid ;;
+7.3) SUITE=trixie-backports ;;
+*) die "KERNEL must be 7.2 or 7.3 (got '$KERNEL'); 6.1 and 6.12 come from the machine's own sources" ;;
+esac
+case "$DEB_ARCH" in amd64 | arm64) ;; *) die "DEB_ARCH must be amd64 or arm64 (got '$DEB_ARCH')" ;; esac
+[ -n "$VMCACHE" ] || die "usage: debian-kernel.sh KERNEL DEB_ARCH VMCACHE"
+mkdir -p "$VMCACHE"
+
+# Debian's ABI names: 7.2.13+deb14-amd64 (sid), 7.3.4+deb13-amd64 (trixie-backports)
+VER_RE="${KERNEL//./\\.}\\.[0-9]+\\+deb[0-9]+-$DEB_ARCH"
+
+cached() {
+	find "$VMCACHE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -E "^linux-image-$VER_RE\$" |
+		sort -V | while read -r d; do [ -f "$VMCACHE/$d/.complete" ] && echo "$d"; done | tail -n 1 || true
+}
+hit=$(cached)
+if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
+
+# The archive address: the source that serves the machine's own release (not -security/-updates).
+archive_uri() {
+	local codename
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || return 0
+	# deb822 (.sources): the URIs of a stanza whose Suites include the codename itself
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk -v c="$codename" '
+			/^[[:space:]]*$/ { if (ok && uri != "") { print uri; exit } ok = 0; uri = ""; next }
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) ok = 1 }
+			END { if (ok && uri != "") print uri }' "$f"
+	done
+	# one-line format: deb [options] URI SUITE COMPONENTS...
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -E 's/\[[^]]*\]//' "$f" | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2 }'
+	done
+}
+URI=$(archive_uri | head -n 1)
+[ -n "$URI" ] || die "no Debian archive found in /etc/apt/sources.list(.d) for this release: cannot fetch $SUITE"
+
+exec 8>"$VMCACHE/.lock-debian-kernel"
+flock 8
+hit=$(cached)
+if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
+
+TMP=$(mktemp -d "$VMCACHE/.dl-debian-kernel.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/deb" "$TMP/x"
+echo "deb $URI $SUITE main" >"$TMP/sources.list"
+APT=(-q -o Dir::Etc::sourcelist="$TMP/sources.list" -o Dir::Etc::sourceparts=-
+	-o Dir::State::Lists="$TMP/lists" -o Dir::Cache="$TMP/cache"
+	-o APT::Architectures::="$DEB_ARCH" -o Acquire::Languages=none)
+say "reading the $SUITE package lists from $URI (private apt configuration in $TMP)"
+apt-get "${APT[@]}" update >"$TMP/update.log" 2>&1 ||
+	die "apt-get update for $SUITE failed: $(grep -m1 -E '^(E|W):' "$TMP/update.log" || tail -n 1 "$TMP/update.log")"
+
+# Newer Debian splits the kernel (linux-binary-*) from its modules (linux-modules-*) and keeps
+# linux-image-* as a meta package; older suites ship both in linux-image-*.
+names=$(apt-cache "${APT[@]}" pkgnames linux- 2>/dev/null)
+VER=$(echo "$names" | sed -nE "s/^linux-(binary|image)-($VER_RE)\$/\\2/p" | sort -V | tail -n 1)
+[ -n "$VER" ] || die "$SUITE has no linux-binary/linux-image package for $KERNEL on $DEB_ARCH"
+if echo "$names" | grep -qx "linux-binary-$VER"; then
+	PKGS=("linux-binary-$VER" "linux-modules-$VER")
+else
+	PKGS=("linux-image-$VER")
+fi
+say "downloading ${PKGS[*]} (once; cached in $VMCACHE/linux-image-$VER)"
+for p in "${PKGS[@]}"; do
+	(cd "$TMP/deb" && apt-get "${APT[@]}" download "$p:$DEB_ARCH" >>"$TMP/download.log" 2>&1) ||
+		die "could not download $p: $(grep -m1 '^E:' "$TMP/download.log" | sed 's/^E: //')"
+done
+for d in "$TMP"/deb/*.deb; do dpkg-deb -x "$d" "$TMP/x" || die "dpkg-deb -x failed for $(basename "$d")"; done
+
+# The lab's layout, wherever this package put things (usr/lib/modules or lib/modules).
+OUTD=$TMP/out
+mkdir -p "$OUTD/boot" "$OUTD/lib/modules"
+img=
+for c in "$TMP/x/boot/vmlinuz-$VER" "$TMP/x/usr/lib/modules/$VER/vmlinuz" "$TMP/x/lib/modules/$VER/vmlinuz"; do
+	[ -f "$c" ] && { img=$c; break; }
+done
+[ -n "$img" ] || die "no kernel image for $VER in ${PKGS[*]}"
+mv "$img" "$OUTD/boot/vmlinuz-$VER"
+mods=
+for c in "$TMP/x/usr/lib/modules/$VER" "$TMP/x/lib/modules/$VER"; do
+	[ -d "$c/kernel" ] && { mods=$c; break; }
+done
+[ -n "$mods" ] || die "no modules for $VER in ${PKGS[*]}"
+mv "$mods" "$OUTD/lib/modules/$VER"
+(cd "$TMP/deb" && ls -- *.deb) >"$OUTD/.deb-name"
+rm -rf "${VMCACHE:?}/linux-image-$VER"
+mv "$OUTD" "$VMCACHE/linux-image-$VER"
+touch "$VMCACHE/linux-image-$VER/.complete"
+echo "linux-image-$VER"

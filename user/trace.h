@@ -20,7 +20,7 @@ struct trace_opts {
 	const char *tps;	/* -t: comma list of raw tracepoints to count */
 	const char *site_func;	/* --site: only kmalloc calls made from this function */
 	const char *comm;
-	bool kmalloc, slab, no_lifetime, hist, lpi, zerocopy;
+	bool kmalloc, slab, no_lifetime, hist, lpi, zerocopy, include_self;
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
@@ -98,7 +98,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "tier", 0, OPT_CHOICE, &(t).tier, 0, 0, "fentry,kprobe,tracepoint", NULL, "force a tier (default: best the kernel allows)" }, \
 	{ "cpu", 0, OPT_U32, &(t).cpu, 0, 4095, NULL, "N", "only events on this CPU" }, \
 	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
-	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC" }, \
+	{ "site", 0, OPT_STR, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC (and its compiler clones)" }, \
+	{ "include-self", 0, OPT_FLAG, &(t).include_self, 0, 0, NULL, NULL, "with --kmalloc: also count ringscope's own map-reading thread" }, \
 	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
 	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \

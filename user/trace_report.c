@@ -15,7 +15,7 @@ struct func_row {
 
 struct site_row {
 	const struct site_snap *cur;
-	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding;
+	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding, failed, failed_bytes_req;
 	double alloc_rate, free_rate, allocs_per_pkt, frees_per_pkt;
 	struct rs_hist life;
 	char sym[160], func[96], module[64];
@@ -69,6 +69,8 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 	r->frees = c->st.frees - (p ? p->st.frees : 0);
 	r->bytes_req = c->st.bytes_req - (p ? p->st.bytes_req : 0);
 	r->bytes_alloc = c->st.bytes_alloc - (p ? p->st.bytes_alloc : 0);
+	r->failed = c->st.failed - (p ? p->st.failed : 0);
+	r->failed_bytes_req = c->st.failed_bytes_req - (p ? p->st.failed_bytes_req : 0);
 	/* Objects allocated here during the whole run and not freed yet. */
 	r->outstanding = c->st.allocs > c->st.freed_objs ? c->st.allocs - c->st.freed_objs : 0;
 	r->alloc_rate = dt > 0 ? r->allocs / dt : 0;
@@ -90,7 +92,7 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct site_row *x = a, *y = b;
-	uint64_t vx = x->allocs + x->frees, vy = y->allocs + y->frees;
+	uint64_t vx = x->allocs + x->frees + x->failed, vy = y->allocs + y->frees + y->failed;
 
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->sym, y->sym);
 }
@@ -106,7 +108,7 @@ static struct site_row *site_rows(struct trace_session *s, const struct trace_sn
 		return NULL;
 	for (int i = 0; i < cur->nsites; i++) {
 		site_row(&rows[*n], s, &cur->sites[i], prev, dt, packets);
-		if (rows[*n].allocs || rows[*n].frees)
+		if (rows[*n].allocs || rows[*n].frees || rows[*n].failed)
 			(*n)++;
 	}
 	qsort(rows, *n, sizeof(*rows), cmp_rows);
@@ -161,18 +163,19 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 	if (s->o.zerocopy)
 		zc_print_text(out, s, &cur->zc, prev ? &prev->zc : NULL, dt, final || s->o.hist);
 	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
-		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
-			"ALLOCS/s", "BYTES", "OUTSTND", "LIFE P50", "LIFE P99",
+		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %7s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
+			"ALLOCS/s", "BYTES", "FAILED", "OUTSTND", "LIFE P50", "LIFE P99",
 			packets ? "  ALLOC/PKT  FREE/PKT" : "");
 		for (int i = 0; i < nrows && i < (int)s->o.top; i++) {
 			struct site_row *r = &rows[i];
 
 			fmt_ns(p50, sizeof(p50), hist_percentile(&r->life, 50));
 			fmt_ns(p99, sizeof(p99), hist_percentile(&r->life, 99));
-			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %8llu %9s %9s", r->sym,
+			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %7llu %8llu %9s %9s", r->sym,
 				r->cur->key.kind == KMEM_CACHE ? "cache" : "kmalloc",
 				(unsigned long long)r->allocs, (unsigned long long)r->frees, r->alloc_rate,
-				(unsigned long long)r->bytes_req, (unsigned long long)r->outstanding,
+				(unsigned long long)r->bytes_req, (unsigned long long)r->failed,
+				(unsigned long long)r->outstanding,
 				hist_count(&r->life) ? p50 : "-", hist_count(&r->life) ? p99 : "-");
 			if (packets)
 				fprintf(out, " %10.4f %9.4f", r->allocs_per_pkt, r->frees_per_pkt);
@@ -247,6 +250,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		}
 		json_kv_u64(w, "bytes_req", r->bytes_req);
 		json_kv_u64(w, "bytes_alloc", r->bytes_alloc);
+		json_kv_u64(w, "failed", r->failed);
+		json_kv_u64(w, "failed_bytes_req", r->failed_bytes_req);
 		json_kv_u64(w, "outstanding", r->outstanding);
 		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
 		hist_json(w, "lifetime_ns", &r->life, false);

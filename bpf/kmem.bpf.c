@@ -169,7 +169,12 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 		struct kmem_site_stats *ast = bpf_map_lookup_elem(&kmem_sites, &key);
 
 		if (ast) {
-			ast->freed_objs++;
+			__u64 n = ast->freed_objs++;
+
+			/* Exact values while few: percentiles of a log2 bucket would print
+			 * the top of the bucket for a lone sample. */
+			if (n < RS_RESERVOIR)
+				ast->first_lifetimes_ns[n & (RS_RESERVOIR - 1)] = delta;
 			rs_hist_inc(ast->lifetime_hist, delta);
 		}
 		bpf_map_delete_elem(&kmem_live, &ptr);

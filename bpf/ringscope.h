@@ -11,6 +11,7 @@
 #define RS_HIST_SLOTS 64	/* log2 buckets: slot i counts values in [2^(i-1), 2^i) */
 #define RS_MAX_QUEUES 64	/* XSKMAP size and per-queue counter slots */
 #define RS_MAX_FUNCS 16		/* functions one `trace` run can attach to */
+#define RS_RESERVOIR 8		/* exact samples kept where a histogram is sparse (power of 2) */
 
 /* Per RX queue counters of the XSK redirect program (PERCPU_ARRAY, key = queue). */
 struct xsk_queue_stats {
@@ -44,6 +45,7 @@ struct kmem_site_stats {
 	__u64 failed_bytes_req;	/* bytes those failed calls asked for */
 	__u64 freed_objs;	/* objects allocated here and freed (anywhere) during the run */
 	__u64 lifetime_hist[RS_HIST_SLOTS];	/* alloc -> free, log2 ns */
+	__u64 first_lifetimes_ns[RS_RESERVOIR];	/* the first RS_RESERVOIR of them on this CPU, exact */
 };
 
 /* An object allocated during the run and not yet freed (HASH, key = pointer). */

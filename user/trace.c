@@ -663,7 +663,14 @@ static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, cons
 		ss->st.freed_objs += v->freed_objs;
 		for (int h = 0; h < RS_HIST_SLOTS; h++)
 			ss->st.lifetime_hist[h] += v->lifetime_hist[h];
+		/* Each CPU kept its first RS_RESERVOIR lifetimes: while the sum is
+		 * that small, together they are all of them. */
+		for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
+			if (ss->nlife_exact < RS_RESERVOIR)
+				ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
 	}
+	if (ss->st.freed_objs > RS_RESERVOIR)
+		ss->nlife_exact = -1;
 }
 
 /* Read every call site with batched lookups: the kernel copies keys and values

@@ -42,7 +42,9 @@ struct func_snap {
 
 struct site_snap {
 	struct kmem_site_key key;
-	struct kmem_site_stats st;
+	struct kmem_site_stats st;	/* summed over CPUs (first_lifetimes_ns unused) */
+	uint64_t life_exact[RS_RESERVOIR];	/* every lifetime so far, while freed_objs <= RS_RESERVOIR */
+	int nlife_exact;		/* how many, or -1 when there are more */
 };
 
 struct trace_snapshot {

@@ -18,6 +18,8 @@ struct site_row {
 	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding, failed, failed_bytes_req;
 	double alloc_rate, free_rate, allocs_per_pkt, frees_per_pkt;
 	struct rs_hist life;
+	uint64_t life_exact[RS_RESERVOIR];	/* this window's lifetimes, when known exactly */
+	int nlife_exact;			/* -1: not known exactly */
 	char sym[160], func[96], module[64];
 };
 
@@ -57,6 +59,47 @@ static const struct site_snap *find_site(const struct trace_snapshot *snap, cons
 	return NULL;
 }
 
+static void fmt_ns(char *b, size_t n, double ns)
+{
+	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
+	else snprintf(b, n, "%.0fns", ns);
+}
+
+/* The window's exact lifetimes: the run's so far minus those of prev (a
+ * sub-multiset: reservoirs only grow). */
+static void exact_window(struct site_row *r, const struct site_snap *c, const struct site_snap *p)
+{
+	bool used[RS_RESERVOIR] = {};
+
+	r->nlife_exact = c->nlife_exact;
+	if (c->nlife_exact < 0)
+		return;
+	r->nlife_exact = 0;
+	for (int i = 0; i < c->nlife_exact; i++) {
+		bool old = false;
+
+		for (int j = 0; p && j < p->nlife_exact && !old; j++)
+			if (!used[j] && p->life_exact[j] == c->life_exact[i])
+				used[j] = old = true;
+		if (!old)
+			r->life_exact[r->nlife_exact++] = c->life_exact[i];
+	}
+}
+
+/* LIFE P50/P99 cell: exact when known, "n=K" when too few for a log2 bucket to say. */
+static void fmt_life(char *b, size_t n, const struct site_row *r, double p)
+{
+	if (r->nlife_exact > 0)
+		fmt_ns(b, n, samples_percentile(r->life_exact, r->nlife_exact, p));
+	else if (!hist_count(&r->life))
+		snprintf(b, n, "-");
+	else if (hist_sparse(&r->life))
+		snprintf(b, n, "n=%llu", (unsigned long long)hist_count(&r->life));
+	else
+		fmt_ns(b, n, hist_percentile(&r->life, p));
+}
+
 static void site_row(struct site_row *r, struct trace_session *s, const struct site_snap *c,
 		     const struct trace_snapshot *prev, double dt, uint64_t packets)
 {
@@ -84,6 +127,7 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 		hist_merge_slots(&old, p->st.lifetime_hist);
 		hist_delta(&r->life, &r->life, &old);
 	}
+	exact_window(r, c, p);
 	ksyms_format(s->ksyms, c->key.call_site, r->sym, sizeof(r->sym));
 	snprintf(r->func, sizeof(r->func), "%s", sym ? sym->name : "?");
 	snprintf(r->module, sizeof(r->module), "%s", sym ? sym->module : "");
@@ -115,13 +159,6 @@ static struct site_row *site_rows(struct trace_session *s, const struct trace_sn
 	return rows;
 }
 
-static void fmt_ns(char *b, size_t n, double ns)
-{
-	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
-	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
-	else snprintf(b, n, "%.0fns", ns);
-}
-
 void trace_print_text(FILE *out, struct trace_session *s, const struct trace_snapshot *cur,
 		      const struct trace_snapshot *prev, double dt, uint64_t packets, bool final)
 {
@@ -145,6 +182,11 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 				fmt_ns(p50, sizeof(p50), hist_percentile(&fr.hist, 50));
 				fmt_ns(p90, sizeof(p90), hist_percentile(&fr.hist, 90));
 				fmt_ns(p99, sizeof(p99), hist_percentile(&fr.hist, 99));
+				if (fr.calls && hist_sparse(&fr.hist)) {	/* too few for a log2 bucket to say */
+					snprintf(p50, sizeof(p50), "n=%llu", (unsigned long long)fr.calls);
+					snprintf(p90, sizeof(p90), "-");
+					snprintf(p99, sizeof(p99), "-");
+				}
 				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
 					(unsigned long long)fr.calls, fr.rate, avg, p50, p90, p99);
 			}
@@ -169,14 +211,14 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 		for (int i = 0; i < nrows && i < (int)s->o.top; i++) {
 			struct site_row *r = &rows[i];
 
-			fmt_ns(p50, sizeof(p50), hist_percentile(&r->life, 50));
-			fmt_ns(p99, sizeof(p99), hist_percentile(&r->life, 99));
+			fmt_life(p50, sizeof(p50), r, 50);
+			fmt_life(p99, sizeof(p99), r, 99);
 			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %7llu %8llu %9s %9s", r->sym,
 				r->cur->key.kind == KMEM_CACHE ? "cache" : "kmalloc",
 				(unsigned long long)r->allocs, (unsigned long long)r->frees, r->alloc_rate,
 				(unsigned long long)r->bytes_req, (unsigned long long)r->failed,
 				(unsigned long long)r->outstanding,
-				hist_count(&r->life) ? p50 : "-", hist_count(&r->life) ? p99 : "-");
+				p50, p99);
 			if (packets)
 				fprintf(out, " %10.4f %9.4f", r->allocs_per_pkt, r->frees_per_pkt);
 			fputc('\n', out);
@@ -254,7 +296,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		json_kv_u64(w, "failed_bytes_req", r->failed_bytes_req);
 		json_kv_u64(w, "outstanding", r->outstanding);
 		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
-		hist_json(w, "lifetime_ns", &r->life, false);
+		hist_json_exact(w, "lifetime_ns", &r->life, r->life_exact, r->nlife_exact);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

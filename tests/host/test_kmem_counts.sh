@@ -33,6 +33,10 @@ row=$(jq -c '[.kmalloc_sites[] | select(.func == "packet_set_ring" and .failed >
 got=$(jq -r 'if length == 1 then .[0] | "\(.failed) \(.failed_bytes_req) \(.allocs) \(.bytes_req) \(.outstanding) \(.lifetime_samples)" else "rows=\(length)" end' <<<"$row")
 check kmem_failed_and_large_at_one_site "failed bytes allocs bytes outstanding freed: want '1 8388600 1 9600 0 1', got '$got'" \
 	[ "$got" = "1 8388600 1 9600 0 1" ]
+# The table lived from setsockopt to close: one lifetime sample, reported
+# exactly (p50 == p99 == that value), not as the top of its log2 bucket.
+life=$(jq -r '.[0] | "\(.lifetime_ns_exact) \(.lifetime_ns_samples) \(.lifetime_ns_p50 == .lifetime_ns_p99) \(.lifetime_ns_p50 > 0)"' <<<"$row")
+check kmem_lone_lifetime_exact "exact samples p50==p99 p50>0: '$life'" [ "$life" = "true 1 true true" ]
 # The whole function: the table and the 1200-frame rx_owner_map bitmap (152 B),
 # both freed when the socket closes.
 fn=$(jq -r '[.kmalloc_sites[] | select(.func == "packet_set_ring")] | "\(map(.allocs) | add) \(map(.bytes_req) | add) \(map(.failed) | add) \(map(.failed_bytes_req) | add) \(map(.frees) | add) \(map(.outstanding) | add)"' <<<"$final")

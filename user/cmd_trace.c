@@ -8,6 +8,7 @@
 #include "log.h"
 #include "opts.h"
 #include "trace.h"
+#include "trace_presets.h"
 
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
@@ -55,6 +56,10 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	if (t.preset && !strcmp(t.preset, "list")) {	/* the preset table (trace_presets.c) */
+		preset_print_table(stdout);
+		return 0;
+	}
 	if (geteuid()) {
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;

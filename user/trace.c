@@ -14,27 +14,8 @@
 #include "funclat.skel.h"
 #include "kmem.skel.h"
 #include "trace_lpi.h"
+#include "trace_presets.h"
 #include "trace_zc.h"
-
-struct preset {
-	const char *name;
-	const char *funcs;	/* timed in the fentry and kprobe tiers */
-	const char *tps;	/* counted in the tracepoint tier instead */
-	bool kmalloc;
-};
-
-static const struct preset presets[] = {
-	{ "virtio-tx", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
-		       "virtqueue_kick_prepare,virtqueue_notify,vring_interrupt,virtnet_poll_tx,virtqueue_get_buf_ctx",
-	  "net_dev_start_xmit,net_dev_xmit,napi_poll", false },
-	{ "virtio-lab", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
-			"__xsk_generic_xmit,xsk_destruct_skb,virtqueue_notify,vring_interrupt,virtnet_poll_tx",
-	  "net_dev_start_xmit,net_dev_xmit,napi_poll", true },
-	{ "xsk-tx", "__xsk_generic_xmit,xsk_destruct_skb,xsk_tx_completed,dev_direct_xmit,veth_xmit",
-	  "net_dev_start_xmit,net_dev_xmit,consume_skb", false },
-	{ "kmalloc", "", "", true },
-	{ NULL }
-};
 
 /* Functions that Debian builds inline (no symbol), and what to trace instead. */
 static const struct { const char *name, *into; } inlined[] = {
@@ -246,10 +227,22 @@ static int for_each_item(const char *list, int (*fn)(struct trace_session *, str
 
 static int resolve_tp(struct trace_session *s, struct btf_set *btf, const char *name, bool required)
 {
-	const char *colon = strchr(name, ':');
+	const char *colon = strchr(name, ':'), *tp = colon ? colon + 1 : name;
+
+	if (required && (!strcmp(tp, "net_dev_start_xmit") || !strcmp(tp, "net_dev_xmit")))
+		rs_note("%s fires in the qdisc/xmit layer only: AF_XDP TX (gen) calls the driver directly and never fires it", tp);
 
 	/* Accept "net:net_dev_xmit" too: raw tracepoints are named without the group. */
-	return add_slot(s, colon ? colon + 1 : name, SLOT_TP, required);
+	return add_slot(s, tp, SLOT_TP, required);
+}
+
+static void add_blind(struct trace_session *s, const char *what)
+{
+	for (int i = 0; i < s->nblind; i++)
+		if (!strcmp(s->blind[i], what))
+			return;
+	if (s->nblind < (int)(sizeof(s->blind) / sizeof(s->blind[0])))
+		s->blind[s->nblind++] = what;
 }
 
 static const char *no_function_tier_msg =
@@ -272,20 +265,19 @@ static int resolve_all(struct trace_session *s)
 		char *copy = strdup(s->o.preset), *save = NULL;
 
 		for (char *t = strtok_r(copy, ",", &save); t && !err; t = strtok_r(NULL, ",", &save)) {
-			const struct preset *p = presets;
+			const struct preset *p = preset_find(t);
+			const struct preset_tier *pt;
 
-			while (p->name && strcmp(p->name, t))
-				p++;
-			if (!p->name) {
-				rs_err("unknown preset '%s': use virtio-tx, virtio-lab, xsk-tx or kmalloc", t);
+			if (!p) {
+				rs_err("unknown preset '%s': use %s (-p list shows what each traces per tier)", t, preset_names());
 				err = -EINVAL;
 				break;
 			}
 			s->kmalloc |= p->kmalloc;
-			if (s->tier == TIER_TRACEPOINT)
-				err = for_each_item(p->tps, resolve_tp, s, &btf, false);
-			else
-				err = for_each_item(p->funcs, resolve_func, s, &btf, false);
+			pt = s->tier == TIER_TRACEPOINT ? &p->tp : &p->func;
+			for (int i = 0; pt->blind && pt->blind[i]; i++)
+				add_blind(s, pt->blind[i]);
+			err = for_each_item(pt->events, s->tier == TIER_TRACEPOINT ? resolve_tp : resolve_func, s, &btf, false);
 		}
 		free(copy);
 	}
@@ -557,6 +549,9 @@ static void build_header(struct trace_session *s)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s",
 			 s->o.include_self ? " (ringscope's own map-reading thread included)" :
 			 " (ringscope's own map-reading thread left out: --include-self keeps it)");
+	for (int i = 0; i < s->nblind; i++)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s%s",
+			 i ? "; " : "; blind on this tier: ", s->blind[i]);
 	if (s->lpi)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; LPI injection via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");

@@ -72,7 +72,9 @@ struct trace_session {
 	int nslots;
 	bool kmalloc;
 	char pin_dir[256];
-	char header[512];	/* tier and what is traced how: printed first */
+	const char *blind[8];	/* what the presets' paths hide from this tier (trace_presets.c) */
+	int nblind;
+	char header[1536];	/* tier, what is traced how, and the blind spots: printed first */
 };
 
 void trace_opts_defaults(struct trace_opts *o);
@@ -92,7 +94,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 
 #define TRACE_OPT_ROWS(t) \
 	{ "func", 'f', OPT_STR, &(t).funcs, 0, 0, NULL, "LIST", "kernel functions to time: names and globs, comma-separated" }, \
-	{ "preset", 'p', OPT_STR, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc" }, \
+	{ "preset", 'p', OPT_STR, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc (list: what each traces per tier)" }, \
 	{ "tracepoint", 't', OPT_STR, &(t).tps, 0, 0, NULL, "LIST", "raw tracepoints to count, e.g. net_dev_xmit,napi_poll" }, \
 	{ "kmalloc", 'k', OPT_FLAG, &(t).kmalloc, 0, 0, NULL, NULL, "kmalloc/kfree churn per call site" }, \
 	{ "slab", 0, OPT_FLAG, &(t).slab, 0, 0, NULL, NULL, "with --kmalloc: also kmem_cache_alloc/free" }, \

@@ -237,6 +237,11 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	int nrows;
 
 	json_kv_str(w, "tier", tier_names[s->tier]);
+	json_key(w, "blind");
+	json_arr_begin(w);
+	for (int i = 0; i < s->nblind; i++)
+		json_str(w, s->blind[i]);
+	json_arr_end(w);
 	json_key(w, "functions");
 	json_arr_begin(w);
 	for (int i = 0; i < s->nslots; i++) {

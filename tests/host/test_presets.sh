@@ -13,6 +13,9 @@ tier=$(jq -r .tier "$tmp/probe.json")
 tier_col=$([ "$tier" = tracepoint ] && echo tracepoint || echo "fentry, kprobe")
 "$RS" trace -p list >"$tmp/table.md"
 check presets_table_listed "trace -p list: $(head -c 200 "$tmp/table.md")" [ "$(grep -c '^| [a-z]' "$tmp/table.md")" -ge 9 ]
+docs=$(dirname "$0")/../../docs/trace-counts.md
+missing=$(grep -vxFf "$docs" "$tmp/table.md" | head -1)
+check presets_table_in_docs "docs/trace-counts.md lacks: ${missing:0:160}" [ -z "$missing" ]
 c=rst-pre-$$
 veth_pair "$c"
 mark_progs

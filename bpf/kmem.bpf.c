@@ -113,17 +113,20 @@ static __always_inline bool inner_event(__u64 call_site, __u64 ptr, __u64 req)
 	__u32 zero = 0;
 	bool in = false;
 
-	if (req <= inner_min_bytes)
+	if (req <= inner_min_bytes || !(last = bpf_map_lookup_elem(&kmem_inner_last, &zero)))
 		return false;
+	if (last->ptr == ptr && last->bytes_req == req) {
+		/* The second event of the pair, at the caller (or in a wrapper
+		 * that lies in an inner range itself): counted, and forgotten so
+		 * a later allocation reusing the pointer is not taken for it. */
+		last->bytes_req = 0;
+		return false;
+	}
 	for (__u32 i = 0; i < RS_KMEM_RANGES_MAX && i < inner_n; i++)
 		if (call_site >= inner_lo[i] && call_site < inner_hi[i])
 			in = true;
-	if (!in || !(last = bpf_map_lookup_elem(&kmem_inner_last, &zero)))
+	if (!in)
 		return false;
-	if (last->ptr == ptr && last->bytes_req == req) {
-		last->bytes_req = 0;	/* the outer event of a wrapper in an inner range */
-		return false;
-	}
 	last->ptr = ptr;
 	last->bytes_req = req;
 	return true;

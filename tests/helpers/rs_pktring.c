@@ -6,9 +6,13 @@
  * inlined): 1048575 blocks ask for 8 388 600 B, above KMALLOC_MAX_SIZE, so the
  * kmalloc fails (ENOMEM, ptr == NULL in kmem:kmalloc); 1200 blocks ask for
  * 9 600 B, above KMALLOC_MAX_CACHE_SIZE, so it takes the large path. Closing
- * the socket frees the table. Run it in a private network namespace. */
+ * the socket frees the table. With an argument N, N more sockets then each
+ * get a 1200-block ring and close (the same size again and again: the
+ * allocator tends to hand back the same pages). Run it in a private network
+ * namespace. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,9 +28,9 @@ static int rx_ring(int fd, unsigned int blocks)
 	return setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) ? -errno : 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	int fd = socket(AF_PACKET, SOCK_RAW, 0), big, small;
+	int fd = socket(AF_PACKET, SOCK_RAW, 0), big, small, more = argc > 1 ? atoi(argv[1]) : 0;
 
 	if (fd < 0) {
 		fprintf(stderr, "rs_pktring: socket(AF_PACKET): %s (run as root)\n", strerror(errno));
@@ -35,6 +39,12 @@ int main(void)
 	big = rx_ring(fd, 1048575);
 	small = rx_ring(fd, 1200);
 	close(fd);
+	for (int i = 0; i < more && small == 0; i++) {
+		fd = socket(AF_PACKET, SOCK_RAW, 0);
+		small = fd < 0 ? -errno : rx_ring(fd, 1200);
+		if (fd >= 0)
+			close(fd);
+	}
 	printf("1048575 blocks: %s\n1200 blocks: %s\n", big ? strerror(-big) : "ok", small ? strerror(-small) : "ok");
 	return big == -ENOMEM && small == 0 ? 0 : 1;
 }

@@ -92,5 +92,21 @@ if grep -qE ' put_files_struct\.part\.[0-9]+$' /proc/kallsyms; then
 else
 	fail trace_site_includes_clones "no put_files_struct.part.N in this kernel: pick another clone"
 fi
+# --- the same large size again and again: once each ------------------------
+# The pointer of one allocation often comes back for the next: the pair
+# matching in kmem.bpf.c must not take a reused pointer for the second event
+# of an earlier pair. 1 + 5 rings of 9600 B: 6 allocs, 6 lifetimes, 0 outstanding.
+"$RS" trace --kmalloc --comm rs_pktring --top 100 --json --no-pin -I 3600 >"$tmp/rs2.json" 2>"$tmp/rs2.err" &
+rs_pid=$!
+on_exit "kill -KILL $rs_pid"
+wait_for "$tmp/rs2.err" tier 20
+unshare -n "$helper" 5 >"$tmp/helper2.out" 2>&1
+sleep 0.3
+kill -INT $rs_pid; wait $rs_pid 2>/dev/null
+got=$(tail -1 "$tmp/rs2.json" | jq -r '[.kmalloc_sites[] | select(.func == "packet_set_ring" and .bytes_req >= 9600)] |
+	"\(map(.allocs) | add) \(map(.bytes_req) | add) \(map(.failed) | add) \(map(.outstanding) | add) \(map(.lifetime_samples) | add)"')
+check kmem_repeated_large_counted_once "allocs bytes failed outstanding lifetimes: want '6 57600 1 0 6', got '$got' ($(tr '\n' ' ' <"$tmp/helper2.out"))" \
+	[ "$got" = "6 57600 1 0 6" ]
+
 check kmem_no_program_left "programs: $(our_progs | tr '\n' ' ')" [ -z "$(our_progs)" ]
 finish

@@ -50,10 +50,10 @@ const volatile __u32 inner_n = 0;
 const volatile __u64 inner_lo[RS_KMEM_RANGES_MAX] = {}, inner_hi[RS_KMEM_RANGES_MAX] = {};
 const volatile __u64 inner_min_bytes = ~0ULL;
 
-/* The last inner event dropped on this CPU. The 6.12 kvmalloc calls
- * __kmalloc_node_noprof out of line, so its outer event also lies in an inner
- * range: the event right after an inner one with the same pointer and size is
- * the outer one and is counted. */
+/* The last inner event dropped on this CPU: the next event with the same
+ * pointer and size is its pair, counted wherever it lies (6.12's kvmalloc
+ * calls __kmalloc_node_noprof out of line, so its outer event lies in an
+ * inner range itself). The pair clears it. */
 struct inner_ev {
 	__u64 ptr, bytes_req;
 };

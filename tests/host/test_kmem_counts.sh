@@ -78,6 +78,9 @@ if [ -n "$clone" ] && ! grep -qE ' finish_task_switch$' /proc/kallsyms; then
 	check trace_clone_only_function_named "stderr: $(cat "$tmp/clone.err")" \
 		grep -q "only as the compiler clone $clone.*kprobe" "$tmp/clone.err"
 	check trace_clone_not_unknown "stderr: $(cat "$tmp/clone.err")" bash -c "! grep -q 'no kernel function' $tmp/clone.err"
+	# A glob matches the clone too: it resolves (and then needs a function tier).
+	"$RS" trace -f 'finish_task_sw*' -d 1 --no-pin >/dev/null 2>"$tmp/glob.err"
+	check trace_glob_matches_clone "stderr: $(cat "$tmp/glob.err")" bash -c "! grep -q 'matches no attachable' $tmp/glob.err"
 else
 	fail trace_clone_only_function_named "this kernel has finish_task_switch itself or no clone of it: pick another clone-only function"
 fi

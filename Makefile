@@ -50,8 +50,12 @@ $(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(BUILD)/static $(BUILD)/helpers
 
-static: $(SKELS)
+static: $(SKELS) $(HELPER_BINS:=.static)
 	$(CC) $(CFLAGS) -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
+
+# The helpers, static, for the VM lab's guests (vm-run.sh GUEST_BINS).
+$(BUILD)/helpers/%.static: tests/helpers/%.c | $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

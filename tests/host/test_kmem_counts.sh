@@ -22,6 +22,12 @@ bpftrace "$root/tracing/kmalloc_events.bt" rs_pktring >"$tmp/bt.txt" 2>"$tmp/bt.
 bt_pid=$!
 on_exit "kill -KILL $rs_pid $bt_pid"
 wait_for "$tmp/rs.err" tier 20 && wait_for "$tmp/bt.txt" Attaching 30
+# bpftrace prints "Attaching" before it attaches: wait until its 3 tracepoint
+# programs are really attached (bpftool perf lists them per pid).
+for ((i = 0; i < 300; i++)); do
+	[ "$(bpftool perf show --json 2>/dev/null | jq --argjson p $bt_pid '[.[] | select(.pid == $p)] | length')" -ge 3 ] && break
+	sleep 0.1
+done
 unshare -n "$helper" >"$tmp/helper.out" 2>&1
 helper_rc=$?
 sleep 0.3

@@ -3,7 +3,17 @@
  * frees per call site, bytes, and the alloc -> free lifetime of every object
  * allocated while tracing, histogrammed per allocation site. The tracepoints
  * carry the call site themselves (fentry on __kmalloc would need a stack walk
- * per call to find it), and exist on every kernel ringscope targets. */
+ * per call to find it), and exist on every kernel ringscope targets.
+ *
+ * Event semantics the counts follow (docs/trace-counts.md):
+ * - an alloc event with ptr == NULL is a failed allocation: counted as
+ *   `failed` with the bytes requested, never as an allocation or live object;
+ * - from 6.10 a kmalloc above KMALLOC_MAX_CACHE_SIZE fires kmem:kmalloc twice:
+ *   first inside __kmalloc_large_node_noprof, whose call site is its caller
+ *   (__kmalloc_noprof and friends, which inline __do_kmalloc_node), then at the
+ *   real caller. The first ("inner") event is dropped: its call site lies in
+ *   one of the inner[] ranges user space resolved from /proc/kallsyms;
+ * - kfree(NULL) fires kmem:kfree too: ignored. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -26,18 +36,51 @@ struct {
 
 /* Filters, set by user space before load. */
 const volatile __s32 filter_cpu = -1;
-const volatile __u64 filter_site_lo = 0, filter_site_hi = 0;	/* [lo, hi) of one function */
+/* --site FUNC: [lo, hi) of FUNC and each of its compiler clones. */
+const volatile __u32 site_n = 0;
+const volatile __u64 site_lo[RS_KMEM_RANGES_MAX] = {}, site_hi[RS_KMEM_RANGES_MAX] = {};
 const volatile char filter_comm[16] = {};
 const volatile bool track_lifetime = true;
+/* The thread that loads and reads these maps (0: none): its own map reads
+ * allocate (bpf syscalls), and would show up as the top call sites. */
+const volatile __u32 self_tid = 0;
+/* Inner kmalloc entry functions: [lo, hi) each, and the size above which
+ * their large path (the only one that fires an inner event) is taken. */
+const volatile __u32 inner_n = 0;
+const volatile __u64 inner_lo[RS_KMEM_RANGES_MAX] = {}, inner_hi[RS_KMEM_RANGES_MAX] = {};
+const volatile __u64 inner_min_bytes = ~0ULL;
+
+/* The last inner event dropped on this CPU: the next event with the same
+ * pointer and size is its pair, counted wherever it lies (6.12's kvmalloc
+ * calls __kmalloc_node_noprof out of line, so its outer event lies in an
+ * inner range itself). The pair clears it. */
+struct inner_ev {
+	__u64 ptr, bytes_req;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inner_ev);
+} kmem_inner_last SEC(".maps");
 
 static const struct kmem_site_stats zero_stats;
 
 static __always_inline bool filtered(__u64 call_site)
 {
+	if (self_tid && (__u32)bpf_get_current_pid_tgid() == self_tid)
+		return true;
 	if (filter_cpu >= 0 && bpf_get_smp_processor_id() != filter_cpu)
 		return true;
-	if (filter_site_hi && (call_site < filter_site_lo || call_site >= filter_site_hi))
-		return true;
+	if (site_n) {
+		bool in = false;
+
+		for (__u32 i = 0; i < RS_KMEM_RANGES_MAX && i < site_n; i++)
+			if (call_site >= site_lo[i] && call_site < site_hi[i])
+				in = true;
+		if (!in)
+			return true;
+	}
 	if (filter_comm[0]) {
 		char comm[16];
 
@@ -63,19 +106,52 @@ static __always_inline struct kmem_site_stats *site_stats(__u64 call_site, __u32
 	return bpf_map_lookup_elem(&kmem_sites, &key);
 }
 
+/* True for the first of the two events of one large kmalloc. */
+static __always_inline bool inner_event(__u64 call_site, __u64 ptr, __u64 req)
+{
+	struct inner_ev *last;
+	__u32 zero = 0;
+	bool in = false;
+
+	if (req <= inner_min_bytes || !(last = bpf_map_lookup_elem(&kmem_inner_last, &zero)))
+		return false;
+	if (last->ptr == ptr && last->bytes_req == req) {
+		/* The second event of the pair, at the caller (or in a wrapper
+		 * that lies in an inner range itself): counted, and forgotten so
+		 * a later allocation reusing the pointer is not taken for it. */
+		last->bytes_req = 0;
+		return false;
+	}
+	for (__u32 i = 0; i < RS_KMEM_RANGES_MAX && i < inner_n; i++)
+		if (call_site >= inner_lo[i] && call_site < inner_hi[i])
+			in = true;
+	if (!in)
+		return false;
+	last->ptr = ptr;
+	last->bytes_req = req;
+	return true;
+}
+
 static __always_inline void on_alloc(__u64 call_site, __u64 ptr, __u64 req, __u64 alloc, __u32 kind)
 {
 	struct kmem_site_stats *st;
 
+	if (kind == KMEM_KMALLOC && inner_event(call_site, ptr, req))
+		return;
 	if (filtered(call_site))
 		return;
 	st = site_stats(call_site, kind);
 	if (!st)
 		return;
+	if (!ptr) {
+		st->failed++;
+		st->failed_bytes_req += req;
+		return;
+	}
 	st->allocs++;
 	st->bytes_req += req;
 	st->bytes_alloc += alloc;
-	if (track_lifetime && ptr) {
+	if (track_lifetime) {
 		struct kmem_live_obj obj = { .site = call_site, .ts_ns = bpf_ktime_get_ns(), .kind = kind };
 
 		bpf_map_update_elem(&kmem_live, &ptr, &obj, BPF_ANY);
@@ -96,7 +172,12 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 		struct kmem_site_stats *ast = bpf_map_lookup_elem(&kmem_sites, &key);
 
 		if (ast) {
-			ast->freed_objs++;
+			__u64 n = ast->freed_objs++;
+
+			/* Exact values while few: percentiles of a log2 bucket would print
+			 * the top of the bucket for a lone sample. */
+			if (n < RS_RESERVOIR)
+				ast->first_lifetimes_ns[n & (RS_RESERVOIR - 1)] = delta;
 			rs_hist_inc(ast->lifetime_hist, delta);
 		}
 		bpf_map_delete_elem(&kmem_live, &ptr);

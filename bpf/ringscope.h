@@ -11,6 +11,7 @@
 #define RS_HIST_SLOTS 64	/* log2 buckets: slot i counts values in [2^(i-1), 2^i) */
 #define RS_MAX_QUEUES 64	/* XSKMAP size and per-queue counter slots */
 #define RS_MAX_FUNCS 16		/* functions one `trace` run can attach to */
+#define RS_RESERVOIR 8		/* exact samples kept where a histogram is sparse (power of 2) */
 
 /* Per RX queue counters of the XSK redirect program (PERCPU_ARRAY, key = queue). */
 struct xsk_queue_stats {
@@ -36,12 +37,15 @@ struct func_entry_key {
 
 /* kmalloc churn per call site (PERCPU_HASH, key = call site address). */
 struct kmem_site_stats {
-	__u64 allocs;		/* kmalloc/kmem_cache_alloc calls made from this site */
+	__u64 allocs;		/* kmalloc/kmem_cache_alloc calls made from this site that returned memory */
 	__u64 frees;		/* kfree/kmem_cache_free calls made from this site */
-	__u64 bytes_req;
+	__u64 bytes_req;	/* of the allocations that returned memory */
 	__u64 bytes_alloc;
+	__u64 failed;		/* allocation events with ptr == NULL: the allocation failed */
+	__u64 failed_bytes_req;	/* bytes those failed calls asked for */
 	__u64 freed_objs;	/* objects allocated here and freed (anywhere) during the run */
 	__u64 lifetime_hist[RS_HIST_SLOTS];	/* alloc -> free, log2 ns */
+	__u64 first_lifetimes_ns[RS_RESERVOIR];	/* the first RS_RESERVOIR of them on this CPU, exact */
 };
 
 /* An object allocated during the run and not yet freed (HASH, key = pointer). */
@@ -59,6 +63,10 @@ struct kmem_site_key {
 	__u32 kind;		/* enum kmem_kind */
 	__u32 pad;
 };
+
+/* Address ranges kmem.bpf.c matches call sites against (inner kmalloc entry
+ * functions; --site FUNC and its clones), resolved in user space. */
+#define RS_KMEM_RANGES_MAX 16
 
 /* KVM arm64 LPI injection (lpi.bpf.c), one PERCPU_ARRAY entry. */
 struct lpi_stats {

@@ -8,6 +8,7 @@
 #include "opts.h"
 #include "stop.h"
 #include "trace.h"
+#include "trace_presets.h"
 
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
@@ -57,6 +58,10 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	if (t.preset && !strcmp(t.preset, "list")) {	/* the preset table (trace_presets.c) */
+		preset_print_table(stdout);
+		return 0;
+	}
 	if ((err = trace_opts_check(&t)))
 		return err;
 	if (geteuid()) {

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 #include "hist.h"
 #include "json.h"
@@ -58,6 +59,30 @@ double hist_percentile(const struct rs_hist *h, double p)
 	return hi;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double samples_percentile(const uint64_t *v, int n, double p)
+{
+	uint64_t sorted[RS_RESERVOIR];
+	int rank;
+
+	if (n <= 0)
+		return 0;
+	if (n > RS_RESERVOIR)
+		n = RS_RESERVOIR;
+	memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), cmp_u64);
+	rank = (int)(p / 100.0 * n + 0.999999);	/* nearest rank: ceil(p/100 * n) */
+	if (rank < 1)
+		rank = 1;
+	return (double)sorted[(rank > n ? n : rank) - 1];
+}
+
 void hist_print(FILE *out, const struct rs_hist *h, const char *unit)
 {
 	int first = -1, last = -1;
@@ -94,8 +119,12 @@ void hist_print_titled(FILE *out, const char *title, const struct rs_hist *h)
 {
 	fprintf(out, "\n%s:\n", title);
 	hist_print(out, h, "nsecs");
-	fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(h, 50),
-		hist_percentile(h, 90), hist_percentile(h, 99));
+	if (hist_sparse(h) && hist_count(h))
+		fprintf(out, "p50/p90/p99 not meaningful: %llu sample%s (the buckets above hold them)\n",
+			(unsigned long long)hist_count(h), hist_count(h) == 1 ? "" : "s");
+	else
+		fprintf(out, "p50 %.0f ns  p90 %.0f ns  p99 %.0f ns\n", hist_percentile(h, 50),
+			hist_percentile(h, 90), hist_percentile(h, 99));
 }
 
 struct rs_hist hist_from_slots(const __u64 *slots)
@@ -117,6 +146,9 @@ void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *
 	}
 	snprintf(key, sizeof(key), "%s_samples", prefix);
 	json_kv_u64(w, key, hist_count(h));
+	/* Below HIST_MIN_SAMPLES the percentiles above are bucket interpolations of a few values. */
+	snprintf(key, sizeof(key), "%s_sparse", prefix);
+	json_kv_bool(w, key, hist_sparse(h));
 	if (!slots)
 		return;
 	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
@@ -125,6 +157,27 @@ void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
 		json_u64(w, h->slot[i]);
 	json_arr_end(w);
+}
+
+void hist_json_exact(struct json_writer *w, const char *prefix, const struct rs_hist *h, const uint64_t *v, int n)
+{
+	static const double pct[] = { 50, 90, 99 };
+	char key[96];
+
+	if (n < 0) {
+		hist_json(w, prefix, h, false);
+	} else {
+		for (int i = 0; i < 3; i++) {
+			snprintf(key, sizeof(key), "%s_p%.0f", prefix, pct[i]);
+			json_kv_double(w, key, samples_percentile(v, n, pct[i]));
+		}
+		snprintf(key, sizeof(key), "%s_samples", prefix);
+		json_kv_u64(w, key, n);
+		snprintf(key, sizeof(key), "%s_sparse", prefix);
+		json_kv_bool(w, key, false);
+	}
+	snprintf(key, sizeof(key), "%s_exact", prefix);
+	json_kv_bool(w, key, n >= 0);
 }
 
 void hist_json_slots(struct json_writer *w, const char *prefix, const __u64 *slots)

@@ -32,6 +32,15 @@ void hist_delta(struct rs_hist *dst, const struct rs_hist *a, const struct rs_hi
 uint64_t hist_count(const struct rs_hist *h);
 /* Percentile p in [0,100]; linear interpolation inside the log2 bucket. 0 when empty. */
 double hist_percentile(const struct rs_hist *h, double p);
+/* Fewer samples than this make log2-bucket percentiles not meaningful: the
+ * renderers show exact values where they have them, else mark the figure. */
+#define HIST_MIN_SAMPLES RS_RESERVOIR
+static inline bool hist_sparse(const struct rs_hist *h)
+{
+	return hist_count(h) < HIST_MIN_SAMPLES;
+}
+/* Percentile p of n exact values (nearest rank); 0 when n == 0. */
+double samples_percentile(const uint64_t *v, int n, double p);
 /* BCC-style "low -> high : count |****|" rendering; unit names the values. */
 void hist_print(FILE *out, const struct rs_hist *h, const char *unit);
 /* "\n<title>:\n", the histogram in ns, and a "p50 … p90 … p99 …" line. */
@@ -44,6 +53,9 @@ struct json_writer;
  * (element i counts values in [2^(i-1), 2^i)): every renderer's JSON view of
  * a histogram. */
 void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *h, bool slots);
+/* hist_json (no buckets), but with n >= 0 exact values v the percentiles are
+ * theirs (nearest rank); adds <prefix>_exact. */
+void hist_json_exact(struct json_writer *w, const char *prefix, const struct rs_hist *h, const uint64_t *v, int n);
 /* The same for the u64 buckets of a BPF map value (no bucket array). */
 void hist_json_slots(struct json_writer *w, const char *prefix, const __u64 *slots);
 

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -157,15 +158,128 @@ void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)(addr - s->addr));
 }
 
+/* Suffix components a compiler appends; the ones in numbered[] are followed by
+ * a number (decimal, or hex for .llvm.<hash>). */
+static bool clone_word(const char *w, size_t len, bool *numbered)
+{
+	static const char *const words[] = { "isra", "part", "constprop", "cold", "llvm", "lto_priv",
+					     "localalias", "specialized", NULL };
+
+	for (int i = 0; words[i]; i++)
+		if (strlen(words[i]) == len && !strncmp(w, words[i], len)) {
+			*numbered = strcmp(words[i], "localalias") != 0;
+			return true;
+		}
+	return false;
+}
+
+static bool all_hex(const char *s, size_t len)
+{
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+size_t ksym_clone_base_len(const char *name)
+{
+	const char *dot = strchr(name, '.'), *p;
+	bool numbered = false, want_num = false;
+
+	if (!dot || dot == name)
+		return 0;
+	/* Components after the base: a word, optionally followed by a number. */
+	for (p = dot + 1;;) {
+		size_t len = strcspn(p, ".");
+
+		if (want_num && all_hex(p, len))
+			want_num = false;
+		else if (clone_word(p, len, &numbered))
+			want_num = numbered;
+		else
+			return 0;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return dot - name;
+}
+
+bool ksym_is_cold_part(const char *name)
+{
+	const char *c = strstr(name, ".cold");
+
+	return c && ksym_clone_base_len(name) && (c[5] == 0 || c[5] == '.');
+}
+
+/* First index in by_name whose name is >= key. */
+static size_t lower_bound(const struct ksyms *ks, const char *key)
+{
+	size_t lo = 0, hi = ks->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(ks->by_name[mid]->name, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int ksyms_clones(const struct ksyms *ks, const char *base, void (*fn)(const struct ksym *, void *), void *ctx)
+{
+	size_t blen = strlen(base);
+	int n = 0;
+
+	for (size_t i = lower_bound(ks, base); i < ks->n; i++) {
+		const struct ksym *s = ks->by_name[i];
+
+		if (strncmp(s->name, base, blen))
+			break;
+		if (s->name[blen] != '.' || ksym_clone_base_len(s->name) != blen)
+			continue;
+		if (fn)
+			fn(s, ctx);
+		n++;
+	}
+	return n;
+}
+
+static void first_entry(const struct ksym *s, void *ctx)
+{
+	const struct ksym **best = ctx;
+
+	if (!*best && !ksym_is_cold_part(s->name))
+		*best = s;
+}
+
+const struct ksym *ksyms_entry_clone(const struct ksyms *ks, const char *base)
+{
+	const struct ksym *best = NULL;
+
+	ksyms_clones(ks, base, first_entry, &best);
+	return best;
+}
+
 int ksyms_glob(const struct ksyms *ks, const char *glob, void (*fn)(const struct ksym *, void *), void *ctx)
 {
+	char base[256];
 	int n = 0;
 
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct ksym *s = ks->by_name[i];
+		size_t blen = ksym_clone_base_len(s->name);
 
-		/* Skip compiler clones (foo.isra.0, foo.cold): not attachable by name. */
-		if (strchr(s->name, '.') || fnmatch(glob, s->name, 0))
+		if (!strncmp(s->name, "__pfx_", 6) || ksym_is_cold_part(s->name))
+			continue;
+		if (strchr(s->name, '.') && !blen)
+			continue;	/* other dotted names (e.g. _sub_I_00099_0.x): not functions to time */
+		snprintf(base, sizeof(base), "%.*s", (int)(blen ? blen : strlen(s->name)), s->name);
+		if (fnmatch(glob, s->name, 0) && fnmatch(glob, base, 0))
 			continue;
 		if (i && !strcmp(ks->by_name[i - 1]->name, s->name))
 			continue;	/* same name in two modules: once */

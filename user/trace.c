@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -13,31 +14,12 @@
 #include "funclat.skel.h"
 #include "kmem.skel.h"
 #include "trace_lpi.h"
+#include "trace_presets.h"
 #include "trace_zc.h"
-
-struct preset {
-	const char *name;
-	const char *funcs;	/* timed in the fentry and kprobe tiers */
-	const char *tps;	/* counted in the tracepoint tier instead */
-	bool kmalloc;
-};
-
-static const struct preset presets[] = {
-	{ "virtio-tx", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
-		       "virtqueue_kick_prepare,virtqueue_notify,vring_interrupt,virtnet_poll_tx,virtqueue_get_buf_ctx",
-	  "net_dev_start_xmit,net_dev_xmit,napi_poll", false },
-	{ "virtio-lab", "virtqueue_add_outbuf,virtqueue_add_split,virtqueue_add_packed,detach_buf_split,detach_buf_packed,start_xmit,"
-			"__xsk_generic_xmit,xsk_destruct_skb,virtqueue_notify,vring_interrupt,virtnet_poll_tx",
-	  "net_dev_start_xmit,net_dev_xmit,napi_poll", true },
-	{ "xsk-tx", "__xsk_generic_xmit,xsk_destruct_skb,xsk_tx_completed,dev_direct_xmit,veth_xmit",
-	  "net_dev_start_xmit,net_dev_xmit,consume_skb", false },
-	{ "kmalloc", "", "", true },
-	{ NULL }
-};
 
 bool trace_preset_kmalloc(const char *list)
 {
-	for (const struct preset *p = presets; list && p->name; p++) {
+	for (const struct preset *p = trace_presets; list && p->name; p++) {
 		size_t n = strlen(p->name);
 
 		for (const char *t = strstr(list, p->name); p->kmalloc && t; t = strstr(t + 1, p->name))
@@ -192,6 +174,8 @@ static void glob_add(const struct ksym *sym, void *arg)
  * kernel lacks with a notice. */
 static int resolve_func(struct trace_session *s, struct btf_set *btf, const char *name, bool required)
 {
+	const struct ksym *clone;
+
 	if (strpbrk(name, "*?[")) {
 		struct glob_ctx g = { .s = s, .btf = btf };
 
@@ -201,6 +185,21 @@ static int resolve_func(struct trace_session *s, struct btf_set *btf, const char
 			return -ENOENT;
 		}
 		return g.err;
+	}
+	if (!ksyms_by_name(s->ksyms, name) && (clone = ksyms_entry_clone(s->ksyms, name))) {
+		bool btf_ok = btf_has_func(btf, clone->name);
+
+		/* fentry attaches by BTF name, kprobes by any traceable kallsyms name. */
+		rs_note("%s exists only as the compiler clone %s in this kernel, using that; tiers that can attach it: "
+			"kprobe (if not notrace), fentry %s, tracepoint n/a",
+			name, clone->name, btf_ok ? "(it has BTF)" : "no (no BTF for the clone name)");
+		if (s->tier == TIER_FENTRY && !btf_ok) {
+			if (!required)
+				return 0;
+			rs_err("%s has no BTF in this kernel, so fentry cannot attach: use --tier kprobe", clone->name);
+			return -ENOENT;
+		}
+		return add_slot(s, clone->name, SLOT_FUNC, required);
 	}
 	if (!ksyms_by_name(s->ksyms, name)) {
 		if (!required) {
@@ -240,10 +239,22 @@ static int for_each_item(const char *list, int (*fn)(struct trace_session *, str
 
 static int resolve_tp(struct trace_session *s, struct btf_set *btf, const char *name, bool required)
 {
-	const char *colon = strchr(name, ':');
+	const char *colon = strchr(name, ':'), *tp = colon ? colon + 1 : name;
+
+	if (required && (!strcmp(tp, "net_dev_start_xmit") || !strcmp(tp, "net_dev_xmit")))
+		rs_note("%s fires in the qdisc/xmit layer only: AF_XDP TX (gen) calls the driver directly and never fires it", tp);
 
 	/* Accept "net:net_dev_xmit" too: raw tracepoints are named without the group. */
-	return add_slot(s, colon ? colon + 1 : name, SLOT_TP, required);
+	return add_slot(s, tp, SLOT_TP, required);
+}
+
+static void add_blind(struct trace_session *s, const char *what)
+{
+	for (int i = 0; i < s->nblind; i++)
+		if (!strcmp(s->blind[i], what))
+			return;
+	if (s->nblind < (int)(sizeof(s->blind) / sizeof(s->blind[0])))
+		s->blind[s->nblind++] = what;
 }
 
 static const char *no_function_tier_msg =
@@ -266,20 +277,19 @@ static int resolve_all(struct trace_session *s)
 		char *copy = strdup(s->o.preset), *save = NULL;
 
 		for (char *t = strtok_r(copy, ",", &save); t && !err; t = strtok_r(NULL, ",", &save)) {
-			const struct preset *p = presets;
+			const struct preset *p = preset_find(t);
+			const struct preset_tier *pt;
 
-			while (p->name && strcmp(p->name, t))
-				p++;
-			if (!p->name) {
-				rs_err("unknown preset '%s': use virtio-tx, virtio-lab, xsk-tx or kmalloc", t);
+			if (!p) {
+				rs_err("unknown preset '%s': use %s (-p list shows what each traces per tier)", t, preset_names());
 				err = -EINVAL;
 				break;
 			}
 			s->kmalloc |= p->kmalloc;
-			if (s->tier == TIER_TRACEPOINT)
-				err = for_each_item(p->tps, resolve_tp, s, &btf, false);
-			else
-				err = for_each_item(p->funcs, resolve_func, s, &btf, false);
+			pt = s->tier == TIER_TRACEPOINT ? &p->tp : &p->func;
+			for (int i = 0; pt->blind && pt->blind[i]; i++)
+				add_blind(s, pt->blind[i]);
+			err = for_each_item(pt->events, s->tier == TIER_TRACEPOINT ? resolve_tp : resolve_func, s, &btf, false);
 		}
 		free(copy);
 	}
@@ -433,24 +443,70 @@ static int open_funclat(struct trace_session *s)
 	return err;
 }
 
+struct ranges {
+	__u64 lo[RS_KMEM_RANGES_MAX], hi[RS_KMEM_RANGES_MAX];
+	__u32 n;
+};
+
+static void range_add(const struct ksym *sym, void *arg)
+{
+	struct ranges *r = arg;
+
+	if (r->n < RS_KMEM_RANGES_MAX) {
+		r->lo[r->n] = sym->addr;
+		r->hi[r->n++] = sym->addr + sym->size;
+	}
+}
+
+/* name's own symbol (if any) and all its clones, .cold parts included:
+ * a call site in any of them is a call made from name. */
+static void ranges_of(const struct ksyms *ks, const char *name, struct ranges *r)
+{
+	const struct ksym *sym = ksyms_by_name(ks, name);
+
+	if (sym)
+		range_add(sym, r);
+	ksyms_clones(ks, name, range_add, r);
+}
+
+/* The kmalloc entry functions that inline __do_kmalloc_node (6.10+, hence the
+ * _noprof names; 6.1's large path fires one event only). Their large path
+ * calls __kmalloc_large_node_noprof, whose own kmem:kmalloc event carries a
+ * call site inside them: the inner event kmem.bpf.c drops. __kvmalloc_node_noprof
+ * inlines it in 6.18 but not in 6.12 (the BPF side tells the two apart). */
+static const char *const kmalloc_inner_funcs[] = {
+	"__kmalloc_noprof", "__kmalloc_node_noprof", "__kmalloc_node_track_caller_noprof",
+	"__kvmalloc_node_noprof", NULL
+};
+
 static int open_kmem(struct trace_session *s)
 {
-	const struct ksym *site = NULL;
+	struct ranges site = {}, inner = {};
 	int err;
 
-	if (s->o.site_func && !(site = ksyms_by_name(s->ksyms, s->o.site_func))) {
-		explain_missing(s, s->o.site_func);
-		return -ENOENT;
+	if (s->o.site_func) {
+		ranges_of(s->ksyms, s->o.site_func, &site);
+		if (!site.n) {
+			explain_missing(s, s->o.site_func);
+			return -ENOENT;
+		}
 	}
+	for (int i = 0; kmalloc_inner_funcs[i]; i++)
+		ranges_of(s->ksyms, kmalloc_inner_funcs[i], &inner);
 	s->km = kmem_bpf__open();
 	if (!s->km)
 		return -errno;
 	s->km->rodata->filter_cpu = s->o.cpu;
 	s->km->rodata->track_lifetime = !s->o.no_lifetime;
-	if (site) {
-		s->km->rodata->filter_site_lo = site->addr;
-		s->km->rodata->filter_site_hi = site->addr + site->size;
-	}
+	s->km->rodata->self_tid = s->o.include_self ? 0 : (__u32)gettid();
+	memcpy((void *)s->km->rodata->site_lo, site.lo, sizeof(site.lo));
+	memcpy((void *)s->km->rodata->site_hi, site.hi, sizeof(site.hi));
+	s->km->rodata->site_n = site.n;
+	memcpy((void *)s->km->rodata->inner_lo, inner.lo, sizeof(inner.lo));
+	memcpy((void *)s->km->rodata->inner_hi, inner.hi, sizeof(inner.hi));
+	s->km->rodata->inner_n = inner.n;
+	/* KMALLOC_MAX_CACHE_SIZE (SLUB): larger requests take the large path. */
+	s->km->rodata->inner_min_bytes = 2 * (__u64)sysconf(_SC_PAGESIZE);
 	if (s->o.comm)
 		strncpy((char *)s->km->rodata->filter_comm, s->o.comm, 15);
 	bpf_program__set_autoload(s->km->progs.kmem_cache_alloc, s->o.slab);
@@ -501,6 +557,13 @@ static void build_header(struct trace_session *s)
 		 nt, nt == 1 ? "" : "s",
 		 s->kmalloc ? (s->o.slab ? "; kmalloc+kmem_cache churn from kmem raw tracepoints" :
 			       "; kmalloc churn from kmem raw tracepoints") : "");
+	if (s->km)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s",
+			 s->o.include_self ? " (ringscope's own map-reading thread included)" :
+			 " (ringscope's own map-reading thread left out: --include-self keeps it)");
+	for (int i = 0; i < s->nblind; i++)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s%s",
+			 i ? "; " : "; blind on this tier: ", s->blind[i]);
 	if (s->lpi)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; LPI injection via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
@@ -593,46 +656,77 @@ static int cmp_site(const void *a, const void *b)
 	return (int)x->key.kind - (int)y->key.kind;
 }
 
+static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, const struct kmem_site_stats *v, int ncpu)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->key = *key;
+	for (int c = 0; c < ncpu; c++, v++) {
+		ss->st.allocs += v->allocs;
+		ss->st.frees += v->frees;
+		ss->st.bytes_req += v->bytes_req;
+		ss->st.bytes_alloc += v->bytes_alloc;
+		ss->st.failed += v->failed;
+		ss->st.failed_bytes_req += v->failed_bytes_req;
+		ss->st.freed_objs += v->freed_objs;
+		for (int h = 0; h < RS_HIST_SLOTS; h++)
+			ss->st.lifetime_hist[h] += v->lifetime_hist[h];
+		/* Each CPU kept its first RS_RESERVOIR lifetimes: while the sum is
+		 * that small, together they are all of them. */
+		for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
+			if (ss->nlife_exact < RS_RESERVOIR)
+				ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
+	}
+	if (ss->st.freed_objs > RS_RESERVOIR)
+		ss->nlife_exact = -1;
+}
+
+/* Read every call site with batched lookups: the kernel copies keys and values
+ * through two buffers per batch instead of allocating per element, so an
+ * interval read costs a few kmallocs instead of two or three per site. */
+#define SITE_BATCH 128
 static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
 {
-	int fd = bpf_map__fd(s->km->maps.kmem_sites), ncpu = libbpf_num_possible_cpus(), cap = 0;
-	struct kmem_site_key key, next, *prev = NULL;
-	struct kmem_site_stats *vals = calloc(ncpu, sizeof(*vals));
+	int fd = bpf_map__fd(s->km->maps.kmem_sites), ncpu = libbpf_num_possible_cpus(), cap = 0, err = 0;
+	struct kmem_site_key *keys = calloc(SITE_BATCH, sizeof(*keys));
+	struct kmem_site_stats *vals = calloc((size_t)SITE_BATCH * ncpu, sizeof(*vals));
+	__u64 in_batch, out_batch;
+	bool first = true;
 
-	if (!vals)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct site_snap *ss;
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		__u32 count = SITE_BATCH;
+		int r = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch, keys, vals, &count, NULL);
 
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;
-		if (snap->nsites == cap) {
-			cap = cap ? cap * 2 : 256;
+		if (r && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		if (snap->nsites + (int)count > cap) {
+			struct site_snap *ss;
+
+			cap = (snap->nsites + count) * 2;
 			ss = realloc(snap->sites, cap * sizeof(*ss));
-			if (!ss)
+			if (!ss) {
+				err = -ENOMEM;
 				break;
+			}
 			snap->sites = ss;
 		}
-		ss = &snap->sites[snap->nsites++];
-		memset(ss, 0, sizeof(*ss));
-		ss->key = key;
-		for (int c = 0; c < ncpu; c++) {
-			struct kmem_site_stats *v = &vals[c];
-
-			ss->st.allocs += v->allocs;
-			ss->st.frees += v->frees;
-			ss->st.bytes_req += v->bytes_req;
-			ss->st.bytes_alloc += v->bytes_alloc;
-			ss->st.freed_objs += v->freed_objs;
-			for (int h = 0; h < RS_HIST_SLOTS; h++)
-				ss->st.lifetime_hist[h] += v->lifetime_hist[h];
-		}
+		for (__u32 i = 0; i < count; i++)
+			sum_site(&snap->sites[snap->nsites++], &keys[i], &vals[(size_t)i * ncpu], ncpu);
+		if (r)	/* ENOENT: that was the last batch */
+			break;
+		in_batch = out_batch;
+		first = false;
 	}
-	free(vals);
 	qsort(snap->sites, snap->nsites, sizeof(*snap->sites), cmp_site);
-	return 0;
+out:
+	free(keys);
+	free(vals);
+	return err;
 }
 
 int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)

@@ -20,7 +20,7 @@ struct trace_opts {
 	const char *tps;	/* -t: comma list of raw tracepoints to count */
 	const char *site_func;	/* --site: only kmalloc calls made from this function */
 	const char *comm;
-	bool kmalloc, slab, no_lifetime, hist, lpi, zerocopy;
+	bool kmalloc, slab, no_lifetime, hist, lpi, zerocopy, include_self;
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
@@ -42,7 +42,9 @@ struct func_snap {
 
 struct site_snap {
 	struct kmem_site_key key;
-	struct kmem_site_stats st;
+	struct kmem_site_stats st;	/* summed over CPUs (first_lifetimes_ns unused) */
+	uint64_t life_exact[RS_RESERVOIR];	/* every lifetime so far, while freed_objs <= RS_RESERVOIR */
+	int nlife_exact;		/* how many, or -1 when there are more */
 };
 
 struct trace_snapshot {
@@ -70,7 +72,9 @@ struct trace_session {
 	int nslots;
 	bool kmalloc;
 	char pin_dir[256];
-	char header[512];	/* tier and what is traced how: printed first */
+	const char *blind[8];	/* what the presets' paths hide from this tier (trace_presets.c) */
+	int nblind;
+	char header[1536];	/* tier, what is traced how, and the blind spots: printed first */
 };
 
 void trace_opts_defaults(struct trace_opts *o);
@@ -96,7 +100,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 
 #define TRACE_OPT_ROWS(t) \
 	{ "func", 'f', OPT_LIST, &(t).funcs, 0, 0, NULL, "LIST", "kernel functions to time: names and globs, comma-separated" }, \
-	{ "preset", 'p', OPT_LIST, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc" }, \
+	{ "preset", 'p', OPT_LIST, &(t).preset, 0, 0, NULL, "LIST", "virtio-tx, virtio-lab, xsk-tx, kmalloc (list: what each traces per tier)" }, \
 	{ "tracepoint", 't', OPT_LIST, &(t).tps, 0, 0, NULL, "LIST", "raw tracepoints to count, e.g. net_dev_xmit,napi_poll" }, \
 	{ "kmalloc", 'k', OPT_FLAG, &(t).kmalloc, 0, 0, NULL, NULL, "kmalloc/kfree churn per call site" }, \
 	{ "slab", 0, OPT_FLAG, &(t).slab, 0, 0, NULL, NULL, "with --kmalloc: also kmem_cache_alloc/free" }, \
@@ -104,7 +108,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "tier", 0, OPT_CHOICE, &(t).tier, 0, 0, "fentry,kprobe,tracepoint", NULL, "force a tier (default: best the kernel allows)" }, \
 	{ "cpu", 0, OPT_U32, &(t).cpu, 0, 4095, NULL, "N", "only events on this CPU" }, \
 	{ "comm", 0, OPT_STR, &(t).comm, 0, 0, NULL, "NAME", "with --kmalloc: only this task name" }, \
-	{ "site", 0, OPT_LIST, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC (one function)" }, \
+	{ "site", 0, OPT_LIST, &(t).site_func, 0, 0, NULL, "FUNC", "with --kmalloc: only calls made from FUNC (one function, and its compiler clones)" }, \
+	{ "include-self", 0, OPT_FLAG, &(t).include_self, 0, 0, NULL, NULL, "with --kmalloc: also count ringscope's own map-reading thread" }, \
 	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
 	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \

@@ -14,6 +14,7 @@ int trace_opts_check(const struct trace_opts *o)
 		{ "site", o->site_func != NULL },
 		{ "slab", o->slab },
 		{ "no-lifetime", o->no_lifetime },
+		{ "include-self", o->include_self },
 	};
 	int ncpus = libbpf_num_possible_cpus();
 

@@ -15,9 +15,11 @@ struct func_row {
 
 struct site_row {
 	const struct site_snap *cur;
-	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding;
+	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding, failed, failed_bytes_req;
 	double alloc_rate, free_rate, allocs_per_pkt, frees_per_pkt;
 	struct rs_hist life;
+	uint64_t life_exact[RS_RESERVOIR];	/* this window's lifetimes, when known exactly */
+	int nlife_exact;			/* -1: not known exactly */
 	char sym[160], func[96], module[64];
 };
 
@@ -57,6 +59,47 @@ static const struct site_snap *find_site(const struct trace_snapshot *snap, cons
 	return NULL;
 }
 
+static void fmt_ns(char *b, size_t n, double ns)
+{
+	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
+	else snprintf(b, n, "%.0fns", ns);
+}
+
+/* The window's exact lifetimes: the run's so far minus those of prev (a
+ * sub-multiset: reservoirs only grow). */
+static void exact_window(struct site_row *r, const struct site_snap *c, const struct site_snap *p)
+{
+	bool used[RS_RESERVOIR] = {};
+
+	r->nlife_exact = c->nlife_exact;
+	if (c->nlife_exact < 0)
+		return;
+	r->nlife_exact = 0;
+	for (int i = 0; i < c->nlife_exact; i++) {
+		bool old = false;
+
+		for (int j = 0; p && j < p->nlife_exact && !old; j++)
+			if (!used[j] && p->life_exact[j] == c->life_exact[i])
+				used[j] = old = true;
+		if (!old)
+			r->life_exact[r->nlife_exact++] = c->life_exact[i];
+	}
+}
+
+/* LIFE P50/P99 cell: exact when known, "n=K" when too few for a log2 bucket to say. */
+static void fmt_life(char *b, size_t n, const struct site_row *r, double p)
+{
+	if (r->nlife_exact > 0)
+		fmt_ns(b, n, samples_percentile(r->life_exact, r->nlife_exact, p));
+	else if (!hist_count(&r->life))
+		snprintf(b, n, "-");
+	else if (hist_sparse(&r->life))
+		snprintf(b, n, "n=%llu", (unsigned long long)hist_count(&r->life));
+	else
+		fmt_ns(b, n, hist_percentile(&r->life, p));
+}
+
 static void site_row(struct site_row *r, struct trace_session *s, const struct site_snap *c,
 		     const struct trace_snapshot *prev, double dt, uint64_t packets)
 {
@@ -69,6 +112,8 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 	r->frees = c->st.frees - (p ? p->st.frees : 0);
 	r->bytes_req = c->st.bytes_req - (p ? p->st.bytes_req : 0);
 	r->bytes_alloc = c->st.bytes_alloc - (p ? p->st.bytes_alloc : 0);
+	r->failed = c->st.failed - (p ? p->st.failed : 0);
+	r->failed_bytes_req = c->st.failed_bytes_req - (p ? p->st.failed_bytes_req : 0);
 	/* Objects allocated here during the whole run and not freed yet. */
 	r->outstanding = c->st.allocs > c->st.freed_objs ? c->st.allocs - c->st.freed_objs : 0;
 	r->alloc_rate = dt > 0 ? r->allocs / dt : 0;
@@ -82,6 +127,7 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 		hist_merge_slots(&old, p->st.lifetime_hist);
 		hist_delta(&r->life, &r->life, &old);
 	}
+	exact_window(r, c, p);
 	ksyms_format(s->ksyms, c->key.call_site, r->sym, sizeof(r->sym));
 	snprintf(r->func, sizeof(r->func), "%s", sym ? sym->name : "?");
 	snprintf(r->module, sizeof(r->module), "%s", sym ? sym->module : "");
@@ -90,7 +136,7 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct site_row *x = a, *y = b;
-	uint64_t vx = x->allocs + x->frees, vy = y->allocs + y->frees;
+	uint64_t vx = x->allocs + x->frees + x->failed, vy = y->allocs + y->frees + y->failed;
 
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->sym, y->sym);
 }
@@ -106,18 +152,11 @@ static struct site_row *site_rows(struct trace_session *s, const struct trace_sn
 		return NULL;
 	for (int i = 0; i < cur->nsites; i++) {
 		site_row(&rows[*n], s, &cur->sites[i], prev, dt, packets);
-		if (rows[*n].allocs || rows[*n].frees)
+		if (rows[*n].allocs || rows[*n].frees || rows[*n].failed)
 			(*n)++;
 	}
 	qsort(rows, *n, sizeof(*rows), cmp_rows);
 	return rows;
-}
-
-static void fmt_ns(char *b, size_t n, double ns)
-{
-	if (ns >= 1e6) snprintf(b, n, "%.2fms", ns / 1e6);
-	else if (ns >= 1e3) snprintf(b, n, "%.2fus", ns / 1e3);
-	else snprintf(b, n, "%.0fns", ns);
 }
 
 void trace_print_text(FILE *out, struct trace_session *s, const struct trace_snapshot *cur,
@@ -143,6 +182,11 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 				fmt_ns(p50, sizeof(p50), hist_percentile(&fr.hist, 50));
 				fmt_ns(p90, sizeof(p90), hist_percentile(&fr.hist, 90));
 				fmt_ns(p99, sizeof(p99), hist_percentile(&fr.hist, 99));
+				if (fr.calls && hist_sparse(&fr.hist)) {	/* too few for a log2 bucket to say */
+					snprintf(p50, sizeof(p50), "n=%llu", (unsigned long long)fr.calls);
+					snprintf(p90, sizeof(p90), "-");
+					snprintf(p99, sizeof(p99), "-");
+				}
 				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
 					(unsigned long long)fr.calls, fr.rate, avg, p50, p90, p99);
 			}
@@ -161,19 +205,20 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 	if (s->o.zerocopy)
 		zc_print_text(out, s, &cur->zc, prev ? &prev->zc : NULL, dt, final || s->o.hist);
 	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
-		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
-			"ALLOCS/s", "BYTES", "OUTSTND", "LIFE P50", "LIFE P99",
+		fprintf(out, "%-44s %-6s %10s %10s %9s %9s %7s %8s %9s %9s%s\n", "CALL SITE", "KIND", "ALLOCS", "FREES",
+			"ALLOCS/s", "BYTES", "FAILED", "OUTSTND", "LIFE P50", "LIFE P99",
 			packets ? "  ALLOC/PKT  FREE/PKT" : "");
 		for (int i = 0; i < nrows && i < (int)s->o.top; i++) {
 			struct site_row *r = &rows[i];
 
-			fmt_ns(p50, sizeof(p50), hist_percentile(&r->life, 50));
-			fmt_ns(p99, sizeof(p99), hist_percentile(&r->life, 99));
-			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %8llu %9s %9s", r->sym,
+			fmt_life(p50, sizeof(p50), r, 50);
+			fmt_life(p99, sizeof(p99), r, 99);
+			fprintf(out, "%-44.44s %-6s %10llu %10llu %9.0f %9llu %7llu %8llu %9s %9s", r->sym,
 				r->cur->key.kind == KMEM_CACHE ? "cache" : "kmalloc",
 				(unsigned long long)r->allocs, (unsigned long long)r->frees, r->alloc_rate,
-				(unsigned long long)r->bytes_req, (unsigned long long)r->outstanding,
-				hist_count(&r->life) ? p50 : "-", hist_count(&r->life) ? p99 : "-");
+				(unsigned long long)r->bytes_req, (unsigned long long)r->failed,
+				(unsigned long long)r->outstanding,
+				p50, p99);
 			if (packets)
 				fprintf(out, " %10.4f %9.4f", r->allocs_per_pkt, r->frees_per_pkt);
 			fputc('\n', out);
@@ -192,6 +237,11 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	int nrows;
 
 	json_kv_str(w, "tier", tier_names[s->tier]);
+	json_key(w, "blind");
+	json_arr_begin(w);
+	for (int i = 0; i < s->nblind; i++)
+		json_str(w, s->blind[i]);
+	json_arr_end(w);
 	json_key(w, "functions");
 	json_arr_begin(w);
 	for (int i = 0; i < s->nslots; i++) {
@@ -247,9 +297,11 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		}
 		json_kv_u64(w, "bytes_req", r->bytes_req);
 		json_kv_u64(w, "bytes_alloc", r->bytes_alloc);
+		json_kv_u64(w, "failed", r->failed);
+		json_kv_u64(w, "failed_bytes_req", r->failed_bytes_req);
 		json_kv_u64(w, "outstanding", r->outstanding);
 		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
-		hist_json(w, "lifetime_ns", &r->life, false);
+		hist_json_exact(w, "lifetime_ns", &r->life, r->life_exact, r->nlife_exact);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

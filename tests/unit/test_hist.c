@@ -29,5 +29,23 @@ int main(void)
 	CHECK(hist_count(&d) == 1 && d.slot[3] == 1, "hist_delta", "delta count %lu", hist_count(&d));
 	hist_merge(&d, &early);
 	CHECK(hist_count(&d) == 1001, "hist_merge", "merged %lu", hist_count(&d));
+	/* Sparse histograms: a lone 4.5 s sample must not read as 8.59 s. */
+	struct rs_hist one = {};
+	uint64_t lone = 4500000000ull, eight[RS_RESERVOIR] = { 8, 1, 7, 2, 6, 3, 5, 4 };
+	hist_add(&one, lone);
+	CHECK(hist_sparse(&one), "hist_one_sample_sparse", "one sample not sparse");
+	CHECK(samples_percentile(&lone, 1, 50) == 4.5e9 && samples_percentile(&lone, 1, 99) == 4.5e9,
+	      "samples_one_exact", "p50 %f p99 %f", samples_percentile(&lone, 1, 50), samples_percentile(&lone, 1, 99));
+	CHECK(samples_percentile(eight, 8, 50) == 4 && samples_percentile(eight, 8, 99) == 8 &&
+	      samples_percentile(eight, 8, 1) == 1 && samples_percentile(eight, 8, 90) == 8,
+	      "samples_nearest_rank", "p1 %f p50 %f p90 %f p99 %f", samples_percentile(eight, 8, 1),
+	      samples_percentile(eight, 8, 50), samples_percentile(eight, 8, 90), samples_percentile(eight, 8, 99));
+	CHECK(samples_percentile(eight, 0, 50) == 0, "samples_empty", "not 0");
+	struct rs_hist seven = {};
+	for (int i = 0; i < HIST_MIN_SAMPLES - 1; i++)
+		hist_add(&seven, 100);
+	CHECK(hist_sparse(&seven), "hist_seven_sparse", "7 samples not sparse");
+	hist_add(&seven, 100);
+	CHECK(!hist_sparse(&seven) && !hist_sparse(&h), "hist_eight_not_sparse", "8 samples sparse");
 	CHECK_DONE();
 }

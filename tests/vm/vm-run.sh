@@ -11,7 +11,7 @@
 #   EVENT_IDX=on|off QUEUE_SIZE=256 PACKED=off|on RATE=<pps> TIMEOUT=<s>
 #   KIMAGE=/path/bzImage VARIANT=stock|patched|custom RINGSCOPE_BIN=... WORKLOAD=ringscope|loopcheck
 #   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
-#   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024
+#   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 GUEST_BINS="static programs for WORKLOAD=cmd"
 set -euo pipefail
 
 T_START=$(date +%s.%N)
@@ -374,6 +374,11 @@ if [ "$WORKLOAD" = ringscope ] || [ "$WORKLOAD" = lpi ] || { [ "$WORKLOAD" != lo
 	cp "$RINGSCOPE_BIN" "$r/bin/ringscope"
 	chmod 0755 "$r/bin/ringscope"
 fi
+# GUEST_BINS="a b": more static programs for WORKLOAD=cmd (e.g. build/helpers/*.static).
+for f in ${GUEST_BINS:-}; do
+	file -L "$f" | grep -qE 'statically linked|static-pie linked' || die "GUEST_BINS: $f is not statically linked"
+	cp "$f" "$r/bin/$(basename "${f%.static}")"
+done
 q() { printf "%q" "$1"; }
 cat >"$r/etc/ringscope-vm.env" <<EOF
 RUNID=$(q "$RUNID")

@@ -69,11 +69,14 @@ $(BUILD)/cmd_version.o: $(BUILD)/version.h
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(BUILD)/static $(BUILD)/helpers
 
+$(BUILD)/helpers:
+	mkdir -p $@
+
 static: $(SKELS) $(BUILD)/version.h $(HELPER_BINS:=.static)
 	$(CC) $(CFLAGS) -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
 
 # The helpers, static, for the VM lab's guests (vm-run.sh GUEST_BINS).
-$(BUILD)/helpers/%.static: tests/helpers/%.c | $(BUILD)
+$(BUILD)/helpers/%.static: tests/helpers/%.c | $(BUILD)/helpers
 	$(CC) $(CFLAGS) -static -o $@ $<
 
 # Unit tests link every library object and the shared test frames.
@@ -89,7 +92,7 @@ unit: $(UNIT_BINS) $(BUILD)/frame_send
 $(BUILD)/frame_send: tests/host/frame_send.c $(BUILD)/unit/frames.o $(BUILD)/pkt.o
 	$(CC) $(CFLAGS) -Itests/lib -o $@ $^
 
-$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(CC) $(CFLAGS) -o $@ $<
 
 vmlinux.h:

@@ -96,10 +96,11 @@ _ringscope()
 			if [[ $opt_name == netns ]]; then
 				COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur"))
 			elif [[ $opt_name == preset ]]; then
-				# A comma list of presets; their names are the option's help text.
-				local done_part=
+				# A comma list of presets; their names are the option's help
+				# text, up to a parenthesised note.
+				local done_part= names=${opt_help%% (*}
 				[[ $cur == *,* ]] && done_part=${cur%,*},
-				COMPREPLY=($(compgen -P "$done_part" -W "${opt_help//,/ }" -- "${cur##*,}"))
+				COMPREPLY=($(compgen -P "$done_part" -W "${names//,/ }" -- "${cur##*,}"))
 			fi
 			;;
 		esac

@@ -2,7 +2,7 @@
 # make install / make uninstall into a private DESTDIR: the exact file list and
 # modes, the man page (renders without warnings, documents every command and
 # every option --help prints), the bash completion (commands, options, choice
-# values, presets from trace.c's table, interface names), --version against
+# values, presets from trace_presets.c's table, interface names), --version against
 # git describe, and an uninstall that leaves no file of ours and keeps others'.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
@@ -115,7 +115,8 @@ expect_completion "complete_gen_modes" "$(echo fwd rx tx | sorted)" ringscope ge
 expect_completion "complete_long_option" "--bind " ringscope gen tx --bi
 expect_completion "complete_choice" "$(echo auto copy zc | sorted)" ringscope gen tx --bind ""
 expect_completion "complete_choice_after_equals" "zc " ringscope gen tx --bind = z
-presets=$(sed -n '/^static const struct preset presets\[\] = {/,/^};/s/^\t{ "\([a-z0-9-]*\)".*/\1/p' "$repo/user/trace.c")
+presets=$(sed -n '/^const struct preset trace_presets\[\] = {/,/^};/s/^\t{ "\([a-z0-9-]*\)".*/\1/p' "$repo/user/trace_presets.c")
+check presets_table_read "no preset names read from user/trace_presets.c" [ "$(echo $presets | wc -w)" -ge 4 ]
 expect_completion "complete_presets_from_table" "$(echo $presets | sorted)" ringscope trace -p ""
 expect_completion "complete_preset_list" "virtio-tx,xsk-tx " ringscope trace --preset virtio-tx,xs
 expect_completion "complete_host_ifaces" "$(ls /sys/class/net | sorted)" ringscope gen tx -i ""

@@ -22,6 +22,7 @@ static const struct command {
 	{ "zc-gen", cmd_zc_gen, "MSG_ZEROCOPY TCP/UDP over a private veth pair: completion latency, copied vs zero-copied" },
 	{ "vhost-gen", cmd_vhost_gen, "be the guest driver of a vhost-net TX virtqueue with a tap backend (experimental_zcopytx)" },
 	{ "lpi-load", cmd_lpi_load, "arm64 KVM: MSIs from K injector threads into vgic-its LPIs (irqfd or KVM_SIGNAL_MSI)" },
+	{ "compare", cmd_compare, "A/B statistics of per-round samples: medians, CI of the ratio, Mann-Whitney p, Holm, verdict" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ NULL, NULL, NULL }
 };

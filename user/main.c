@@ -23,6 +23,7 @@ static const struct command {
 	{ "vhost-gen", cmd_vhost_gen, "be the guest driver of a vhost-net TX virtqueue with a tap backend (experimental_zcopytx)" },
 	{ "lpi-load", cmd_lpi_load, "arm64 KVM: MSIs from K injector threads into vgic-its LPIs (irqfd or KVM_SIGNAL_MSI)" },
 	{ "compare", cmd_compare, "A/B statistics of per-round samples: medians, CI of the ratio, Mann-Whitney p, Holm, verdict" },
+	{ "bpf-stats", cmd_bpf_stats, "run time and runs of every loaded BPF program (observer cost); --until-exit PID" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ NULL, NULL, NULL }
 };

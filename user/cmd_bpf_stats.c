@@ -1,0 +1,146 @@
+/* ringscope bpf-stats: run time and run count of every loaded BPF program
+ * (kernel.bpf_stats_enabled must be 1, or this command enables it for its own
+ * lifetime). With --until-exit PID it samples every 100 ms while PID lives and
+ * prints the last sample that saw programs: the observer cost of a traced run
+ * whose programs are gone once it exits (the VM lab uses it that way). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "commands.h"
+#include "json.h"
+#include "log.h"
+#include "opts.h"
+
+#define BPF_STATS_MAX_PROGS 256
+
+struct prog_stat {
+	__u32 id, type;
+	char name[BPF_OBJ_NAME_LEN];
+	__u64 run_time_ns, run_cnt;
+};
+
+/* Snapshot of all programs; returns their number (<= max) or -errno. */
+static int snapshot(struct prog_stat *s, int max)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (n < max && !bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;	/* unloaded since get_next_id */
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			s[n].id = info.id;
+			s[n].type = info.type;
+			memcpy(s[n].name, info.name, sizeof(s[n].name));
+			s[n].name[sizeof(s[n].name) - 1] = '\0';
+			s[n].run_time_ns = info.run_time_ns;
+			s[n].run_cnt = info.run_cnt;
+			n++;
+		}
+		close(fd);
+	}
+	return n;
+}
+
+/* XDP programs are the workload's own (AF_XDP redirect); every other
+ * program type is the observer. */
+static void print_json(const struct prog_stat *s, int n)
+{
+	struct json_writer w;
+	__u64 obs_ns = 0, obs_cnt = 0;
+
+	json_init(&w, stdout);
+	json_obj_begin(&w);
+	json_kv_str(&w, "type", "bpf_stats");
+	json_key(&w, "programs");
+	json_arr_begin(&w);
+	for (int i = 0; i < n; i++) {
+		bool observer = s[i].type != BPF_PROG_TYPE_XDP;
+
+		json_obj_begin(&w);
+		json_kv_u64(&w, "id", s[i].id);
+		json_kv_str(&w, "name", s[i].name);
+		json_kv_u64(&w, "prog_type", s[i].type);
+		json_kv_bool(&w, "observer", observer);
+		json_kv_u64(&w, "run_time_ns", s[i].run_time_ns);
+		json_kv_u64(&w, "run_cnt", s[i].run_cnt);
+		json_obj_end(&w);
+		if (observer) {
+			obs_ns += s[i].run_time_ns;
+			obs_cnt += s[i].run_cnt;
+		}
+	}
+	json_arr_end(&w);
+	json_kv_u64(&w, "observer_run_time_ns", obs_ns);
+	json_kv_u64(&w, "observer_run_cnt", obs_cnt);
+	json_obj_end(&w);
+	json_finish_line(&w);
+}
+
+/* Alive = exists and is not a zombie (a shell's background child stays a
+ * zombie until the shell waits for it, which happens after we return). */
+static bool alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may contain spaces and parentheses */
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+int cmd_bpf_stats(int argc, char **argv)
+{
+	static struct prog_stat cur[BPF_STATS_MAX_PROGS], last[BPF_STATS_MAX_PROGS];
+	uint64_t pid = 0;
+	const char *pos[1];
+	int npos, err, n, nlast = 0, stats_fd;
+	const struct rs_opt opts[] = {
+		{ "until-exit", 0, OPT_U64, &pid, 1, 4194304, NULL, "PID",
+		  "sample every 100 ms until PID exits, print the last sample that saw programs" },
+		OPT_END
+	};
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	err = opts_parse(opts, argc, argv, pos, 0, &npos, "ringscope bpf-stats [--until-exit PID]");
+	if (err)
+		return err > 0 ? 0 : err;
+	if (pid && !alive((pid_t)pid)) {
+		rs_err("no process %llu: give the PID of a running traced command", (unsigned long long)pid);
+		return -ESRCH;
+	}
+	/* Counting stays on while this fd is open (also when the sysctl is 0). */
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0)
+		rs_note("BPF_ENABLE_STATS failed (%d): run_time_ns stays 0 unless kernel.bpf_stats_enabled=1",
+			stats_fd);
+	do {
+		n = snapshot(cur, BPF_STATS_MAX_PROGS);
+		if (n > 0) {
+			memcpy(last, cur, n * sizeof(cur[0]));
+			nlast = n;
+		}
+		if (pid)
+			nanosleep(&tick, NULL);
+	} while (pid && alive((pid_t)pid));
+	print_json(last, nlast);
+	if (stats_fd >= 0)
+		close(stats_fd);
+	return 0;
+}

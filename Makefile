@@ -28,7 +28,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace
+.PHONY: all deps run test static unit clean vmlinux vm-run vm-ab vm-zerocopy vm-lpi kernel bench-gen bench-trace bench-accel
 all: ringscope
 
 ringscope: $(USER_OBJS)
@@ -92,9 +92,15 @@ VM_ENV = OUT=$(OUT) KERNEL=$(KERNEL) ARCH=$(ARCH) SECONDS_RUN=$(SECONDS) PKT_SIZ
 vm-run: deps static
 	$(VM_ENV) bash tests/vm/vm-run.sh
 
-# A/B of kernel-patches/6.12 (stock vs patched) in the VM lab: make vm-ab OUT=results/ab
-vm-ab: deps static
-	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) bash tests/vm/vm-ab.sh
+# A/B with statistics in the VM lab (docs/ab.md): make vm-ab [A=ours:stock B=ours:patched]
+# [ROUNDS=5] [SIZES="64 1500"] [RINGS=split] [ACCEL=icount|tcg] [SECONDS=5] [OUT=results/ab]
+vm-ab: deps all static
+	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) $(if $(filter command line,$(origin SECONDS)),SECONDS_RUN=$(SECONDS)) \
+		bash tests/vm/vm-ab.sh
+
+# A/A spread of the lab's pps per qemu accelerator (docs/ab.md): make bench-accel [ROUNDS=5]
+bench-accel: deps all static
+	OUT=$(if $(filter results,$(OUT)),results/accel,$(OUT)) bash tests/bench/bench-accel.sh
 
 # Copy vs zero-copy table per path and size (tests/vm/vm-zerocopy.sh):
 # make vm-zerocopy [KERNEL=6.1] [SIZES="64 4096"] [SECS=2] [TRACED=0]

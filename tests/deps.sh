@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(clang llvm libbpf-dev bpftool libxdp-dev xdp-tools libelf-dev zlib1g-dev libzstd-dev
       pkg-config iproute2 bpftrace make gcc libc6-dev jq ethtool kmod
-      qemu-system-x86 busybox-static cpio xz-utils zstd)
+      qemu-system-x86 busybox-static cpio xz-utils zstd gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,13 +2,16 @@
  * (kernel.bpf_stats_enabled must be 1, or this command enables it for its own
  * lifetime). With --until-exit PID it samples every 100 ms while PID lives and
  * prints the last sample that saw programs: the observer cost of a traced run
- * whose programs are gone once it exits (the VM lab uses it that way). */
+ * whose programs are gone once it exits (the VM lab uses it that way). Only
+ * the programs PID holds open count then (read from /proc/PID/fdinfo), so
+ * other BPF users of a shared machine stay out. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <bpf/bpf.h>
 #include "commands.h"
 #include "json.h"
@@ -23,31 +26,85 @@ struct prog_stat {
 	__u64 run_time_ns, run_cnt;
 };
 
-/* Snapshot of all programs; returns their number (<= max) or -errno. */
-static int snapshot(struct prog_stat *s, int max)
+/* Ids of the BPF programs pid holds open: the fdinfo of a program fd has a
+ * "prog_id:" line. Returns their number (<= max). */
+static int pid_prog_ids(pid_t pid, __u32 *ids, int max)
 {
-	__u32 id = 0;
+	char path[64], line[128];
+	struct dirent *e;
 	int n = 0;
+	DIR *d;
 
-	while (n < max && !bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (n < max && (e = readdir(d))) {
+		char p[96];
+		FILE *f;
+		unsigned v;
 
-		if (fd < 0)
-			continue;	/* unloaded since get_next_id */
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			s[n].id = info.id;
-			s[n].type = info.type;
-			memcpy(s[n].name, info.name, sizeof(s[n].name));
-			s[n].name[sizeof(s[n].name) - 1] = '\0';
-			s[n].run_time_ns = info.run_time_ns;
-			s[n].run_cnt = info.run_cnt;
-			n++;
-		}
-		close(fd);
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%d/fdinfo/%.20s", (int)pid, e->d_name);
+		f = fopen(p, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "prog_id: %u", &v) == 1) {
+				ids[n++] = v;
+				break;
+			}
+		fclose(f);
 	}
+	closedir(d);
+	return n;
+}
+
+/* Stats of one program into *s; false if it is gone. */
+static bool prog_stat(__u32 id, struct prog_stat *s)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+	bool ok;
+
+	if (fd < 0)
+		return false;	/* unloaded since we learnt its id */
+	memset(&info, 0, sizeof(info));
+	ok = !bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (ok) {
+		s->id = info.id;
+		s->type = info.type;
+		memcpy(s->name, info.name, sizeof(s->name));
+		s->name[sizeof(s->name) - 1] = '\0';
+		s->run_time_ns = info.run_time_ns;
+		s->run_cnt = info.run_cnt;
+	}
+	close(fd);
+	return ok;
+}
+
+/* Snapshot of the programs pid holds (pid > 0) or of all programs; returns
+ * their number (<= max). A program fd held twice is counted once. */
+static int snapshot(struct prog_stat *s, int max, pid_t pid)
+{
+	__u32 ids[BPF_STATS_MAX_PROGS], id = 0;
+	int n = 0, nids, i, j;
+
+	if (pid > 0) {
+		nids = pid_prog_ids(pid, ids, max < BPF_STATS_MAX_PROGS ? max : BPF_STATS_MAX_PROGS);
+		for (i = 0; i < nids; i++) {
+			for (j = 0; j < i && ids[j] != ids[i]; j++)
+				;
+			if (j == i && prog_stat(ids[i], &s[n]))
+				n++;
+		}
+		return n;
+	}
+	while (n < max && !bpf_prog_get_next_id(id, &id))
+		if (prog_stat(id, &s[n]))
+			n++;
 	return n;
 }
 
@@ -113,7 +170,7 @@ int cmd_bpf_stats(int argc, char **argv)
 	int npos, err, n, nlast = 0, stats_fd;
 	const struct rs_opt opts[] = {
 		{ "until-exit", 0, OPT_U64, &pid, 1, 4194304, NULL, "PID",
-		  "sample every 100 ms until PID exits, print the last sample that saw programs" },
+		  "programs PID holds, sampled every 100 ms until it exits; prints the last sample" },
 		OPT_END
 	};
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
@@ -131,7 +188,7 @@ int cmd_bpf_stats(int argc, char **argv)
 		rs_note("BPF_ENABLE_STATS failed (%d): run_time_ns stays 0 unless kernel.bpf_stats_enabled=1",
 			stats_fd);
 	do {
-		n = snapshot(cur, BPF_STATS_MAX_PROGS);
+		n = snapshot(cur, BPF_STATS_MAX_PROGS, (pid_t)pid);
 		if (n > 0) {
 			memcpy(last, cur, n * sizeof(cur[0]));
 			nlast = n;

@@ -71,8 +71,10 @@ void compare_print_table(const struct compare_result *res, FILE *out)
 		n_b = n_b > res->rows[i].ab.n_y ? n_b : res->rows[i].ab.n_y;
 		n_aa = n_aa > res->rows[i].aa.n_y ? n_aa : res->rows[i].aa.n_y;
 	}
-	fprintf(out, "A = %s (%zu rounds), B = %s (%zu rounds), A' = %s (%zu rounds, the A/A control)\n",
-		o->name_a, n_a, o->name_b, n_b, o->name_aa, n_aa);
+	fprintf(out, "A = %s (%zu rounds), B = %s (%zu rounds)", o->name_a, n_a, o->name_b, n_b);
+	if (n_aa)
+		fprintf(out, ", A' = %s (%zu rounds, the A/A control)", o->name_aa, n_aa);
+	fprintf(out, "\n");
 	fprintf(out, "significant = Holm-adjusted Mann-Whitney p < %g AND the %g%% bootstrap CI of the ratio of medians excludes 1\n",
 		o->alpha, o->ci_level * 100);
 	fprintf(out, "Holm families: %zu primary metrics, %zu others; CI from %u resamples, fixed seed; no verdict under %u rounds\n\n",

@@ -45,7 +45,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
 include mk/version.mk
 
 .PHONY: all deps run test test-lab static unit clean fuzz fuzz-build asan vmlinux vm-run vm-ab vm-zerocopy \
-	vm-lpi kernel bench-gen bench-trace man install uninstall
+	vm-lpi kernel bench-gen bench-trace bench-accel man install uninstall
 
 # The binary; a second build (make asan) puts its own into its build dir.
 RINGSCOPE ?= ringscope
@@ -161,9 +161,15 @@ VM_STATIC := $(if $(filter arm64 aarch64,$(ARCH)),static-arm64,static)
 vm-run: deps $(if $(filter arm64 aarch64,$(ARCH)),deps-arm64) $(VM_STATIC)
 	$(VM_ENV) bash tests/vm/vm-run.sh
 
-# A/B of kernel-patches/6.12 (stock vs patched) in the VM lab: make vm-ab OUT=results/ab
-vm-ab: deps static
-	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) bash tests/vm/vm-ab.sh
+# A/B with statistics in the VM lab (docs/ab.md): make vm-ab [A=ours:stock B=ours:patched]
+# [ROUNDS=5] [SIZES="64 1500"] [RINGS=split] [ACCEL=icount|tcg] [SECONDS=5] [OUT=results/ab]
+vm-ab: deps all static
+	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) $(if $(filter command line,$(origin SECONDS)),SECONDS_RUN=$(SECONDS)) \
+		bash tests/vm/vm-ab.sh
+
+# A/A spread of the lab's pps per qemu accelerator (docs/ab.md): make bench-accel [ROUNDS=5]
+bench-accel: deps all static
+	OUT=$(if $(filter results,$(OUT)),results/accel,$(OUT)) bash tests/bench/bench-accel.sh
 
 # Copy vs zero-copy table per path and size (tests/vm/vm-zerocopy.sh):
 # make vm-zerocopy [KERNEL=6.1] [SIZES="64 4096"] [SECS=2] [TRACED=0]

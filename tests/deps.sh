@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(clang llvm libbpf-dev bpftool libxdp-dev xdp-tools libelf-dev zlib1g-dev libzstd-dev
       libnl-3-dev libnl-route-3-dev
       pkg-config iproute2 bpftrace make gcc libc6-dev jq ethtool kmod
-      qemu-system-x86 busybox-static cpio xz-utils zstd scdoc man-db
+      qemu-system-x86 busybox-static cpio xz-utils zstd scdoc man-db gnuplot-nox
       libclang-rt-14-dev)	# libclang_rt.fuzzer: make fuzz, tests/fuzz
 missing=()
 for p in "${pkgs[@]}"; do

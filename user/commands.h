@@ -15,6 +15,8 @@ int cmd_zc_gen(int argc, char **argv);
 int cmd_vhost_gen(int argc, char **argv);
 int cmd_lpi_load(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_bpf_stats(int argc, char **argv);
 
 /* gen + trace on -i/--peer, or on the embedded veth pair without -i (cmd_run.c). */
 struct gen_opts;

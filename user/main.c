@@ -23,6 +23,8 @@ static const struct command {
 	{ "zc-gen", cmd_zc_gen, "MSG_ZEROCOPY TCP/UDP over a private veth pair: completion latency, copied vs zero-copied" },
 	{ "vhost-gen", cmd_vhost_gen, "be the guest driver of a vhost-net TX virtqueue with a tap backend (experimental_zcopytx)" },
 	{ "lpi-load", cmd_lpi_load, "arm64 KVM: MSIs from K injector threads into vgic-its LPIs (irqfd or KVM_SIGNAL_MSI)" },
+	{ "compare", cmd_compare, "A/B statistics of per-round samples: medians, CI of the ratio, Mann-Whitney p, Holm, verdict" },
+	{ "bpf-stats", cmd_bpf_stats, "run time and runs of every loaded BPF program (observer cost); --until-exit PID" },
 	{ "cleanup", cmd_cleanup, "remove pins and namespaces left by killed ringscope runs" },
 	{ "version", cmd_version, "print the version and the git describe it was built from (also --version, -V)" },
 	{ NULL, NULL, NULL }

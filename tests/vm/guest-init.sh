@@ -129,16 +129,36 @@ ringscope)
 	[ -x /bin/ringscope ] || fail "no /bin/ringscope in the initramfs"
 	ulimit -l unlimited 2>/dev/null
 	echo "@@RSVM:BEGIN:$RUNID@@"
-	# shellcheck disable=SC2086  # RS_ARGS is a word list on purpose
+	rc=0
+	: >/tmp/ringscope.err
+	if [ "${TRACE:-on}" = both ]; then
+		# Throughput first, with no probe attached, in the same boot; its
+		# final object is renamed so the traced run's stays "final".
+		# shellcheck disable=SC2086  # RS_EXTRA_ARGS is a word list on purpose
+		/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
+			--rate "${RATE_UNTRACED:-0}" --no-trace --json $RS_EXTRA_ARGS >/tmp/untraced.json 2>>/tmp/ringscope.err
+		rc=$?
+		sed -n 's/"type":"final"/"type":"final_untraced"/p' /tmp/untraced.json
+	fi
 	if [ "${TRACE:-on}" = off ]; then
 		TRACE_ARGS="--no-trace"
 	else
 		TRACE_ARGS="${RS_PRESET:+--preset $RS_PRESET} --kmalloc"
+		# Observer cost: the kernel then counts run time and runs of every
+		# BPF program (read by bpf_stats below; costs two clock reads per run).
+		[ -w /proc/sys/kernel/bpf_stats_enabled ] && echo 1 >/proc/sys/kernel/bpf_stats_enabled
 	fi
-	# shellcheck disable=SC2086  # TRACE_ARGS is a word list on purpose
-	/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
-		--rate "$RATE" $TRACE_ARGS --json $RS_EXTRA_ARGS 2>/tmp/ringscope.err
-	rc=$?
+	if [ $rc = 0 ]; then
+		# shellcheck disable=SC2086  # TRACE_ARGS is a word list on purpose
+		/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
+			--rate "$RATE" $TRACE_ARGS --json $RS_EXTRA_ARGS >/tmp/run.json 2>>/tmp/ringscope.err &
+		rp=$!
+		# The BPF programs die with the run: sample them until it exits.
+		[ "${TRACE:-on}" = off ] || /bin/ringscope bpf-stats --until-exit $rp >/tmp/bpf_stats.json 2>>/tmp/ringscope.err
+		wait $rp
+		rc=$?
+		cat /tmp/run.json /tmp/bpf_stats.json 2>/dev/null
+	fi
 	echo "@@RSVM:END:$RUNID:$rc@@"
 	echo "@@RSVM:STDERR:$RUNID@@"
 	tail -n 40 /tmp/ringscope.err

@@ -1,89 +1,117 @@
 #!/usr/bin/env bash
-# make vm-ab: stock vs patched 6.12 (kernel-patches/6.12, built by `make
-# kernel`) in the VM lab, same workload and parameters, interleaved rounds.
+# make vm-ab: does kernel B differ from kernel A, beyond the noise of the host?
 #
-# Per (ring, size, variant) and round, two guest boots:
-#   traced    ringscope run with the virtio-lab preset and --kmalloc at RATE
-#             pps: kmalloc/kfree per packet in the virtio path, function
-#             latency (virtqueue_add_outbuf: virtqueue_add_split/_packed are
-#             notrace in 6.12; detach_buf_*), indirect lifetime;
-#   untraced  ringscope run --no-trace at RATE_MAX (0 = unlimited): pps with
-#             no probe overhead.
-# Variants alternate order every round so drift on a shared machine hits both.
-# Every run's lab JSON is kept in OUT/<round>/; the table is printed at the end
-# (and written to OUT/ab-table.txt).
+#   A=ours:stock B=ours:patched tests/vm/vm-ab.sh                  (the defaults)
+#   A=debian:6.12 B=/path/bzImage ROUNDS=10 SIZES="64 1500" tests/vm/vm-ab.sh
+#   A=~/linux@v7.2 B=~/linux@HEAD tests/vm/vm-ab.sh
 #
-#   OUT=results/ab ROUNDS=3 RINGS="split packed" SIZES="64 1500" SECONDS_RUN=5 \
-#     RATE=1000 RATE_MAX=0 MODES="traced untraced" tests/vm/vm-ab.sh
+# A variant is one of
+#   ours:stock, ours:patched   kernel-patches/build-kernels.sh's cached builds
+#   debian:6.12, debian:6.1    Debian's image, downloaded by vm-run.sh
+#   /path/to/bzImage           any image with the lab's drivers built in
+#   TREE@REV                   a commit of your kernel tree, built with the lab's
+#                              config fragment and cached by commit hash
+#                              (tests/vm/build-tree-kernel.sh)
+# Each of ROUNDS (default 5, the minimum for a verdict) rounds boots A, B and
+# the A/A control A' (A again) once per ring and size, in an order that
+# alternates per round (A B A', then A' B A) so host drift hits all three. One
+# boot runs the untraced throughput run (RATE_UNTRACED, default unlimited) and
+# then the traced run (RATE, default 1000 pps): vm-run.sh TRACE=both.
+# ACCEL=icount (default) makes guest time count guest instructions; ACCEL=tcg
+# is wall-clock TCG (see docs/ab.md for the measured A/A spread of both).
+#
+# OUT/<ring>-<size>/ gets: raw/r<round>-<A|B|A2>/ (the lab JSON, NDJSON and
+# console of every boot), A.txt B.txt A2.txt (per-round samples), table.txt
+# (the text table, also printed), ab.json, and with gnuplot ratios.svg and
+# latency.svg.
+#
+#   OUT=results/ab ROUNDS=5 RINGS=split SIZES=64 SECONDS_RUN=5 RATE=1000
+#   RATE_UNTRACED=0 ACCEL=icount SMP=2 ALPHA=0.05 tests/vm/vm-ab.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+A=${A:-ours:stock}
+B=${B:-ours:patched}
 OUT=${OUT:-results/ab}
-ROUNDS=${ROUNDS:-3}
-RINGS=${RINGS:-split packed}
-SIZES=${SIZES:-64 1500}
-MODES=${MODES:-traced untraced}
+ROUNDS=${ROUNDS:-5}
+RINGS=${RINGS:-split}
+SIZES=${SIZES:-64}
 SECONDS_RUN=${SECONDS_RUN:-5}
 RATE=${RATE:-1000}
-RATE_MAX=${RATE_MAX:-0}
+RATE_UNTRACED=${RATE_UNTRACED:-0}
+ACCEL=${ACCEL:-icount}
+SMP=${SMP:-2}
+ALPHA=${ALPHA:-0.05}
+KEY_FUNCS=${KEY_FUNCS:-virtqueue_add_outbuf detach_buf_split detach_buf_packed}
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
-for v in stock patched; do
-	[ -f "$CACHE/kernel/6.12/$v/bzImage" ] ||
-		{ echo "vm-ab: ERROR: no $CACHE/kernel/6.12/$v/bzImage: build both kernels first with 'make kernel'" >&2; exit 1; }
-done
-mkdir -p "$OUT"
+RINGSCOPE=${RINGSCOPE:-$REPO/ringscope}
+die() { echo "vm-ab: ERROR: $*" >&2; exit 1; }
+say() { echo "vm-ab: $*" >&2; }
 
-run_one() {	# run_one ROUND RING SIZE VARIANT MODE
-	local round=$1 ring=$2 size=$3 variant=$4 mode=$5 packed=off trace=on rate=$RATE
+# ---- checks before any side effect ------------------------------------------
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] && [ "$ROUNDS" -ge 1 ] || die "ROUNDS must be a positive integer (got '$ROUNDS')"
+[ "$ROUNDS" -ge 5 ] || say "ROUNDS=$ROUNDS: fewer than 5 rounds give no verdict (the table still shows medians and CIs)"
+for r in $RINGS; do case "$r" in split | packed) ;; *) die "RINGS takes split and/or packed (got '$r')" ;; esac; done
+for s in $SIZES; do [[ "$s" =~ ^[0-9]+$ ]] && [ "$s" -ge 60 ] || die "SIZES must be frame sizes >= 60 (got '$s')"; done
+case "$ACCEL" in tcg | tcg-single | icount) ;; *) die "ACCEL must be icount, tcg or tcg-single (got '$ACCEL')" ;; esac
+[ -x "$RINGSCOPE" ] || die "no $RINGSCOPE: build it with 'make'"
+command -v jq >/dev/null || die "jq is missing: run 'make deps'"
+
+# variant -> "KERNEL|KIMAGE|VARIANT" for vm-run.sh (KIMAGE empty: Debian's image)
+resolve() {
+	local v=$1 img
+	case "$v" in
+	ours:stock | ours:patched)
+		img=$CACHE/kernel/6.12/${v#ours:}/bzImage
+		[ -f "$img" ] || die "$v needs $img: build it with 'make kernel'"
+		echo "6.12|$img|${v#ours:}" ;;
+	debian:6.12 | debian:6.1) echo "${v#debian:}||stock" ;;
+	ours:* | debian:*) die "unknown variant '$v' (ours:stock, ours:patched, debian:6.12, debian:6.1, /path/bzImage, TREE@REV)" ;;
+	*@*)
+		img=$("$HERE/build-tree-kernel.sh" "${v%@*}" "${v##*@}") || die "could not build $v (see above)"
+		echo "6.12|$img|custom" ;;
+	*)
+		[ -f "$v" ] || die "variant '$v' is neither ours:*, debian:*, TREE@REV nor an existing kernel image"
+		echo "6.12|$(cd "$(dirname "$v")" && pwd)/$(basename "$v")|custom" ;;
+	esac
+}
+SPEC_A=$(resolve "$A")
+SPEC_B=$(resolve "$B")
+
+run_one() {	# run_one DIR SPEC RING SIZE
+	local dir=$1 spec=$2 ring=$3 size=$4 kernel kimage variant packed=off
+	IFS='|' read -r kernel kimage variant <<<"$spec"
 	[ "$ring" = packed ] && packed=on
-	[ "$mode" = untraced ] && trace=off rate=$RATE_MAX
-	echo "vm-ab: round $round: $ring ring, $size B, $variant, $mode" >&2
-	# Both variants are our builds (one tree, one config), never Debian's stock.
-	OUT="$OUT/$round" KERNEL=6.12 VARIANT=$variant KIMAGE="$CACHE/kernel/6.12/$variant/bzImage" PACKED=$packed PKT_SIZE=$size \
-		SECONDS_RUN=$SECONDS_RUN RATE=$rate TRACE=$trace bash "$HERE/vm-run.sh" >/dev/null
+	mkdir -p "$dir"
+	if ! OUT="$dir" KERNEL=$kernel KIMAGE="$kimage" VARIANT=$variant PACKED=$packed PKT_SIZE=$size \
+		SECONDS_RUN=$SECONDS_RUN RATE=$RATE RATE_UNTRACED=$RATE_UNTRACED TRACE=both ACCEL=$ACCEL SMP=$SMP \
+		bash "$HERE/vm-run.sh" >"$dir/vm-run.log" 2>&1; then
+		tail -n 15 "$dir/vm-run.log" >&2
+		die "run failed: $(grep -m1 'ERROR' "$dir/vm-run.log" || echo "see $dir/vm-run.log")"
+	fi
 }
 
-for ((round = 1; round <= ROUNDS; round++)); do
-	order="stock patched"
-	((round % 2 == 0)) && order="patched stock"
-	for ring in $RINGS; do
-		for size in $SIZES; do
-			for variant in $order; do
-				for mode in $MODES; do
-					run_one "$round" "$ring" "$size" "$variant" "$mode"
-				done
+mkdir -p "$OUT"
+for ring in $RINGS; do
+	for size in $SIZES; do
+		d=$OUT/$ring-$size
+		rm -rf "$d/raw" && mkdir -p "$d/raw"
+		: >"$d/A.txt"; : >"$d/B.txt"; : >"$d/A2.txt"
+		for ((round = 1; round <= ROUNDS; round++)); do
+			order="A B A2"
+			((round % 2 == 0)) && order="A2 B A"
+			for slot in $order; do
+				spec=$SPEC_A
+				[ "$slot" = B ] && spec=$SPEC_B
+				say "$ring ring, $size B, round $round/$ROUNDS: $slot ($([ "$slot" = B ] && echo "$B" || echo "$A")), $ACCEL"
+				run_one "$d/raw/r$round-$slot" "$spec" "$ring" "$size"
+				res=$(find "$d/raw/r$round-$slot" -maxdepth 1 -name '*.json' ! -name '*.ndjson' | head -n 1)
+				{ echo "# round $round: $(basename "$res")"; jq -r -f "$HERE/ab-flatten.jq" "$res"; } >>"$d/$slot.txt"
 			done
 		done
+		"$RINGSCOPE" compare --a "$d/A.txt" --b "$d/B.txt" --aa "$d/A2.txt" --alpha "$ALPHA" \
+			--name-a "$A" --name-b "$B" --name-aa "$A" --ab-json "$d/ab.json" >"$d/table.txt"
+		{ echo "== $ring ring, $size B frames, ACCEL=$ACCEL, ${SECONDS_RUN} s runs (traced at $RATE pps)"; cat "$d/table.txt"; echo; }
+		bash "$HERE/ab-plot.sh" "$d" "$KEY_FUNCS" || say "no SVG for $d (gnuplot missing? run 'make deps')"
 	done
 done
-
-# ---- table: medians over rounds, spread as min..max -------------------------
-jq -s -r --arg rounds "$ROUNDS" '
-  def med: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
-                  else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  def f(x): if x == null then "-" else (x * 1000 | round / 1000 | tostring) end;
-  def i(x): if x == null then "-" else (x | round | tostring) end;
-  def fn(r; name; p): [r[] | .functions[name][p] // empty] | med;
-  map(. + {ring: (if .params.packed == "on" then "packed" else "split" end)}) as $all
-  | ($all | map(select(.raw.functions != null and ((.raw.functions | length) > 0)))) as $tr
-  | ($all | map(select(.raw.functions == null or ((.raw.functions | length) == 0)))) as $un
-  | [$all[] | {ring, size: .params.pkt_size}] | unique[] as $k
-  | ["stock", "patched"] | map(. as $v
-      | ($tr | map(select(.ring == $k.ring and .params.pkt_size == $k.size and .variant == $v))) as $t
-      | ($un | map(select(.ring == $k.ring and .params.pkt_size == $k.size and .variant == $v))) as $u
-      | {v: $v,
-         kmalloc: ([$t[].kmalloc_per_pkt // empty] | med), kfree: ([$t[].kfree_per_pkt // empty] | med),
-         lost: ([$t[].lost, $u[].lost] | add),
-         pps: ([$u[].tx_pps // empty] | med), pmin: ([$u[].tx_pps // empty] | min), pmax: ([$u[].tx_pps // empty] | max),
-         add50: (fn($t; "virtqueue_add_outbuf"; "p50")),
-         add99: (fn($t; "virtqueue_add_outbuf"; "p99")),
-         det50: (fn($t; (if $k.ring == "packed" then "detach_buf_packed" else "detach_buf_split" end); "p50")),
-         det99: (fn($t; (if $k.ring == "packed" then "detach_buf_packed" else "detach_buf_split" end); "p99")),
-         n: ($t | length), nu: ($u | length)}) as $rows
-  | "\($k.ring) ring, \($k.size) B (medians of \($rows[0].n) traced + \($rows[0].nu) untraced runs per variant)",
-    "variant\tkmalloc/pkt\tkfree/pkt\ttx_pps\tmin..max\tadd_outbuf_p50_ns\tp99\tdetach_p50_ns\tp99\tlost",
-    ($rows[] | "\(.v)\t\(f(.kmalloc))\t\(f(.kfree))\t\(i(.pps))\t\(i(.pmin))..\(i(.pmax))\t\(i(.add50))\t\(i(.add99))\t\(i(.det50))\t\(i(.det99))\t\(.lost)"),
-    "  patched/stock pps ratio: \(if ($rows[0].pps // 0) > 0 and $rows[1].pps != null then ($rows[1].pps / $rows[0].pps * 1000 | round / 1000) else "-" end)",
-    ""
-' $(find "$OUT" -name '6.12*-x86_64-*.json' ! -name '*.ndjson') |
-	awk -F'\t' 'NF == 1 {print; next} {printf "  %-8s %11s %9s %9s %15s %17s %8s %13s %8s %5s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' |
-	tee "$OUT/ab-table.txt"

@@ -11,7 +11,8 @@
 #   EVENT_IDX=on|off QUEUE_SIZE=256 PACKED=off|on RATE=<pps> TIMEOUT=<s>
 #   KIMAGE=/path/bzImage VARIANT=stock|patched|custom RINGSCOPE_BIN=... WORKLOAD=ringscope|loopcheck
 #   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
-#   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 GUEST_BINS="static programs for WORKLOAD=cmd"
+#   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 ACCEL=tcg|tcg-single|icount
+#   TRACE=on|off|both RATE_UNTRACED=0 GUEST_BINS="static programs for WORKLOAD=cmd"
 set -euo pipefail
 
 T_START=$(date +%s.%N)
@@ -44,7 +45,14 @@ KEEP_TMP=${KEEP_TMP:-0}
 APPEND_EXTRA=${APPEND_EXTRA:-}
 RS_EXTRA_ARGS=${RS_EXTRA_ARGS:-}
 RS_PRESET=${RS_PRESET-virtio-lab}
-TRACE=${TRACE:-on}	# off: traffic only (ringscope run --no-trace), for throughput runs
+TRACE=${TRACE:-on}	# off: traffic only (ringscope run --no-trace), for throughput runs;
+			# both: an untraced run at RATE_UNTRACED, then the traced run, one boot
+RATE_UNTRACED=${RATE_UNTRACED:-0}	# pps of the untraced run of TRACE=both (0 = unlimited)
+# qemu accelerator: tcg (multi-threaded TCG, wall-clock guest time), tcg-single
+# (one host thread for all vCPUs), icount (single thread, guest time advances
+# with guest instructions: pps and latencies become instruction counts that a
+# busy host barely moves; see docs/ab.md).
+ACCEL=${ACCEL:-tcg}
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 VMCACHE=$CACHE/vm
 # Boot (~7-15 s under TCG on 2 shared cores) + BPF load + traffic + shutdown, with margin.
@@ -103,6 +111,15 @@ isint SECONDS_RUN "$SECONDS_RUN"
 isint PKT_SIZE "$PKT_SIZE"
 isint RATE "$RATE"
 isint TIMEOUT "$TIMEOUT"
+isint RATE_UNTRACED "$RATE_UNTRACED"
+[[ "$SMP" =~ ^[1-9][0-9]?$ ]] || die "SMP must be a vCPU count from 1 to 99 (got '$SMP')"
+case "$TRACE" in on | off | both) ;; *) die "TRACE must be on, off or both (got '$TRACE')" ;; esac
+case "$ACCEL" in
+tcg) ACCEL_ARGS=(-accel tcg,thread=multi) ;;
+tcg-single) ACCEL_ARGS=(-accel tcg,thread=single) ;;
+icount) ACCEL_ARGS=(-accel tcg,thread=single -icount shift=3,sleep=off) ;;
+*) die "ACCEL must be tcg, tcg-single or icount (got '$ACCEL')" ;;
+esac
 isint QUEUE_SIZE "$QUEUE_SIZE"
 # Device layout. On a qemu hub the device never offers VIRTIO_NET_F_CSUM (the hub has no
 # vnet header), so the guest has no NETIF_F_SG and linearizes every AF_XDP skb: with a modern
@@ -392,6 +409,7 @@ GUEST_CMD=$(q "${GUEST_CMD:-}")
 LPI_ARGS=$(q "$LPI_ARGS")
 RS_PRESET=$(q "$RS_PRESET")
 TRACE=$(q "$TRACE")
+RATE_UNTRACED=$(q "$RATE_UNTRACED")
 EOF
 mkcpio "$r" "$TMP/run.cpio"
 INITRD=$TMP/initrd.cpio
@@ -401,7 +419,10 @@ cat "$BASE_CPIO" ${MOD_CPIO:+"$MOD_CPIO"} "$TMP/run.cpio" >"$INITRD"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${QUEUE_SIZE}-pk_${PACKED}-${LAYOUT}-r${RATE}"
-[ "$TRACE" = on ] || PARAMS_SLUG="${PARAMS_SLUG}-notrace"
+[ "$TRACE" = off ] && PARAMS_SLUG="${PARAMS_SLUG}-notrace"
+[ "$TRACE" = both ] && PARAMS_SLUG="${PARAMS_SLUG}-both${RATE_UNTRACED}"
+[ "$ACCEL" = tcg ] || PARAMS_SLUG="${PARAMS_SLUG}-${ACCEL}"
+[ "$SMP" = 2 ] || PARAMS_SLUG="${PARAMS_SLUG}-smp${SMP}"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log
@@ -416,7 +437,7 @@ if [ -n "${NIC_EXTRA:-}" ]; then
 fi
 QEMU_ARGS=(
 	"${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
-	-accel tcg,thread=multi -smp "$SMP" -m "$MEM"
+	"${ACCEL_ARGS[@]}" -smp "$SMP" -m "$MEM"
 	-nodefaults -no-user-config -display none -no-reboot
 	-serial "file:$CONSOLE_LOG" -monitor none
 	-kernel "$KIMG" -initrd "$INITRD"
@@ -518,6 +539,14 @@ if [ "$WORKLOAD" = cmd ]; then
 fi
 
 FINAL=$(jq -c 'select(.type == "final")' "$TMP/ndjson" | tail -n 1)
+# TRACE=both: the untraced run's final object, renamed by the guest.
+UNTRACED=$(jq -c 'select(.type == "final_untraced")' "$TMP/ndjson" | tail -n 1)
+[ "$TRACE" != both ] || [ -n "$UNTRACED" ] || [ "$WRC" != 0 ] ||
+	die "TRACE=both but the guest printed no untraced result (console: $CONSOLE_LOG)"
+[ -n "$UNTRACED" ] || UNTRACED=null
+# The guest's BPF program statistics at the end of the traced run (observer cost).
+BPF_STATS=$(jq -c 'select(.type == "bpf_stats")' "$TMP/ndjson" | tail -n 1)
+[ -n "$BPF_STATS" ] || BPF_STATS=null
 if [ "$WRC" != 0 ] || [ -z "$FINAL" ]; then
 	if [ -s "$TMP/stderr" ]; then
 		echo "---- workload stderr (tail) ----" >&2
@@ -556,11 +585,14 @@ META=$(jq -n \
 	--argjson seconds "$SECONDS_RUN" --argjson pkt_size "$PKT_SIZE" --arg indirect "$INDIRECT" \
 	--arg event_idx "$EVENT_IDX" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
 	--argjson rate "$RATE" --arg layout "$LAYOUT" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
-	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" \
+	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" --arg accel "$ACCEL" --argjson smp "$SMP" \
+	--arg trace "$TRACE" --argjson untraced "$UNTRACED" --argjson bpf_stats "$BPF_STATS" \
 	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
 	  workload: $workload, console_log: $console, qemu: $qemu,
 	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
-	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate},
+	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate,
+	           accel: $accel, smp: $smp, trace: $trace},
+	  untraced: $untraced, bpf_stats: $bpf_stats,
 	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
 	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},
 	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, guest: $guest}')

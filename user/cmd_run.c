@@ -19,7 +19,8 @@ static const char usage[] = "ringscope run [-i IFACE [--peer IFACE]] [gen option
 struct run_ctx {
 	struct trace_session *ts;
 	bool final_only;	/* text: the trace table in the summary only */
-	struct trace_snapshot prev;
+	struct trace_snapshot prev;	/* the last interval's; counts are since attach */
+	bool have_prev;
 	uint64_t prev_packets;
 	uint64_t start_ns, last_ns;
 };
@@ -35,14 +36,28 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 
 	if (!w && !final && c->final_only)
 		return;
+	/* Where intervals were shown, the final is the snapshot of the last one
+	 * (runloop always renders the last stretch when there is a trace view):
+	 * the interval deltas then add up to the final exactly. */
+	if (final && c->have_prev && (w || !c->final_only)) {
+		if (w)
+			trace_json_fields(w, c->ts, &c->prev, NULL, dt, packets);
+		else
+			trace_print_text(stdout, c->ts, &c->prev, NULL, dt, packets, final);
+		return;
+	}
 	if (trace_snapshot(c->ts, &cur))
 		return;
+	/* The first interval counts from the attach (no previous snapshot), so
+	 * the intervals add up to the counts since attach, which the final shows. */
 	if (w)
-		trace_json_fields(w, c->ts, &cur, final ? NULL : &c->prev, dt, packets);
+		trace_json_fields(w, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets);
 	else
-		trace_print_text(stdout, c->ts, &cur, final ? NULL : &c->prev, dt, packets, final);
-	trace_snapshot_free(&c->prev);
+		trace_print_text(stdout, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
+	if (c->have_prev)
+		trace_snapshot_free(&c->prev);
 	c->prev = cur;
+	c->have_prev = true;
 	c->prev_packets = f->packets_tx;
 	c->last_ns = now;
 }
@@ -129,7 +144,6 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		ctx.ts = &ts;
 		ctx.final_only = trace_final_only;
 		ctx.start_ns = ctx.last_ns = now_ns();
-		trace_snapshot(&ts, &ctx.prev);
 		rl.extra = run_extra;
 		rl.ctx = &ctx;
 	}
@@ -138,7 +152,8 @@ cleanup:
 	gen_session_close(&tx);
 	gen_session_close(&rx);
 	demo_net_destroy(&net);
-	trace_snapshot_free(&ctx.prev);
+	if (ctx.have_prev)
+		trace_snapshot_free(&ctx.prev);
 	trace_session_close(&ts);
 	return err;
 }

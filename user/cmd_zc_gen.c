@@ -181,6 +181,8 @@ static int xsk_phase(struct gen_opts *g, const char *peer, struct zc_path_row *r
 		 tx.w[0].port.zerocopy ? "zero-copy" : "copy");
 	busy0 = cpu_busy_seconds(NULL);
 	self0 = cpu_self_seconds();
+	if (peer)
+		rx.cfg.expect_epoch = tx.epoch;	/* its sender: another epoch is foreign */
 	if ((peer && (err = gen_session_start(&rx))) || (err = gen_session_start(&tx)))
 		goto out;
 	sigemptyset(&set);

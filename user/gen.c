@@ -192,6 +192,7 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 
 struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
+	uint16_t expect_epoch;	/* gen_cfg.expect_epoch */
 };
 
 /* A queue is a stream id on the wire, and a verified stream id indexes streams[]. */
@@ -219,6 +220,13 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 			c->rx_foreign++;
 			c->rx_foreign_why[why]++;
 		}
+		return;
+	}
+	/* Where the run knows its sender, another epoch is not ours: a spoofed
+	 * or stray frame must not restart the sender's sequence space. */
+	if (r->expect_epoch && pl.epoch != r->expect_epoch) {
+		c->rx_foreign++;
+		c->rx_foreign_why[PKT_R_OTHER_SENDER]++;
 		return;
 	}
 	st = r->streams[pl.stream];
@@ -365,6 +373,29 @@ static void build_frames(struct gen_worker *w, struct tx_state *t, uint32_t nfra
 	}
 }
 
+/* gen tx --rx: every worker has stopped sending, all its packets completed,
+ * and the session as a whole got back as many distinct packets as it sent.
+ * Session-wide: returning packets land on any RX queue, and a worker that
+ * stopped on its own count left the others' packets unread in its ring.
+ * From the copies the workers publish every PUBLISH_NS. */
+static bool session_back_home(struct gen_session *s)
+{
+	uint64_t completed = 0, submitted = 0, back = 0;
+	bool sending = false;
+
+	for (int i = 0; i < s->nworkers; i++) {
+		struct gen_worker *o = &s->w[i];
+
+		sending |= !__atomic_load_n(&o->end_ns, __ATOMIC_ACQUIRE);
+		pthread_mutex_lock(&o->lock);
+		completed += o->pub.tx_completed;
+		submitted += o->pub.tx_submitted;
+		back += o->pub.rx_unique + o->pub.rx_too_late;
+		pthread_mutex_unlock(&o->lock);
+	}
+	return !sending && completed >= submitted && back >= completed;
+}
+
 static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r,
 		    struct gen_counters *c)
 {
@@ -396,20 +427,25 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 		}
 		bool finished = now >= end || (cfg->count && t->seq >= cfg->count);
 		if (finished) {
-			/* Drain: wait for the last completions (and returning packets). */
+			/* Drain: wait for the last completions (and returning packets).
+			 * With --rx, publish first: the others judge the session by our
+			 * copy, which must hold our final submitted count before end_ns
+			 * says we stopped sending. */
+			if (cfg->tx_recv) {
+				rx_totals(r, c);
+				publish(w, c);
+			}
 			if (!drain_end) {
 				drain_end = now + DRAIN_NS;
-				__atomic_store_n(&w->end_ns, now, __ATOMIC_RELAXED);
+				__atomic_store_n(&w->end_ns, now, __ATOMIC_RELEASE);
 			}
 			if (c->tx_completed >= c->tx_submitted &&
-			    (!cfg->tx_recv || c->rx_unique + c->rx_too_late >= c->tx_completed))
+			    (!cfg->tx_recv || session_back_home(s)))
 				break;
 			if (now >= drain_end)
 				break;
 			flush_tx(w, c);
 			unkicked = 0;
-			if (cfg->tx_recv)
-				rx_totals(r, c);
 			continue;
 		}
 		if (cfg->count && cfg->count - t->seq < n)
@@ -529,7 +565,7 @@ static void *worker_main(void *arg)
 	const struct gen_cfg *cfg = &w->s->cfg;
 	uint32_t nframes = cfg->port.nframes, tx_frames = nframes;
 	struct tx_state t = {};
-	struct rx_state r = {};
+	struct rx_state r = { .expect_epoch = cfg->expect_epoch };
 	struct gen_counters c = {};
 
 	t.free = calloc(nframes, sizeof(*t.free));
@@ -641,6 +677,8 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 	s->cfg = *cfg;
 	s->link_fd = -1;
 	s->epoch = new_epoch();
+	if (cfg->mode == GEN_TX && cfg->tx_recv)
+		s->cfg.expect_epoch = s->epoch;
 	err = gen_session_check(cfg);
 	if (err)
 		return err;

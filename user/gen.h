@@ -35,6 +35,9 @@ struct gen_cfg {
 	uint64_t rate;		/* pps per queue; 0 = as fast as possible */
 	uint8_t src_mac[6], dst_mac[6];
 	bool have_dst_mac;
+	/* Nonzero: the only sender epoch this receiver accepts (gen tx --rx: its
+	 * own; run, demo: their sender's); frames of another are foreign. */
+	uint16_t expect_epoch;
 };
 
 /* Everything a report shows; summed over workers by gen_session_snapshot(). */

@@ -117,6 +117,7 @@ static const struct {
 	[PKT_R_NOT_UDP]		= { "not_udp", PKT_FOREIGN },
 	[PKT_R_BAD_MAGIC]	= { "bad_magic", PKT_FOREIGN },
 	[PKT_R_STREAM]		= { "stream_out_of_range", PKT_FOREIGN },
+	[PKT_R_OTHER_SENDER]	= { "other_sender", PKT_FOREIGN },
 	[PKT_R_IP_TOTAL_LEN]	= { "ip_total_len", PKT_CORRUPT },
 	[PKT_R_CUT]		= { "truncated", PKT_CORRUPT },
 	[PKT_R_UDP_LEN]		= { "udp_len", PKT_CORRUPT },

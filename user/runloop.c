@@ -65,6 +65,9 @@ int runloop_run(struct runloop *rl)
 		       (rl->rx && (rl->rx->cfg.count || rl->rx->cfg.duration > 0));
 	int err;
 
+	/* The receiver of run and demo knows its sender: another epoch is foreign. */
+	if (rl->rx && rl->tx && rl->rx != rl->tx)
+		rl->rx->cfg.expect_epoch = rl->tx->epoch;
 	if (rl->rx && rl->rx != rl->tx && (err = gen_session_start(rl->rx)))
 		return err;
 	if (rl->tx && (err = gen_session_start(rl->tx)))
@@ -105,8 +108,9 @@ int runloop_run(struct runloop *rl)
 		gen_session_stop(rl->rx);
 	snapshot(rl, &cur);
 	end = now_ns();
-	/* The last, partial interval, so that the intervals add up to the final. */
-	if (memcmp(&cur, &prev, sizeof(cur)))
+	/* The last, partial interval, so that the intervals add up to the final
+	 * (always with a trace view: its counts move even when the packets do not). */
+	if (rl->extra || memcmp(&cur, &prev, sizeof(cur)))
 		render(rl, &cur, &prev, (end - start) / 1e9, (end - last) / 1e9, false);
 	/* Rates over the measured interval: until the sender stopped sending (or
 	 * the receiver receiving), not the drain or the grace after it. */

@@ -82,6 +82,26 @@ if rs_ready fwd 'fwd on '; then
 else
 	fail frames_fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd.err")"
 fi
+
+# --- a closed loop knows its sender: another epoch is foreign, not a restart --
+# gen tx --rx against gen fwd; 4 valid frames of another sender epoch (0x7777)
+# arrive from the fwd side meanwhile. Before, one such frame restarted the
+# sequence space and every later packet of the real sender counted as lost.
+rs_bg fwd2 60 gen fwd -i b0 --netns "$c-b" --json
+if rs_ready fwd2 'fwd on '; then
+	(sleep 1; ip netns exec "$c-b" "$FS" b0 -e 0x7777 0 5 6 7 >>"$tmp/send.log" 2>&1) &
+	spoof=$!
+	rs_fg loop 60 gen tx --rx -i a0 --netns "$c-a" -r 10000 -d 3 --json
+	wait "$spoof"
+	stop fwd2
+	expect frames_loop_exit0 "$(rc_of loop)" 0 "$(tail -2 "$tmp/loop.err")"
+	expect_final frames_loop_other_sender loop foreign_reasons.other_sender=4 lost=0 sender_restarts=0 \
+		stale_sender=0 duplicates=0
+	tx=$(final_of loop | jq .packets_tx) rx=$(final_of loop | jq .packets_rx)
+	check frames_loop_all_back "packets_tx $tx packets_rx $rx" eval '[ "${tx:-0}" -gt 0 ] && [ "$tx" = "$rx" ]'
+else
+	fail frames_loop_fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd2.err")"
+fi
 rs_bg txt 60 gen rx -i b0 --netns "$c-b"
 if rs_ready txt 'rx on '; then
 	send ip_total_len_20 vlan -e 0x77 -s 5 0..3 18446744073709551615

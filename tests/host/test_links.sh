@@ -115,6 +115,21 @@ if rs_ready rx 'rx on b0 queues 0-3'; then
 else
 	fail queues4_ready "no 'rx on' notice: $(tail -2 "$tmp/rx.err")"
 fi
+# The closed loop over the same 4 queues: gen tx --rx -n against gen fwd. The
+# packets come back on any RX queue; no worker may stop reading before the
+# session has them all (each stopping on its own count reported ~2 % lost).
+wrap=$RT rs_bg fwd 60 gen fwd -i b0 --netns "$c-b" -q 0-3 --json
+if rs_ready fwd 'fwd on b0 queues 0-3'; then
+	for i in 1 2; do
+		rs_fg txrx$i 60 gen tx --rx -i a0 --netns "$c-a" -q 0-3 -n 2000 -r 5000 --json
+		expect "queues4_txrx${i}_exit0" "$(rc_of txrx$i)" 0 "$(tail -2 "$tmp/txrx$i.err")"
+		expect_final "queues4_txrx${i}_all_back" txrx$i packets_tx=8000 packets_rx=8000 lost=0 duplicates=0
+	done
+	kill -INT "$(rs_pid fwd)" 2>/dev/null
+	rs_wait fwd
+else
+	fail queues4_fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd.err")"
+fi
 pair_down "$c"
 
 # --- forced loss: a stalled receiver with a 64-entry fill ring ----------------
@@ -165,5 +180,24 @@ ip netns delete "$c-a"
 timeout 90 "$RS" demo --no-trace --no-pin -d 1.5 -I 0.4 --json >"$tmp/demo.out" 2>"$tmp/demo.err"
 expect demo_exit0 $? 0 "$(tail -2 "$tmp/demo.err")"
 intervals_add_up intervals_demo "$tmp/demo.out" "${TX_KEYS[@]}" "${RX_KEYS[@]}"
+
+# The trace view of run: per function and per kmalloc call site, the interval
+# counts add up to the final (the final is the last interval's snapshot; the
+# first interval counts from the attach).
+rs_fg runtrace 60 run -r 50000 -d 2 -I 0.5 --json -t kfree,kmalloc --kmalloc --top 10000 --no-pin
+bad=$(grep '^{"type":"\(interval\|final\)"' "$tmp/runtrace.out" | jq -s -r '
+	def sums(f; key; val): map(select(.type == "interval") | f // [] | map({key: key, value: val}) | from_entries)
+		| reduce .[] as $x ({}; reduce ($x | keys[]) as $k (.; .[$k] += $x[$k]));
+	def fin(f; key; val): map(select(.type == "final")) | last | f // [] | map({key: key, value: val}) | from_entries;
+	[ (sums(.functions; .name; .calls) as $s | fin(.functions; .name; .calls) as $f
+	   | ($f | keys[]) as $k | select(($s[$k] // 0) != $f[$k]) | "\($k) calls \($s[$k]) vs \($f[$k])"),
+	  (sums(.kmalloc_sites; .site + "/" + .kind; .allocs) as $s | fin(.kmalloc_sites; .site + "/" + .kind; .allocs) as $f
+	   | ($f | keys[]) as $k | select(($s[$k] // 0) != $f[$k]) | "\($k) allocs \($s[$k]) vs \($f[$k])"),
+	  (sums(.kmalloc_sites; .site + "/" + .kind; .frees) as $s | fin(.kmalloc_sites; .site + "/" + .kind; .frees) as $f
+	   | ($f | keys[]) as $k | select(($s[$k] // 0) != $f[$k]) | "\($k) frees \($s[$k]) vs \($f[$k])")
+	] | .[0:5] | join("; ")')
+n=$(tail -1 "$tmp/runtrace.out" | jq '[.functions[]?.calls] | add // 0')
+check intervals_run_trace "rc $(rc_of runtrace), functions' calls $n: ${bad:-}" eval '[ "$(rc_of runtrace)" = 0 ] && [ "${n:-0}" -gt 0 ] && [ -z "$bad" ]'
+
 
 finish

@@ -73,12 +73,23 @@ int pin_remove_stale(bool force, FILE *report, int *kept)
 	while ((de = readdir(d))) {
 		const char *dash = strrchr(de->d_name, '-');
 		enum owner_state st;
-		int fd;
+		int fd, err;
+
+		struct stat sb;
+		char *end = NULL;
+		long pid;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), PIN_ROOT "/%s", de->d_name);
-		st = owner_probe(path, dash ? strtol(dash + 1, NULL, 10) : 0, &fd);
+		/* Only what ringscope makes: a real directory named COMMAND-PID. */
+		pid = dash && dash[1] ? strtol(dash + 1, &end, 10) : 0;
+		if (pid <= 0 || *end || lstat(path, &sb) || !S_ISDIR(sb.st_mode)) {
+			if (report)
+				fprintf(report, "skipped %s: not a ringscope run directory (COMMAND-PID)\n", path);
+			continue;
+		}
+		st = owner_probe(path, pid, &fd);
 		if (st != OWNER_GONE && !force) {
 			if (report)
 				fprintf(report, "kept    %s: %s\n", path, owner_state_str(st));
@@ -86,11 +97,15 @@ int pin_remove_stale(bool force, FILE *report, int *kept)
 				(*kept)++;
 			continue;
 		}
-		if (!pin_dir_remove(path)) {
+		err = pin_dir_remove(path);
+		if (!err) {
 			removed++;
 			if (report)
 				fprintf(report, "removed %s: %s\n", path, st == OWNER_GONE ? owner_state_str(st) :
 					"--all (its owner was alive)");
+		} else if (report) {
+			fprintf(report, "failed  %s: %s (not made by ringscope? remove it by hand)\n", path,
+				strerror(-err));
 		}
 		if (fd >= 0)
 			close(fd);

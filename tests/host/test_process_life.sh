@@ -236,6 +236,17 @@ sums_match trace_kmalloc_interval_sums_bytes "$tmp/sum_km.out" '.kmalloc_sites[]
 n=$(grep -c '"type":"interval"' "$tmp/sum_tp.out")
 check trace_last_stretch_is_an_interval "$n intervals for -d 2 -I 0.2" [ "$n" -eq 10 ]
 
+# --- cleanup touches only what ringscope makes (a private bpffs) ------------
+# A directory not named COMMAND-PID is not ours; one with a subdirectory (which
+# ringscope never makes) cannot be removed: both get a line, neither is lost.
+out=$(unshare -m bash -c 'mount --make-rprivate / && mount -t bpf bpf /sys/fs/bpf &&
+	mkdir -p /sys/fs/bpf/ringscope/other /sys/fs/bpf/ringscope/gen-abc /sys/fs/bpf/ringscope/gen-999993/sub \
+		/sys/fs/bpf/ringscope/gen-999994 &&
+	"$0" cleanup && ls /sys/fs/bpf/ringscope | tr "\n" " "' "$RS" 2>&1)
+check cleanup_skips_foreign_dirs "$out" eval '[[ $out == *"skipped /sys/fs/bpf/ringscope/other:"* && $out == *"skipped /sys/fs/bpf/ringscope/gen-abc:"* ]]'
+check cleanup_reports_failure "$out" eval '[[ $out == *"failed  /sys/fs/bpf/ringscope/gen-999993:"* ]]'
+check cleanup_private_bpffs_removes_only_dead_run "$out" eval '[[ $out == *"removed /sys/fs/bpf/ringscope/gen-999994:"* && $out == *"gen-999993 gen-abc other "* ]]'
+
 # --- nothing of ours left loaded ----------------------------------------------
 left=$(our_progs)
 check no_programs_left "still loaded: $left" [ -z "$left" ]

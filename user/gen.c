@@ -117,6 +117,16 @@ static void publish(struct gen_worker *w, const struct gen_counters *c)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The link went down (ENETDOWN) or its device away (ENXIO: the socket was
+ * unbound) mid-run: stop the session and let the report say so, rather than
+ * kick a dead link in a busy loop and end with exit 0. */
+static void link_lost(struct gen_worker *w, int err)
+{
+	if (!w->link_err)
+		w->link_err = err;
+	w->s->stop = true;
+}
+
 static void kick_tx(struct gen_worker *w, struct gen_counters *c)
 {
 	struct xsk_port *p = &w->port;
@@ -124,9 +134,12 @@ static void kick_tx(struct gen_worker *w, struct gen_counters *c)
 	if (p->cfg.need_wakeup && !xsk_ring_prod__needs_wakeup(&p->tx))
 		return;
 	c->tx_wakeups++;
-	if (sendto(p->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
-	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
-		c->tx_kick_errors++;
+	if (sendto(p->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0) {
+		if (errno == ENETDOWN || errno == ENXIO)
+			link_lost(w, errno);
+		else if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
+			c->tx_kick_errors++;
+	}
 }
 
 /* Send what is on the TX ring: one copy-mode kick per COPY_TX_BUDGET of what
@@ -338,7 +351,15 @@ static void rx_wait(struct gen_worker *w, bool forward)
 
 	if (forward && xsk_prod_nb_free(&p->tx, p->cfg.ring_size) < p->cfg.ring_size)
 		return;
-	poll(&pfd, 1, 10);
+	/* Idle: did the device go away? The kernel then unbinds the socket and
+	 * sets its error (ENETDOWN) without waking poll(): ask for it. */
+	if (poll(&pfd, 1, 10) == 0) {
+		int soerr = 0;
+		socklen_t len = sizeof(soerr);
+
+		if (!getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) && soerr)
+			link_lost(w, ENXIO);
+	}
 }
 
 /* ---- worker main --------------------------------------------------------- */
@@ -839,6 +860,14 @@ void gen_session_snapshot(struct gen_session *s, struct gen_counters *sum)
 	}
 	xdp_queue_stats(s, sum);
 	link_drops_since(s, sum);
+}
+
+int gen_session_link_error(struct gen_session *s)
+{
+	for (int i = 0; i < s->nworkers; i++)
+		if (s->w[i].link_err)
+			return s->w[i].link_err;
+	return 0;
 }
 
 uint64_t gen_session_end_ns(struct gen_session *s)

@@ -72,6 +72,7 @@ struct gen_worker {
 	pthread_mutex_t lock;
 	struct gen_counters pub;	/* published copy, under lock */
 	int err;
+	int link_err;		/* errno when its link went down or away mid-run (it stopped the session) */
 };
 
 struct gen_session {
@@ -123,6 +124,9 @@ void gen_counters_add(struct gen_counters *dst, const struct gen_counters *src);
 /* The end of the session's measured interval: the latest end_ns of its
  * workers, 0 while one still runs. */
 uint64_t gen_session_end_ns(struct gen_session *s);
+/* The errno (ENETDOWN, ENXIO) of a link that went down or away during the run,
+ * which stopped the session; 0 if none. */
+int gen_session_link_error(struct gen_session *s);
 
 uint64_t now_ns(void);
 

@@ -118,5 +118,15 @@ int runloop_run(struct runloop *rl)
 	if (!measured || measured > end)
 		measured = end;
 	render(rl, &cur, NULL, (end - start) / 1e9, (measured - start) / 1e9, true);
+	for (int i = 0; i < 2; i++) {
+		struct gen_session *s = i ? rl->rx : rl->tx;
+		int lerr = s ? gen_session_link_error(s) : 0;
+
+		if (lerr) {
+			rs_err("%s went %s during the run (%s): the counts above end there; check 'ip link'",
+			       s->cfg.ifname, lerr == ENETDOWN ? "down" : "away", strerror(lerr));
+			return -lerr;
+		}
+	}
 	return 0;
 }

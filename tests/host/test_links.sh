@@ -95,6 +95,28 @@ refused links_default_route_refused "a0 carries the default route.*--force" "$c-
 	"$RS" gen tx -i a0 --netns "$c-a" -n 10
 pair_down "$c"
 
+# --- the link goes down, or away, during the run: stop, say so, exit non-zero -
+# Before, gen tx kicked a down link ~650k times a second to the end of -d and
+# exited 0; a gen rx whose device was deleted waited until signalled.
+c=rst-gone-$$
+veth_pair "$c"
+(sleep 1.5; ip -n "$c-a" link set a0 down) &
+downer=$!
+rs_fg down 30 gen tx -i a0 --netns "$c-a" -r 20000 -d 6 --json
+wait "$downer"
+check link_down_midrun_exit "rc $(rc_of down)" [ "$(rc_of down)" != 0 ]
+check link_down_midrun_says_so "$(grep error: "$tmp/down.err")" grep -q "error: a0 went down during the run" "$tmp/down.err"
+w=$(final_of down | jq .tx_wakeups)
+check link_down_midrun_no_busy_loop "tx_wakeups $w" eval '[ -n "$w" ] && [ "$w" -lt 100000 ]'
+ip -n "$c-a" link set a0 up
+(sleep 1.5; ip -n "$c-b" link del b0) &
+deleter=$!
+rs_fg gone 30 gen rx -i b0 --netns "$c-b" --json
+wait "$deleter"
+check link_gone_midrun_exit "rc $(rc_of gone)" eval '[ "$(rc_of gone)" != 0 ] && [ "$(rc_of gone)" != 124 ]'
+check link_gone_midrun_says_so "$(grep error: "$tmp/gone.err")" grep -q "error: b0 went away during the run" "$tmp/gone.err"
+pair_down "$c"
+
 # --- -n over 4 queues: the session stops on 4 x 1000 distinct packets --------
 c=rst-4q-$$
 ip netns add "$c-a" && ip netns add "$c-b" && on_exit "ip netns delete $c-a; ip netns delete $c-b"

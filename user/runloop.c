@@ -30,6 +30,12 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 	if (final && rl->tx && has_rx(rl))
 		expected = cur->tx_completed;
 	gen_figures(&f, cur, prev, t_s, dt_s, rl->tx != NULL, has_rx(rl), final ? expected : 0);
+	/* rx-only -n on one queue: N - distinct received can hide a gap it saw
+	 * (packets beyond the sender's N, or of another stream, filled the count):
+	 * lost is at least the gaps. Not with several queues, where a stream's
+	 * packets may be spread over workers and each sees holes that are not. */
+	if (final && !rl->tx && rl->rx_expected && rl->rx && rl->rx->nworkers == 1 && f.lost < cur->rx_gaps)
+		f.lost = cur->rx_gaps;
 	f.has_fwd = rl->rx && rl->rx->cfg.mode == GEN_FWD;
 	if (rs_json) {
 		struct json_writer w;

@@ -118,6 +118,22 @@ else
 fi
 pair_down "$c"
 
+# --- rx -n: a gap it saw is lost even when other packets filled the count ----
+# 0..19 and 30..109 are 100 distinct packets of one sender, so N - distinct is
+# 0, but 20..29 visibly never arrived.
+c=rst-ngap-$$
+quiet_pair "$c"
+rs_bg ngap 60 gen rx -i b0 --netns "$c-b" -n 100 --json
+if rs_ready ngap 'rx on '; then
+	send 0..19 30..109
+	rs_wait ngap
+	expect frames_rx_n_exit0 "$(rc_of ngap)" 0 "$(tail -2 "$tmp/ngap.err")"
+	expect_final frames_rx_n_gap_is_lost ngap packets_rx=100 lost=10
+else
+	fail frames_rx_n_ready "no 'rx on' notice: $(tail -2 "$tmp/ngap.err")"
+fi
+pair_down "$c"
+
 # --- a real sender restarted against a long-running receiver -----------------
 c=rst-restart-$$
 quiet_pair "$c"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "demo_net.h"
+#include "gen_link.h"
 #include "gen_opts.h"
 #include "log.h"
 #include "netns.h"
@@ -89,7 +90,8 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		rcfg = tcfg;
 		rcfg.mode = GEN_RX;
 		rcfg.ifname = peer;
-		if ((err = gen_session_check(&tcfg)) || (peer && (err = gen_session_check(&rcfg))))
+		if ((err = gen_session_check(&tcfg)) || (peer && (err = gen_session_check(&rcfg))) ||
+		    (peer && (err = gen_link_peer_check(tcfg.ifname, peer))))
 			return err;
 	}
 	if (trace && (err = trace_session_open(&ts, t, !g->no_pin)))

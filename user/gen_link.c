@@ -54,3 +54,18 @@ int gen_link_check(const char *ifname, uint32_t pkt_size, uint32_t frame_size, b
 	}
 	return 0;
 }
+
+int gen_link_peer_check(const char *ifname, const char *peer)
+{
+	struct link_info li;
+	char peer_name[IF_NAMESIZE];
+
+	/* Only a veth whose other end is in this namespace tells where its
+	 * packets arrive; any other link (a NIC, a hub in the VM lab) may. */
+	if (netlink_link_get(ifname, &li, NULL) || strcmp(li.kind, "veth") || li.peer_netnsid >= 0 ||
+	    li.peer_ifindex <= 0 || !if_indextoname(li.peer_ifindex, peer_name) || !strcmp(peer_name, peer))
+		return 0;
+	rs_err("--peer %s: %s is a veth whose other end is %s, where everything it sends arrives: use --peer %s",
+	       peer, ifname, peer_name, peer_name);
+	return -EINVAL;
+}

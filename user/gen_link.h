@@ -24,5 +24,9 @@ static inline uint32_t xsk_rx_room_bytes(uint32_t frame_size)
  * this namespace) is below pkt_size - 14; and, when receives, a pkt_size
  * above the frame's receive room. */
 int gen_link_check(const char *ifname, uint32_t pkt_size, uint32_t frame_size, bool receives);
+/* run -i IFNAME --peer PEER: refuse a PEER that cannot receive what IFNAME
+ * sends, when that is known (IFNAME a veth whose other end is in this
+ * namespace and is not PEER): every packet would count as lost, with no cause. */
+int gen_link_peer_check(const char *ifname, const char *peer);
 
 #endif

@@ -195,6 +195,14 @@ ip netns exec "$c-a" timeout 60 "$RS" run -i a0 --peer b0 --no-trace --no-pin -d
 	>"$tmp/run.out" 2>"$tmp/run.err"
 expect run_exit0 $? 0 "$(tail -2 "$tmp/run.err")"
 intervals_add_up intervals_run "$tmp/run.out" "${TX_KEYS[@]}" "${RX_KEYS[@]}"
+# A --peer that cannot receive what -i sends (not the veth's other end) is
+# refused: every packet would have counted as lost with no cause.
+ip -n "$c-a" link add y0 type veth peer name y1 && ip -n "$c-a" link set y0 up && ip -n "$c-a" link set y1 up
+ip netns exec "$c-a" timeout 30 "$RS" run -i a0 --peer y1 --no-trace --no-pin -n 100 >"$tmp/wrongpeer.out" 2>"$tmp/wrongpeer.err"
+rc=$?
+check run_wrong_peer_refused "rc $rc: $(cat "$tmp/wrongpeer.err")" \
+	eval '[ $rc != 0 ] && [ "$(wc -l <"$tmp/wrongpeer.err")" = 1 ] && grep -q "error: --peer y1: a0 is a veth whose other end is b0" "$tmp/wrongpeer.err"'
+check run_wrong_peer_nothing_attached "$(ip -n "$c-a" link show a0 | grep xdp)" eval '! ip -n "$c-a" link show y1 | grep -q xdp && ! ip -n "$c-a" link show a0 | grep -q xdp'
 # The measured interval is the 1.5 s of sending, not the drain after it.
 check run_rate_over_measured "$(final_of run | jq -c '{duration_s,t_s}')" \
 	eval "[ \"\$(final_of run | jq '.duration_s >= 1.5 and .duration_s < 1.7')\" = true ]"

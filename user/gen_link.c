@@ -15,6 +15,13 @@ static int check_mtu(const char *what, const char *ifname, uint32_t mtu, uint32_
 	return -EMSGSIZE;
 }
 
+/* A veth whose other end is in this namespace: that end's name, into peer. */
+static bool veth_peer_here(const struct link_info *li, char peer[IF_NAMESIZE])
+{
+	return !strcmp(li->kind, "veth") && li->peer_netnsid < 0 && li->peer_ifindex > 0 &&
+	       if_indextoname(li->peer_ifindex, peer);
+}
+
 int gen_link_check(const char *ifname, uint32_t pkt_size, uint32_t frame_size, bool receives)
 {
 	struct link_info li, peer;
@@ -37,9 +44,7 @@ int gen_link_check(const char *ifname, uint32_t pkt_size, uint32_t frame_size, b
 	if ((err = check_mtu("", ifname, li.mtu, pkt_size)))
 		return err;
 	/* A veth peer in this namespace: it drops what exceeds its own MTU. */
-	if (!strcmp(li.kind, "veth") && li.peer_netnsid < 0 && li.peer_ifindex > 0 &&
-	    if_indextoname(li.peer_ifindex, peer_name) &&
-	    !netlink_link_get_index(li.peer_ifindex, &peer, NULL) &&
+	if (veth_peer_here(&li, peer_name) && !netlink_link_get_index(li.peer_ifindex, &peer, NULL) &&
 	    (err = check_mtu("the veth peer ", peer_name, peer.mtu, pkt_size)))
 		return err;
 	if (receives && pkt_size > xsk_rx_room_bytes(frame_size)) {
@@ -62,8 +67,7 @@ int gen_link_peer_check(const char *ifname, const char *peer)
 
 	/* Only a veth whose other end is in this namespace tells where its
 	 * packets arrive; any other link (a NIC, a hub in the VM lab) may. */
-	if (netlink_link_get(ifname, &li, NULL) || strcmp(li.kind, "veth") || li.peer_netnsid >= 0 ||
-	    li.peer_ifindex <= 0 || !if_indextoname(li.peer_ifindex, peer_name) || !strcmp(peer_name, peer))
+	if (netlink_link_get(ifname, &li, NULL) || !veth_peer_here(&li, peer_name) || !strcmp(peer_name, peer))
 		return 0;
 	rs_err("--peer %s: %s is a veth whose other end is %s, where everything it sends arrives: use --peer %s",
 	       peer, ifname, peer_name, peer_name);

@@ -7,6 +7,7 @@ void hist_merge(struct rs_hist *dst, const struct rs_hist *src)
 {
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
 		dst->slot[i] += src->slot[i];
+	dst->sum += src->sum;
 }
 
 void hist_merge_slots(struct rs_hist *dst, const __u64 *slots)
@@ -19,6 +20,7 @@ void hist_delta(struct rs_hist *dst, const struct rs_hist *a, const struct rs_hi
 {
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
 		dst->slot[i] = a->slot[i] - b->slot[i];
+	dst->sum = a->sum - b->sum;
 }
 
 uint64_t hist_count(const struct rs_hist *h)
@@ -28,6 +30,18 @@ uint64_t hist_count(const struct rs_hist *h)
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
 		n += h->slot[i];
 	return n;
+}
+
+uint64_t hist_bucket_lower(unsigned int i)
+{
+	return i == 0 ? 0 : 1ULL << (i - 1);
+}
+
+uint64_t hist_bucket_upper(unsigned int i)
+{
+	if (i + 1 >= RS_HIST_SLOTS)
+		return UINT64_MAX;
+	return i == 0 ? 0 : (1ULL << i) - 1;
 }
 
 static void slot_bounds(int i, double *lo, double *hi)

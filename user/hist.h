@@ -11,7 +11,21 @@
 
 struct rs_hist {
 	uint64_t slot[RS_HIST_SLOTS];
+	/* Sum of the values counted, in their unit; 0 where the source does not
+	 * record it (hist_from_slots: BPF maps without a sum field). */
+	uint64_t sum;
 };
+
+/* Bucket edges, for the renderers that print buckets (JSON, metrics):
+ * bucket i holds the integer values in [hist_bucket_lower(i),
+ * hist_bucket_upper(i)], both inclusive, so a metrics `le` bound is exact.
+ * The last bucket is open: its upper is UINT64_MAX. */
+static inline unsigned int hist_buckets(void)
+{
+	return RS_HIST_SLOTS;
+}
+uint64_t hist_bucket_lower(unsigned int i);
+uint64_t hist_bucket_upper(unsigned int i);
 
 static inline unsigned int hist_slot(uint64_t v)
 {
@@ -23,6 +37,7 @@ static inline unsigned int hist_slot(uint64_t v)
 static inline void hist_add(struct rs_hist *h, uint64_t v)
 {
 	h->slot[hist_slot(v)]++;
+	h->sum += v;
 }
 
 void hist_merge(struct rs_hist *dst, const struct rs_hist *src);

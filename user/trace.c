@@ -749,6 +749,7 @@ int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 				f->total_ns += vals[c].total_ns;
 				f->lost += vals[c].lost_entries;
 				hist_merge_slots(&f->hist, vals[c].hist);
+				f->hist.sum += vals[c].total_ns;
 			}
 		}
 		free(vals);

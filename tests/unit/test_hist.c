@@ -10,9 +10,19 @@ int main(void)
 	CHECK(hist_slot(0) == 0 && hist_slot(1) == 1 && hist_slot(2) == 2 && hist_slot(3) == 2 &&
 	      hist_slot(4) == 3 && hist_slot(1023) == 10 && hist_slot(1024) == 11 &&
 	      hist_slot(~0ull) == RS_HIST_SLOTS - 1, "hist_slot_bounds", "slot mapping wrong");
+	CHECK(hist_bucket_lower(0) == 0 && hist_bucket_upper(0) == 0 && hist_bucket_lower(1) == 1 &&
+	      hist_bucket_upper(1) == 1 && hist_bucket_lower(10) == 512 && hist_bucket_upper(10) == 1023 &&
+	      hist_bucket_upper(hist_buckets() - 1) == UINT64_MAX, "hist_bucket_edges", "edges wrong");
+	unsigned int gap = 0;
+	for (unsigned int i = 1; i < hist_buckets() && !gap; i++)
+		if (hist_bucket_lower(i) != hist_bucket_upper(i - 1) + 1 || hist_slot(hist_bucket_lower(i)) != i ||
+		    hist_slot(hist_bucket_upper(i)) != i)
+			gap = i;
+	CHECK(!gap, "hist_bucket_edges_contiguous", "bucket %u", gap);
 	CHECK(hist_percentile(&h, 50) == 0 && hist_count(&h) == 0, "hist_empty", "empty not 0");
 	for (int i = 0; i < 100; i++)
 		hist_add(&h, 1000);	/* slot 10: [512, 1023] */
+	CHECK(h.sum == 100000, "hist_sum", "sum %lu", h.sum);
 	CHECK(hist_count(&h) == 100 && h.slot[10] == 100, "hist_count", "count %lu", hist_count(&h));
 	double p50 = hist_percentile(&h, 50);
 	CHECK(p50 >= 512 && p50 <= 1023, "hist_p50_in_bucket", "p50 %f", p50);

@@ -313,24 +313,3 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 	json_kv_double(w, "interval_s", dt);
 	json_obj_end(w);
 }
-
-int zc_session_open_optional(struct trace_session *s, bool *opened)
-{
-	struct kernel_caps caps;
-	struct trace_opts o;
-	char msg[512];
-	int err;
-
-	*opened = false;
-	if (probe_best_tier(&caps) == TIER_TRACEPOINT) {
-		zc_unattached_msg(&caps, msg, sizeof(msg));
-		rs_note("%s", msg);
-		return 0;
-	}
-	trace_opts_defaults(&o);
-	o.zerocopy = true;
-	err = trace_session_open(s, &o, false);
-	if (!err)
-		*opened = true;
-	return err;
-}

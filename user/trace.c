@@ -413,11 +413,15 @@ static int open_funclat(struct trace_session *s)
 				return err;
 		}
 	}
+	if ((err = cpu_array_size(s->fl->maps.func_stats, RS_MAX_FUNCS)))
+		return err;
 	err = funclat_bpf__load(s->fl);
 	if (err) {
 		rs_err("cannot load the function latency programs (%s tier): %s", tier_names[s->tier], strerror(-err));
 		return err;
 	}
+	if ((err = cpu_array_open(&s->fl_rows, s->fl->maps.func_stats, RS_MAX_FUNCS, true)))
+		return err;
 	for (int i = 0; i < s->nslots && !err; i++) {
 		struct trace_slot *sl = &s->slots[i];
 		struct { char name[64]; } fname = {};
@@ -511,12 +515,19 @@ static int open_kmem(struct trace_session *s)
 		strncpy((char *)s->km->rodata->filter_comm, s->o.comm, 15);
 	bpf_program__set_autoload(s->km->progs.kmem_cache_alloc, s->o.slab);
 	bpf_program__set_autoload(s->km->progs.kmem_cache_free, s->o.slab);
+	if (s->o.no_lifetime) {	/* counts only: the lifetime maps stay empty */
+		bpf_map__set_max_entries(s->km->maps.kmem_live, 1);
+		bpf_map__set_max_entries(s->km->maps.kmem_life, 1);
+	}
 	err = kmem_bpf__load(s->km);
 	if (err) {
 		rs_err("cannot load the kmalloc churn programs: %s%s", strerror(-err),
 		       err == -EPERM ? " (run as root)" : "");
 		return err;
 	}
+	if ((err = cpu_array_open(&s->km_life, s->km->maps.kmem_life, bpf_map__max_entries(s->km->maps.kmem_life),
+				  false)))
+		return err;
 	err = add_link(s, bpf_program__attach(s->km->progs.kmalloc), "kmem:kmalloc", "raw tracepoint");
 	if (!err)
 		err = add_link(s, bpf_program__attach(s->km->progs.kfree), "kmem:kfree", "raw tracepoint");
@@ -635,6 +646,8 @@ void trace_session_close(struct trace_session *s)
 	if (s->pin_dir[0])
 		pin_dir_remove(s->pin_dir);
 	s->pin_dir[0] = 0;
+	cpu_array_close(&s->fl_rows);
+	cpu_array_close(&s->km_life);
 	funclat_bpf__destroy(s->fl);
 	kmem_bpf__destroy(s->km);
 	lpi_close(s);
@@ -656,27 +669,20 @@ static int cmp_site(const void *a, const void *b)
 	return (int)x->key.kind - (int)y->key.kind;
 }
 
-static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, const struct kmem_site_stats *v, int ncpu)
+static void read_site(struct trace_session *s, struct site_snap *ss, const struct kmem_site_key *key,
+		      const struct kmem_site_stats *v)
 {
+	struct rs_bpf_hist life;
+
 	memset(ss, 0, sizeof(*ss));
 	ss->key = *key;
-	for (int c = 0; c < ncpu; c++, v++) {
-		ss->st.allocs += v->allocs;
-		ss->st.frees += v->frees;
-		ss->st.bytes_req += v->bytes_req;
-		ss->st.bytes_alloc += v->bytes_alloc;
-		ss->st.failed += v->failed;
-		ss->st.failed_bytes_req += v->failed_bytes_req;
-		ss->st.freed_objs += v->freed_objs;
-		for (int h = 0; h < RS_HIST_SLOTS; h++)
-			ss->st.lifetime_hist[h] += v->lifetime_hist[h];
-		/* Each CPU kept its first RS_RESERVOIR lifetimes: while the sum is
-		 * that small, together they are all of them. */
-		for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
-			if (ss->nlife_exact < RS_RESERVOIR)
-				ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
-	}
-	if (ss->st.freed_objs > RS_RESERVOIR)
+	ss->st = *v;
+	if (v->life_idx && !cpu_array_sum(&s->km_life, v->life_idx - 1, &life))
+		hist_merge_bpf(&ss->life, &life);
+	/* The first RS_RESERVOIR lifetimes: while there are no more, all of them. */
+	for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
+		ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
+	if (v->freed_objs > RS_RESERVOIR)
 		ss->nlife_exact = -1;
 }
 
@@ -686,9 +692,9 @@ static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, cons
 #define SITE_BATCH 128
 static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
 {
-	int fd = bpf_map__fd(s->km->maps.kmem_sites), ncpu = libbpf_num_possible_cpus(), cap = 0, err = 0;
+	int fd = bpf_map__fd(s->km->maps.kmem_sites), cap = 0, err = 0;
 	struct kmem_site_key *keys = calloc(SITE_BATCH, sizeof(*keys));
-	struct kmem_site_stats *vals = calloc((size_t)SITE_BATCH * ncpu, sizeof(*vals));
+	struct kmem_site_stats *vals = calloc(SITE_BATCH, sizeof(*vals));
 	__u64 in_batch, out_batch;
 	bool first = true;
 
@@ -716,7 +722,7 @@ static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
 			snap->sites = ss;
 		}
 		for (__u32 i = 0; i < count; i++)
-			sum_site(&snap->sites[snap->nsites++], &keys[i], &vals[(size_t)i * ncpu], ncpu);
+			read_site(s, &snap->sites[snap->nsites++], &keys[i], &vals[i]);
 		if (r)	/* ENOENT: that was the last batch */
 			break;
 		in_batch = out_batch;
@@ -731,28 +737,18 @@ out:
 
 int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct func_stats *vals;
+	struct func_stats v;
 
 	memset(snap, 0, sizeof(*snap));
-	if (s->fl) {
-		vals = calloc(ncpu, sizeof(*vals));
-		if (!vals)
-			return -ENOMEM;
-		for (__u32 i = 0; i < (__u32)s->nslots; i++) {
-			struct func_snap *f = &snap->f[i];
+	for (__u32 i = 0; s->fl && i < (__u32)s->nslots; i++) {
+		struct func_snap *f = &snap->f[i];
 
-			if (bpf_map_lookup_elem(bpf_map__fd(s->fl->maps.func_stats), &i, vals))
-				continue;
-			for (int c = 0; c < ncpu; c++) {
-				f->calls += vals[c].calls;
-				f->total_ns += vals[c].total_ns;
-				f->lost += vals[c].lost_entries;
-				hist_merge_slots(&f->hist, vals[c].hist);
-				f->hist.sum += vals[c].total_ns;
-			}
-		}
-		free(vals);
+		if (cpu_array_sum(&s->fl_rows, i, &v))
+			continue;
+		f->calls = v.calls;
+		f->lost = v.lost_entries;
+		hist_merge_bpf(&f->hist, &v.hist);
+		f->total_ns = v.hist.sum;
 	}
 	if (s->lpi)
 		lpi_snapshot(s, &snap->lpi);

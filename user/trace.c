@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
+#include "map_mem.h"
 #include "pin.h"
 #include "trace.h"
 #include "funclat.skel.h"
@@ -555,12 +556,41 @@ static int pin_all(struct trace_session *s)
 	return err;
 }
 
+/* What the loaded maps lock for ncpu possible CPUs (map_mem.c): the arrays
+ * of per-CPU rows (cpu_array.c) hold ncpu times their rows. */
+static uint64_t maps_bytes(struct trace_session *s, uint32_t ncpu)
+{
+	struct bpf_object *objs[] = { s->fl ? s->fl->obj : NULL, s->km ? s->km->obj : NULL, lpi_object(s), zc_object(s) };
+	const struct bpf_map *rows[] = { s->fl ? s->fl->maps.func_stats : NULL, s->lpi ? lpi_stats_map(s) : NULL,
+					 s->zc ? zc_stats_map(s) : NULL };
+	uint32_t here = libbpf_num_possible_cpus();
+	uint64_t total = 0;
+	struct bpf_map *m;
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		if (!objs[i])
+			continue;
+		bpf_object__for_each_map(m, objs[i]) {
+			uint32_t n = bpf_map__max_entries(m);
+
+			for (size_t j = 0; j < sizeof(rows) / sizeof(rows[0]); j++)
+				if (m == rows[j])
+					n = n / here * ncpu;
+			total += map_mem_bytes(bpf_map__type(m), bpf_map__map_flags(m), bpf_map__key_size(m),
+					       bpf_map__value_size(m), n, ncpu);
+		}
+	}
+	return total;
+}
+
 static void build_header(struct trace_session *s)
 {
 	int nf = 0, nt = 0;
 
 	for (int i = 0; i < s->nslots; i++)
 		s->slots[i].kind == SLOT_FUNC ? nf++ : nt++;
+	s->map_bytes = maps_bytes(s, libbpf_num_possible_cpus());
+	s->map_bytes_256cpu = maps_bytes(s, 256);
 	snprintf(s->header, sizeof(s->header), "tier %s: %d function%s timed%s%s, %d tracepoint%s counted%s",
 		 tier_names[s->tier], nf, nf == 1 ? "" : "s",
 		 s->tier == TIER_FENTRY ? " with fentry/fexit" : s->tier == TIER_KPROBE ? " with kprobe/kretprobe" : "",
@@ -581,6 +611,9 @@ static void build_header(struct trace_session *s)
 	if (s->zc)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; zero-copy completions via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
+	snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
+		 "; BPF maps lock %.1f MiB here (%d CPUs), %.1f MiB on 256 CPUs", s->map_bytes / 1048576.0,
+		 libbpf_num_possible_cpus(), s->map_bytes_256cpu / 1048576.0);
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)

@@ -77,6 +77,7 @@ struct trace_session {
 	char pin_dir[256];
 	const char *blind[8];	/* what the presets' paths hide from this tier (trace_presets.c) */
 	int nblind;
+	uint64_t map_bytes, map_bytes_256cpu;	/* kernel memory the maps lock: here, on 256 CPUs */
 	char header[1536];	/* tier, what is traced how, and the blind spots: printed first */
 };
 

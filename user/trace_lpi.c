@@ -73,6 +73,11 @@ void lpi_close(struct trace_session *s)
 	s->lpi = NULL;
 }
 
+struct bpf_object *lpi_object(struct trace_session *s)
+{
+	return s->lpi ? s->lpi->obj : NULL;
+}
+
 struct bpf_map *lpi_stats_map(struct trace_session *s)
 {
 	return s->lpi->maps.lpi_stats;

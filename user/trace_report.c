@@ -236,6 +236,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	int nrows;
 
 	json_kv_str(w, "tier", tier_names[s->tier]);
+	json_kv_u64(w, "map_bytes", s->map_bytes);
+	json_kv_u64(w, "map_bytes_256cpu", s->map_bytes_256cpu);
 	json_key(w, "blind");
 	json_arr_begin(w);
 	for (int i = 0; i < s->nblind; i++)

@@ -168,6 +168,11 @@ void zc_close(struct trace_session *s)
 	s->zc = NULL;
 }
 
+struct bpf_object *zc_object(struct trace_session *s)
+{
+	return s->zc ? s->zc->obj : NULL;
+}
+
 struct bpf_map *zc_stats_map(struct trace_session *s)
 {
 	return s->zc->maps.zc_stats;

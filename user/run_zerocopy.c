@@ -129,15 +129,15 @@ static void kernel_row(struct zc_path_row *row, struct trace_session *ts, const 
 	row->kernel = true;
 	if (path == ZC_PATH_XSK) {
 		row->k_completions = a->xsk_completions - b->xsk_completions;
-		hist_merge_slots(&h, a->xsk_hist);
-		hist_merge_slots(&old, b->xsk_hist);
+		hist_merge_bpf(&h, &a->xsk_hist);
+		hist_merge_bpf(&old, &b->xsk_hist);
 	} else {
 		row->k_completions = a->msg_completed - b->msg_completed;
 		row->k_copied = a->msg_copied - b->msg_copied;
-		hist_merge_slots(&h, a->msg_hist);
-		hist_merge_slots(&h, a->msg_copied_hist);
-		hist_merge_slots(&old, b->msg_hist);
-		hist_merge_slots(&old, b->msg_copied_hist);
+		hist_merge_bpf(&h, &a->msg_hist);
+		hist_merge_bpf(&h, &a->msg_copied_hist);
+		hist_merge_bpf(&old, &b->msg_hist);
+		hist_merge_bpf(&old, &b->msg_copied_hist);
 	}
 	hist_delta(&row->k, &h, &old);
 }

@@ -40,7 +40,7 @@ int trace_opts_check(const struct trace_opts *o)
 		return -EINVAL;
 	}
 	if (o->hist && rs_json) {
-		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_log2_hist: drop --hist");
+		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_buckets: drop --hist");
 		return -EINVAL;
 	}
 	return 0;

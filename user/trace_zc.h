@@ -20,6 +20,7 @@ enum zc_path { ZC_PATH_XSK = 1, ZC_PATH_VHOST = 2, ZC_PATH_MSG = 4 };
 int zc_open(struct trace_session *s);
 void zc_close(struct trace_session *s);
 struct bpf_map *zc_stats_map(struct trace_session *s);
+struct bpf_object *zc_object(struct trace_session *s);
 int zc_snapshot(struct trace_session *s, struct zc_stats *out);
 /* One line: which kernel-side probes cannot attach with these caps, and why. */
 void zc_unattached_msg(const struct kernel_caps *caps, char *buf, size_t len);

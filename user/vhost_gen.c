@@ -566,10 +566,8 @@ void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhos
 
 void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const struct vhost_result *r)
 {
-	static const double pct[] = { 50, 90, 99 };
 	const struct vhost_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
-	char key[48];
 
 	json_kv_u64(w, "size", cfg->size);
 	json_kv_u64(w, "queue_size", cfg->qsize);
@@ -596,14 +594,5 @@ void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const
 	json_kv_u64(w, "ncpu", r->ncpu);
 	json_kv_double(w, "cpu_busy_ns_per_pkt", c->used ? r->cpu_busy_s * 1e9 / c->used : 0);
 	json_kv_double(w, "cpu_self_ns_per_pkt", c->used ? r->cpu_self_s * 1e9 / c->used : 0);
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "used_lat_ns_p%.0f", pct[i]);
-		json_kv_double(w, key, hist_percentile(&c->lat, pct[i]));
-	}
-	json_kv_u64(w, "used_lat_ns_samples", hist_count(&c->lat));
-	json_key(w, "used_lat_ns_log2_hist");
-	json_arr_begin(w);
-	for (int i = 0; i < RS_HIST_SLOTS; i++)
-		json_u64(w, c->lat.slot[i]);
-	json_arr_end(w);
+	hist_json(w, "used_lat_ns", &c->lat, true);
 }

@@ -9,8 +9,9 @@
 #   ringscope  ringscope trace --kmalloc --no-lifetime   (count + bytes per site)
 #   rs-life    ringscope trace --kmalloc                 (+ alloc->free lifetimes)
 #   bpftrace   bpftrace tracing/kmalloc_sites.bt         (count + bytes per site)
-# Slowdown = 1 - median(pps) / median(base pps). ringscope's own cost per event
-# comes from kernel.bpf_stats_enabled: run_time_ns / run_cnt of its programs.
+# Slowdown = 1 - median(pps) / median(base pps). Each tracer's own cost per
+# event comes from kernel.bpf_stats_enabled: run_time_ns / run_cnt of the
+# programs it holds; on a noisy host that ratio is steadier than the pps one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RS=./ringscope
@@ -25,6 +26,15 @@ on_exit "sysctl -qw kernel.bpf_stats_enabled=0"
 
 workload() {	# prints tx pps
 	"$RS" gen tx -i a0 --netns "$ns-a" -d "$RUN_S" --no-pin --json 2>/dev/null | tail -1 | jq -r .tx_pps
+}
+
+prog_stats() {	# prog_stats PID: "name run_time_ns run_cnt" of each BPF program PID holds
+	# (by the prog ids in its fdinfo: other users of a shared host may run
+	# programs of the same names, and bpftool shows no pids on this kernel)
+	local ids
+	ids=$(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -un | paste -sd,)
+	bpftool prog show --json | jq -r --argjson ids "[$ids]" '.[] | select(.id as $i | any($ids[]; . == $i)) |
+		"\(.name) \(.run_time_ns // 0) \(.run_cnt // 0)"'
 }
 
 run_with() {	# run_with NAME: start the tracer, run the workload, stop the tracer
@@ -42,10 +52,10 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		wait_for "$tmp/bt.txt" Attaching 30 ;;
 	esac
 	sleep 0.5
-	if [ "$name" = ringscope ]; then
+	if [ "$name" = ringscope ] || [ "$name" = bpftrace ]; then
 		sysctl -qw kernel.bpf_stats_enabled=1
 		workload
-		bpftool prog show --json | jq -r '.[] | select(.name == "kmalloc" or .name == "kfree") | "\(.name) \(.run_time_ns // 0) \(.run_cnt // 0)"' >"$tmp/stats.$round"
+		prog_stats "$pid" >"$tmp/stats.$name.$round"
 		sysctl -qw kernel.bpf_stats_enabled=0
 	else
 		workload
@@ -73,7 +83,16 @@ for c in "${conds[@]}"; do
 		"$(echo "$vals" | sort -n | tail -1)" "$(echo "(1 - $med / $base) * 100" | bc -l)"
 	eval "med_${c//-/_}=$med"
 done
-cat "$tmp"/stats.* | awk '{ns+=$2; cnt+=$3} END {if (cnt) printf "\nringscope cost per event (bpf_stats, kmalloc+kfree programs): %.1f ns over %d events\n", ns/cnt, cnt}'
+per_event() {	# per_event NAME: ns per event over all rounds, and the min-max of the rounds
+	cat "$tmp"/stats."$1".* | awk '{ns += $2; cnt += $3} END {if (cnt) printf "%.1f", ns / cnt; else printf "0"}'
+	for f in "$tmp"/stats."$1".*; do awk '{ns += $2; cnt += $3} END {if (cnt) print ns / cnt}' "$f"; done |
+		sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf " %.1f %.1f", lo, hi}'
+}
+read -r rs_ns rs_lo rs_hi <<<"$(per_event ringscope)"
+read -r bt_ns bt_lo bt_hi <<<"$(per_event bpftrace)"
+echo
+echo "cost per event (kernel.bpf_stats_enabled: run_time_ns / run_cnt of the programs each tracer holds, all rounds; per-round range):"
+echo "  ringscope $rs_ns ns ($rs_lo-$rs_hi)   bpftrace $bt_ns ns ($bt_lo-$bt_hi)   ringscope/bpftrace $(awk -v a="$rs_ns" -v b="$bt_ns" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')"
 rs_slow=$(echo "1 - $med_ringscope / $base" | bc -l)
 bt_slow=$(echo "1 - $med_bpftrace / $base" | bc -l)
 echo "ringscope slowdown / bpftrace slowdown = $(echo "if ($bt_slow > 0) $rs_slow / $bt_slow else 0" | bc -l | cut -c1-5) (target <= 0.8)"

@@ -60,7 +60,19 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 	else
 		workload
 	fi
-	if [ -n "$pid" ]; then kill -INT "$pid"; wait "$pid" 2>/dev/null || true; fi
+	[ -z "$pid" ] || stop "$pid"
+}
+
+stop() {	# stop PID: SIGINT every 2 s until it exits (a loaded host once kept bpftrace
+	# waiting forever after one), SIGKILL after 20 s
+	local i
+	for ((i = 0; i < 200; i++)); do
+		((i % 20)) || kill -INT "$1" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || true
 }
 
 conds=(base ringscope rs-life bpftrace)

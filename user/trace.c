@@ -594,7 +594,8 @@ static void build_header(struct trace_session *s)
 	snprintf(s->header, sizeof(s->header), "tier %s: %d function%s timed%s%s, %d tracepoint%s counted%s",
 		 tier_names[s->tier], nf, nf == 1 ? "" : "s",
 		 s->tier == TIER_FENTRY ? " with fentry/fexit" : s->tier == TIER_KPROBE ? " with kprobe/kretprobe" : "",
-		 s->tier == TIER_TRACEPOINT ? " (fentry refused, no kprobes: function latency unavailable)" : "",
+		 s->tier != TIER_TRACEPOINT ? "" : s->o.tier == TIER_TRACEPOINT ?
+			" (--tier tracepoint: functions are not timed)" : " (fentry refused, no kprobes: function latency unavailable)",
 		 nt, nt == 1 ? "" : "s",
 		 s->kmalloc ? (s->o.slab ? "; kmalloc+kmem_cache churn from kmem raw tracepoints" :
 			       "; kmalloc churn from kmem raw tracepoints") : "");

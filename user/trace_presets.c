@@ -2,8 +2,10 @@
 #include "trace_presets.h"
 
 /* What fires where was measured on the host (6.18, tracepoint tier, `gen tx`
- * to `gen rx` over veth: tests/host/test_presets.sh) and read from the 6.1 and
- * 6.12 sources for the function tiers; docs/trace-counts.md says which. */
+ * to `gen rx` over veth: tests/host/test_presets.sh) and, every preset on every
+ * tier, in Debian's 6.12 guest (tests/vm/test_vm_presets.sh); the function
+ * tiers were first read from the 6.1 and 6.12 sources. docs/trace-counts.md
+ * has the counts. */
 #define BLIND(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define VIRTIO_FUNC_BLIND BLIND("the indirect-table kmalloc inside virtqueue_add_split (inlined or notrace: " \
 	"its time shows in virtqueue_add_outbuf, its allocation under --kmalloc)")

@@ -13,8 +13,10 @@
 #   before-life                        the same build, trace --kmalloc
 # Slowdown = 1 - median(pps) / median(base pps). ringscope's own cost per event
 # comes from kernel.bpf_stats_enabled: run_time_ns / run_cnt of the programs
-# the tracer process holds (its fdinfo), per condition and round. The last rows: the kernel memory trace --kmalloc
-# locks (its map_bytes) on this machine and computed for 256 CPUs.
+# the tracer process holds (its fdinfo), per condition and round, bpftrace's
+# too; on a noisy host that ratio is steadier than the pps one. The last rows:
+# the kernel memory trace --kmalloc locks (its map_bytes) on this machine and
+# computed for 256 CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RS=./ringscope
@@ -50,7 +52,7 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		wait_for "$tmp/bt.txt" Attaching 30 ;;
 	esac
 	sleep 0.5
-	if [ "$name" != base ] && [ "$name" != bpftrace ]; then
+	if [ "$name" != base ]; then
 		sysctl -qw kernel.bpf_stats_enabled=1
 		workload
 		# The tracer's own programs, from its fdinfo: other tracers on the
@@ -61,8 +63,20 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 	else
 		workload
 	fi
-	if [ -n "$pid" ]; then kill -INT "$pid"; wait "$pid" 2>/dev/null || true; fi
+	[ -z "$pid" ] || stop "$pid"
 	if [ "$name" = rs-life ]; then tail -1 "$tmp/tr.json" >"$tmp/mem.json"; fi
+}
+
+stop() {	# stop PID: SIGINT every 2 s until it exits (a loaded host once kept bpftrace
+	# waiting forever after one), SIGKILL after 20 s
+	local i
+	for ((i = 0; i < 200; i++)); do
+		((i % 20)) || kill -INT "$1" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || true
 }
 
 conds=(base ringscope rs-life bpftrace)
@@ -95,6 +109,8 @@ for c in "${conds[@]}"; do
 		"$(cut -d' ' -f1 "$tmp/per.$c" | sort -n | head -1)" "$(cut -d' ' -f1 "$tmp/per.$c" | sort -n | tail -1)" \
 		"$(wc -l <"$tmp/per.$c")" "$(awk '{n+=$2} END {print n}' "$tmp/per.$c")"
 done
+printf '  ringscope / bpftrace per event: %.2f\n' \
+	"$(echo "$(cut -d' ' -f1 "$tmp/per.ringscope" | median) / $(cut -d' ' -f1 "$tmp/per.bpftrace" | median)" | bc -l)"
 if [ -n "$BEFORE" ]; then
 	for pair in ringscope:before rs-life:before-life; do
 		a=$(cut -d' ' -f1 "$tmp/per.${pair%%:*}" | median) b=$(cut -d' ' -f1 "$tmp/per.${pair#*:}" | median)

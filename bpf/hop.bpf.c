@@ -112,7 +112,12 @@ static __always_inline void emit(const struct hop_rec *r)
 {
 	struct hop_counters *c = counters();
 
-	if (bpf_ringbuf_output(&hop_events, (void *)r, sizeof(*r), 0)) {
+	/* Wake the reader only once a batch is waiting (it also reads every
+	 * 10 ms): a wakeup per packet would cost more than the record. */
+	__u64 flags = bpf_ringbuf_query(&hop_events, BPF_RB_AVAIL_DATA) > (256 << 10) ? BPF_RB_FORCE_WAKEUP
+										      : BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_output(&hop_events, (void *)r, sizeof(*r), flags)) {
 		if (c)
 			c->ringbuf_full++;
 	} else if (c) {

@@ -20,14 +20,26 @@ static const char *hop_name(const struct path_def *d, int h)
 	return h == PH_NONE ? "-" : d->hop[h].name;
 }
 
-static void print_row(FILE *out, const char *name, const char *from, uint64_t count, const struct rs_hist *h)
+/* The hop a row's latency runs from: its own `from`, or where no packet was
+ * seen there, the nearest one before it that was (what path_join measured). */
+static int shown_from(const struct path_def *d, const struct path_results *r, int h)
+{
+	int f = d->hop[h].from;
+
+	while (f != PH_NONE && !r->count[f])
+		f = d->hop[f].from;
+	return f;
+}
+
+static void print_row(FILE *out, const char *name, const char *from, uint64_t count, const struct rs_hist *h,
+		      const char *unseen)
 {
 	char p[3][16];
 	uint64_t n = hist_count(h);
 
 	fprintf(out, "  %-18s %-18s %10" PRIu64, name, from, count);
 	if (!n) {
-		fprintf(out, "\n");
+		fprintf(out, "%s%s\n", unseen ? "  not seen: " : "", unseen ? unseen : "");
 		return;
 	}
 	fmt_ns(p[0], sizeof(p[0]), hist_percentile(h, 50));
@@ -51,9 +63,10 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 	for (int i = 0; i < d->nhops; i++) {
 		int h = d->order[i];
 
-		print_row(out, d->hop[h].name, hop_name(d, d->hop[h].from), r.count[h], &r.lat[h]);
+		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, &r, h)), r.count[h], &r.lat[h],
+			  r.count[h] ? NULL : d->hop[h].event);
 	}
-	print_row(out, "end-to-end", ps->join.user ? "submit->rx_reap" : "submit->skb_free", r.done, &r.e2e);
+	print_row(out, "end-to-end", ps->join.user ? "submit->rx_reap" : "submit->skb_free", r.done, &r.e2e, NULL);
 	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
 		for (int h = 0; h < PH_N; h++)
 			if (r.left[l][h]) {

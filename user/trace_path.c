@@ -27,14 +27,14 @@ static const struct path_def paths[] = {
 			   HK_SKB_FREE, HK_REDIRECT, PH_TX_REAP },
 		.hop = {
 			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
-			[HK_WAKEUP] = { "wakeup", "raw_tp sys_enter: the sendto() that sent it (per batch)", HK_SUBMIT, true },
-			[HK_SKB_ALLOC] = { "skb_alloc", "raw_tp kmem_cache_alloc (skbuff_head_cache)", HK_WAKEUP, true },
+			[HK_WAKEUP] = { "wakeup", "raw_tp sys_enter: the sendto() that sent it (per batch; run only: the sender is ringscope)", HK_SUBMIT, true },
+			[HK_SKB_ALLOC] = { "skb_alloc", "raw_tp kmem_cache_alloc, skbuff_head_cache, in that sendto() (run only)", HK_WAKEUP, true },
 			[HK_NETIF_RX] = { "netif_rx", "raw_tp netif_rx_entry", HK_SKB_ALLOC, true },
 			[HK_RECEIVE] = { "netif_receive_skb", "raw_tp netif_receive_skb (generic XDP, copy to the socket)", HK_NETIF_RX, true },
-			[PH_RX_REAP] = { "rx_reap", "user: taken from the RX ring", HK_RECEIVE, true },
+			[PH_RX_REAP] = { "rx_reap", "user: taken from the RX ring (run only)", HK_RECEIVE, true },
 			[HK_SKB_FREE] = { "skb_free", "raw_tp consume_skb / kfree_skb (after the copy)", HK_RECEIVE, false },
 			[HK_REDIRECT] = { "xdp_redirect", "raw_tp xdp_redirect(_err) (after the copy)", HK_SKB_FREE, false },
-			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring", HK_SUBMIT, false },
+			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_SUBMIT, false },
 		},
 	},
 };
@@ -86,9 +86,13 @@ static void *reader(void *arg)
 {
 	struct path_session *ps = arg;
 
-	while (!ps->stop)
-		if (ring_buffer__poll(ps->rb, 50) < 0 && errno != EINTR)
+	/* The kernel wakes us only for a large batch (hop.bpf.c): read what
+	 * is there at least every 10 ms. */
+	while (!ps->stop) {
+		if (ring_buffer__poll(ps->rb, 10) < 0 && errno != EINTR)
 			break;
+		ring_buffer__consume(ps->rb);
+	}
 	return NULL;
 }
 
@@ -112,6 +116,10 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	skel->rodata->target_tgid = run ? (uint32_t)getpid() : 0;
 	skel->rodata->sendto_nr = SYS_sendto;
 	skel->rodata->need_epoch = run;
+	/* Without a sender of its own, the sender's syscall hops have no
+	 * process to follow: not loaded (sys_enter fires for every syscall). */
+	bpf_program__set_autoload(skel->progs.sys_enter, run);
+	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, run);
 	if ((err = hop_bpf__load(skel))) {
 		rs_err("cannot load the hop tracer (raw tracepoints): %s%s", strerror(-err),
 		       err == -EPERM ? " (run as root)" : "");

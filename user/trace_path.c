@@ -33,7 +33,7 @@ static const struct path_def paths[] = {
 			[HK_RECEIVE] = { "netif_receive_skb", "raw_tp netif_receive_skb (generic XDP, copy to the socket)", HK_NETIF_RX, true },
 			[PH_RX_REAP] = { "rx_reap", "user: taken from the RX ring (run only)", HK_RECEIVE, true },
 			[HK_SKB_FREE] = { "skb_free", "raw_tp consume_skb / kfree_skb (after the copy)", HK_RECEIVE, false },
-			[HK_REDIRECT] = { "xdp_redirect", "raw_tp xdp_redirect(_err) (after the copy)", HK_SKB_FREE, false },
+			[HK_REDIRECT] = { "xdp_redirect", "raw_tp xdp_redirect(_err) (after the copy; a refused packet: before its free)", HK_RECEIVE, false },
 			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_SUBMIT, false },
 		},
 	},

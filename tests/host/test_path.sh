@@ -15,6 +15,9 @@ mark_progs
 ns="rst-path-$$"
 ip netns add "$ns" || { fail path_netns "cannot add $ns"; finish; }
 on_exit "ip netns delete $ns"
+# No IPv6 on the pair: its router solicitations and MLD reports would reach
+# the socket too, and XDP_STATISTICS counts the ones it drops.
+ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip -n "$ns" link add a0 type veth peer name b0 && ip -n "$ns" link set a0 up && ip -n "$ns" link set b0 up
 run_path() { timeout 120 ip netns exec "$ns" "$RS" run --no-pin -i a0 --peer b0 -n "$N" --path veth-xsk --json "$@"; }
 

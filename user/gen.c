@@ -193,7 +193,11 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 		if (t->path) {
 			struct path_stamp *ps = &t->path[i];
 
-			memcpy(&ps->seq, (uint8_t *)xsk_umem__get_data(p->area, addr) + PKT_HDR_LEN + 4, 8);
+			/* The seq of our own frame; an address outside the UMEM
+			 * (never seen) gets seq ~0, which joins nothing. */
+			ps->seq = ~0ull;
+			if (addr <= p->area_len - PKT_MIN_LEN)
+				memcpy(&ps->seq, (uint8_t *)xsk_umem__get_data(p->area, addr) + PKT_HDR_LEN + 4, 8);
 			ps->stream = w->queue;
 			ps->epoch = w->s->epoch;
 			ps->ts = now;

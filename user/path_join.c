@@ -135,7 +135,7 @@ static struct pj_slot *slot_for(struct path_join *j, uint16_t stream, uint16_t e
 {
 	struct pj_slot *sl;
 
-	if (stream >= 64)
+	if (stream >= 64 || seq == UINT64_MAX)	/* UINT64_MAX: no seq (gen.c) */
 		return NULL;
 	if (!j->streams[stream] && !(j->streams[stream] = calloc(j->window, sizeof(struct pj_slot))))
 		return NULL;

@@ -101,6 +101,10 @@ _ringscope()
 				local done_part= names=${opt_help%% (*}
 				[[ $cur == *,* ]] && done_part=${cur%,*},
 				COMPREPLY=($(compgen -P "$done_part" -W "${names//,/ }" -- "${cur##*,}"))
+			elif [[ $opt_name == path ]]; then
+				# Path names: the help text after "data path: ", up to its note.
+				local names=${opt_help##*data path: }
+				COMPREPLY=($(compgen -W "${names%% (*}" -- "$cur"))
 			fi
 			;;
 		esac

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 pass=0 fail=0
 log_dir=${TEST_LOG_DIR:-build/test-logs}
 mkdir -p "$log_dir"
-SAN_TESTS='tests/host/(test_gen|test_bad_input|test_frames)\.sh$'
+SAN_TESTS='tests/host/(test_gen|test_bad_input|test_frames|test_path)\.sh$'
 san_dir=$(realpath -m "$log_dir/sanitizer")
 unit_dir=build/unit
 if [[ -n ${ASAN_BUILD:-} ]]; then

@@ -43,5 +43,8 @@ int cmd_demo(int argc, char **argv)
 	 * tracepoints, including the slab caches skbs come from. */
 	t.kmalloc = t.slab = true;
 	t.no_lifetime = false;
+	/* Where each packet's time goes, stage by stage, on every kernel: the
+	 * hop table of the veth-xsk path (tracepoints) in the summary. */
+	t.path = "veth-xsk";
 	return run_traffic(&g, NULL, &t, !no_trace, true);
 }

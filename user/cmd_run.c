@@ -11,6 +11,7 @@
 #include "gen_opts.h"
 #include "log.h"
 #include "netns.h"
+#include "path_report.h"
 #include "run_zerocopy.h"
 #include "runloop.h"
 #include "trace.h"
@@ -24,10 +25,12 @@ struct run_ctx {
 	bool have_prev;
 	uint64_t prev_packets;
 	uint64_t start_ns, last_ns;
+	struct path_session *ps;	/* --path: its hop table in the final */
+	bool path_hist;
 };
 
-/* runloop extra: the trace view of the same interval, per packet sent. */
-static void run_extra(struct runloop *rl, struct json_writer *w, const struct gen_figures *f, bool final)
+/* The trace view of the same interval, per packet sent. */
+static void trace_extra(struct runloop *rl, struct json_writer *w, const struct gen_figures *f, bool final)
 {
 	struct run_ctx *c = rl->ctx;
 	struct trace_snapshot cur;
@@ -63,6 +66,23 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 	c->last_ns = now;
 }
 
+/* runloop extra: the trace view, and at the end the hop table of --path
+ * (runloop stopped the traffic before the final: every packet is in). */
+static void run_extra(struct runloop *rl, struct json_writer *w, const struct gen_figures *f, bool final)
+{
+	struct run_ctx *c = rl->ctx;
+
+	if (c->ts)
+		trace_extra(rl, w, f, final);
+	if (!final || !c->ps)
+		return;
+	trace_path_finish(c->ps);
+	if (w)
+		path_json_fields(w, c->ps);
+	else
+		path_print_text(stdout, c->ps, c->path_hist);
+}
+
 int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace, bool trace_final_only)
 {
 	struct gen_session tx = {}, rx = {};
@@ -71,6 +91,8 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	struct demo_net net = {};
 	struct runloop rl = {};
 	struct run_ctx ctx = {};
+	struct path_session ps = {};
+	bool views = trace && trace_opts_has_views(t);
 	int err;
 
 	rs_json = g->json;
@@ -94,8 +116,18 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		    (peer && (err = gen_link_peer_check(tcfg.ifname, peer))))
 			return err;
 	}
-	if (trace && (err = trace_session_open(&ts, t, !g->no_pin)))
+	if (views && (err = trace_session_open(&ts, t, !g->no_pin)))
 		return err;
+	/* Packets of one stream that may be open at once: a descheduled
+	 * receiver's ring can hold packets sent long before (~130 ms at
+	 * 500 kpps for 64 Ki), so at least 64 Ki, and the sender's frames and
+	 * the rings twice over. */
+	if (trace && t->path &&
+	    (err = trace_path_open(&ps, t->path, true, 2 * (tcfg.port.nframes + 8 * tcfg.port.ring_size) + (1u << 16),
+				   t->path_samples)))
+		goto cleanup;
+	if (ps.def)
+		tcfg.path = &ps.join;
 	if (!g->iface) {
 		if ((err = demo_net_create(&net, tcfg.pkt_size)))
 			goto cleanup;
@@ -124,6 +156,7 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		goto cleanup;
 	if ((err = gen_session_open(&tx, &tcfg)))
 		goto cleanup;
+	trace_path_set_epoch(&ps, tx.epoch);
 	if (net.created)
 		demo_net_home(&net);
 	char length[32] = "until stopped";
@@ -135,21 +168,27 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 			net.if_tx, net.ns_tx, net.if_rx, net.ns_rx, tcfg.pkt_size,
 			g->rate ? "rate-limited" : "unlimited rate", length,
 			rx.pin_dir[0] ? ", receiver maps pinned at " : "", rx.pin_dir,
-			trace ? "; " : "", trace ? ts.header : "");
+			views ? "; " : "", views ? ts.header : "");
 	else
 		rs_note("%s -> %s, %u B packets%s%s", tcfg.ifname, peer ? peer : "(no receiver)", tcfg.pkt_size,
-			trace ? "; " : "", trace ? ts.header : "");
+			views ? "; " : "", views ? ts.header : "");
+	if (ps.def)
+		rs_note("hop latency along %s: raw tracepoints, every packet (docs/hop-latency.md)", ps.def->name);
 	rl.tx = &tx;
 	rl.rx = peer ? &rx : NULL;
 	rl.interval_s = g->interval;
 	if (trace) {
-		ctx.ts = &ts;
+		ctx.ts = views ? &ts : NULL;
+		ctx.ps = ps.def ? &ps : NULL;
+		ctx.path_hist = t->hist;
 		ctx.final_only = trace_final_only;
 		ctx.start_ns = ctx.last_ns = now_ns();
 		rl.extra = run_extra;
 		rl.ctx = &ctx;
 	}
 	err = runloop_run(&rl);
+	if (ps.def && g->json && t->path_samples)
+		path_print_samples(stdout, &ps);
 cleanup:
 	gen_session_close(&tx);
 	gen_session_close(&rx);
@@ -157,6 +196,7 @@ cleanup:
 	if (ctx.have_prev)
 		trace_snapshot_free(&ctx.prev);
 	trace_session_close(&ts);
+	trace_path_close(&ps);
 	return err;
 }
 
@@ -186,14 +226,18 @@ int cmd_run(int argc, char **argv)
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
 		return -EINVAL;
 	}
+	if (t.zerocopy && t.path) {
+		rs_err("--path and --zerocopy are separate runs (the zerocopy run has no veth-xsk path): drop one");
+		return -EINVAL;
+	}
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
 		return (err = trace_opts_check(&t)) ? err : run_zerocopy(&g, peer, &t, !no_trace);
 	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi || t.slab || t.comm || t.site_func ||
-			 t.cpu >= 0 || t.hist)) {
+			 t.cpu >= 0 || t.hist || t.path)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;
 	}
-	if (!t.funcs && !t.preset && !t.tps && !t.kmalloc && !t.lpi) {
+	if (!trace_opts_has_views(&t) && !t.path) {
 		t.preset = "xsk-tx";	/* the default view: the AF_XDP TX path and its allocations */
 		t.kmalloc = t.slab = true;
 	}

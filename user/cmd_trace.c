@@ -6,15 +6,24 @@
 #include "gen.h"
 #include "log.h"
 #include "opts.h"
+#include "path_report.h"
 #include "stop.h"
 #include "trace.h"
 #include "trace_presets.h"
 
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
+/* ps: the hop table of --path (NULL: none), in the final only; hist: with
+ * each hop's histogram. */
 static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
-		   double t, double dt, bool final)
+		   struct path_session *ps, bool hist, double t, double dt, bool final)
 {
+	bool views = trace_session_active(s);
+
+	if (!views && !final)
+		return;	/* --path alone: one table at the end */
+	if (final && ps)
+		trace_path_finish(ps);
 	if (rs_json) {
 		struct json_writer w;
 
@@ -23,7 +32,10 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 		json_kv_str(&w, "type", final ? "final" : "interval");
 		json_kv_double(&w, "t_s", t);
 		json_kv_double(&w, final ? "duration_s" : "interval_s", dt);
-		trace_json_fields(&w, s, cur, prev, dt, 0);
+		if (views)
+			trace_json_fields(&w, s, cur, prev, dt, 0);
+		if (final && ps)
+			path_json_fields(&w, ps);
 		if (final)
 			json_kv_bool(&w, "interrupted", stop_interrupted());
 		json_obj_end(&w);
@@ -31,7 +43,10 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 	} else {
 		if (!final)
 			printf("\n%.2fs\n", t);
-		trace_print_text(stdout, s, cur, prev, dt, 0, final);
+		if (views)
+			trace_print_text(stdout, s, cur, prev, dt, 0, final);
+		if (final && ps)
+			path_print_text(stdout, ps, hist);
 	}
 }
 
@@ -39,6 +54,7 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts t;
 	struct trace_session s = {};
+	struct path_session ps = {};
 	struct trace_snapshot prev = {}, cur = {};
 	double duration = 0, interval = 1;
 	bool json = false, no_pin = false;
@@ -68,10 +84,19 @@ int cmd_trace(int argc, char **argv)
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;
 	}
-	err = trace_session_open(&s, &t, !no_pin);
-	if (err)
+	/* --path alone needs no trace session (and without anything else, the
+	 * session's own error says what to give). */
+	if ((trace_opts_has_views(&t) || !t.path) && (err = trace_session_open(&s, &t, !no_pin)))
 		return err;
-	rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
+	if (t.path && (err = trace_path_open(&ps, t.path, false, 1u << 16, t.path_samples))) {
+		trace_session_close(&s);
+		return err;
+	}
+	if (trace_session_active(&s))
+		rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
+	if (t.path)
+		rs_note("hop latency along %s: raw tracepoints, every ringscope packet (docs/hop-latency.md); the table comes at the end",
+			t.path);
 
 	uint64_t start = now_ns(), last = start, step = interval * 1e9, next = start + step, now;
 	uint64_t end = duration > 0 ? start + (uint64_t)(duration * 1e9) : UINT64_MAX;
@@ -81,8 +106,9 @@ int cmd_trace(int argc, char **argv)
 		if (now >= end)
 			break;
 		if (now >= next) {
-			trace_snapshot(&s, &cur);
-			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
+			if (trace_session_active(&s))
+				trace_snapshot(&s, &cur);
+			render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false);
 			trace_snapshot_free(&prev);
 			prev = cur;
 			last = now;
@@ -94,12 +120,16 @@ int cmd_trace(int argc, char **argv)
 	}
 	/* The last stretch is an interval too, read from the same snapshot as
 	 * the final report: the NDJSON intervals add up to the final counts. */
-	trace_snapshot(&s, &cur);
+	if (trace_session_active(&s))
+		trace_snapshot(&s, &cur);
 	now = now_ns();
-	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
-	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true);
+	render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false);
+	render(&s, &cur, NULL, t.path ? &ps : NULL, t.hist, (now - start) / 1e9, (now - start) / 1e9, true);
+	if (t.path && json && t.path_samples)
+		path_print_samples(stdout, &ps);
 	trace_snapshot_free(&cur);
 	trace_snapshot_free(&prev);
 	trace_session_close(&s);
+	trace_path_close(&ps);
 	return 0;
 }

@@ -108,6 +108,7 @@ struct tx_state {
 	uint64_t *submit_ts;	/* per frame: when it was put on the TX ring */
 	uint32_t fixed_sum;
 	uint64_t seq;
+	struct path_stamp *path;	/* --path: this reap's stamps (ring_size) */
 };
 
 static void publish(struct gen_worker *w, const struct gen_counters *c)
@@ -189,12 +190,26 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 			run = 0;
 		}
 		run++;
+		if (t->path) {
+			struct path_stamp *ps = &t->path[i];
+
+			/* The seq of our own frame; an address outside the UMEM
+			 * (never seen) gets seq ~0, which joins nothing. */
+			ps->seq = ~0ull;
+			if (addr <= p->area_len - PKT_MIN_LEN)
+				memcpy(&ps->seq, (uint8_t *)xsk_umem__get_data(p->area, addr) + PKT_HDR_LEN + 4, 8);
+			ps->stream = w->queue;
+			ps->epoch = w->s->epoch;
+			ps->ts = now;
+		}
 		if (to_fill)
 			*xsk_ring_prod__fill_addr(&p->fq, fidx + i) = addr;
 		else
 			t->free[t->nfree++] = addr;
 	}
 	c->compl_lat.slot[hist_slot(now > run_ts ? now - run_ts : 0)] += run;
+	if (t->path)
+		path_join_user(w->s->cfg.path, PH_TX_REAP, t->path, n);
 	if (to_fill)
 		xsk_ring_prod__submit(&p->fq, n);
 	xsk_ring_cons__release(&p->cq, n);
@@ -206,6 +221,8 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
 	uint16_t expect_epoch;	/* gen_cfg.expect_epoch */
+	struct path_stamp *path;	/* --path: this batch's RX reap stamps (batch) */
+	uint32_t npath;
 };
 
 /* A queue is a stream id on the wire, and a verified stream id indexes streams[]. */
@@ -254,6 +271,14 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 	cls = seqtrack_add(st, pl.epoch, pl.seq);
 	if (cls == SEQ_JUMP || cls == SEQ_STALE_SENDER)
 		return;
+	if (r->path) {
+		struct path_stamp *ps = &r->path[r->npath++];
+
+		ps->seq = pl.seq;
+		ps->stream = pl.stream;
+		ps->epoch = pl.epoch;
+		ps->ts = now;
+	}
 	if (pl.ts_ns > now)
 		c->rx_clock_errors++;
 	else
@@ -327,6 +352,10 @@ static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_co
 		}
 	}
 	xsk_ring_cons__release(&p->rx, n);
+	if (r->npath) {
+		path_join_user(w->s->cfg.path, PH_RX_REAP, r->path, r->npath);
+		r->npath = 0;
+	}
 	if (forward) {
 		xsk_ring_prod__submit(&p->tx, n);
 		c->fwd_packets += n;
@@ -591,7 +620,11 @@ static void *worker_main(void *arg)
 
 	t.free = calloc(nframes, sizeof(*t.free));
 	t.submit_ts = calloc(nframes, sizeof(*t.submit_ts));
-	if (!t.free || !t.submit_ts) {
+	if (cfg->path) {
+		t.path = calloc(cfg->port.ring_size, sizeof(*t.path));
+		r.path = calloc(cfg->batch, sizeof(*r.path));
+	}
+	if (!t.free || !t.submit_ts || (cfg->path && (!t.path || !r.path))) {
 		w->err = -ENOMEM;
 		goto out;
 	}
@@ -615,6 +648,8 @@ out:
 	}
 	free(t.free);
 	free(t.submit_ts);
+	free(t.path);
+	free(r.path);
 	w->done = true;
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "hist.h"
+#include "path_join.h"
 #include "netlink.h"
 #include "pkt.h"
 #include "seqtrack.h"
@@ -38,6 +39,9 @@ struct gen_cfg {
 	/* Nonzero: the only sender epoch this receiver accepts (gen tx --rx: its
 	 * own; run, demo: their sender's); frames of another are foreign. */
 	uint16_t expect_epoch;
+	/* --path: the join that gets this session's RX and completion reap
+	 * stamps (path_join.h); NULL: none. */
+	struct path_join *path;
 };
 
 /* Everything a report shows; summed over workers by gen_session_snapshot(). */

@@ -25,6 +25,8 @@ struct trace_opts {
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
+	const char *path;	/* --path NAME: per-packet hop latency (trace_path.h) */
+	uint64_t path_samples;	/* --path-samples N: packets with seq < N as path_sample lines */
 };
 
 enum slot_kind { SLOT_FUNC, SLOT_TP };
@@ -86,6 +88,9 @@ void trace_opts_defaults(struct trace_opts *o);
  * anything is loaded: --cpu beyond this machine, a kmalloc filter without the
  * kmalloc view, more than one --site, --hist with --json. (trace_opts.c) */
 int trace_opts_check(const struct trace_opts *o);
+/* Something for a trace session to attach besides --path (-f, -p, -t,
+ * --kmalloc, --lpi, --zerocopy). */
+bool trace_opts_has_views(const struct trace_opts *o);
 /* One of the presets in this comma list turns on the kmalloc view. */
 bool trace_preset_kmalloc(const char *list);
 /* Resolve, load, attach and (if pin) pin; one error line and -errno on failure,
@@ -117,6 +122,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "lpi", 0, OPT_FLAG, &(t).lpi, 0, 0, NULL, NULL, "KVM arm64 LPI translation cache hits and injection latency" }, \
 	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
-	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }
+	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }, \
+	{ "path", 0, OPT_STR, &(t).path, 0, 0, NULL, "NAME", "per-packet hop latency along a data path: veth-xsk (docs/hop-latency.md)" }, \
+	{ "path-samples", 0, OPT_U64, &(t).path_samples, 1, 1e9, NULL, "N", "with --path --json: every hop stamp of the packets with seq < N, one path_sample line each" }
 
 #endif

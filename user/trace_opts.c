@@ -5,6 +5,12 @@
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "trace.h"
+#include "trace_path.h"
+
+bool trace_opts_has_views(const struct trace_opts *o)
+{
+	return o->funcs || o->preset || o->tps || o->kmalloc || o->lpi || o->zerocopy;
+}
 
 int trace_opts_check(const struct trace_opts *o)
 {
@@ -43,5 +49,5 @@ int trace_opts_check(const struct trace_opts *o)
 		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_buckets: drop --hist");
 		return -EINVAL;
 	}
-	return 0;
+	return trace_path_check(o->path, o->path_samples, rs_json);
 }

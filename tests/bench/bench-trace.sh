@@ -9,6 +9,7 @@
 #   ringscope  ringscope trace --kmalloc --no-lifetime   (count + bytes per site)
 #   rs-life    ringscope trace --kmalloc                 (+ alloc->free lifetimes)
 #   bpftrace   bpftrace tracing/kmalloc_sites.bt         (count + bytes per site)
+#   path       ringscope trace --path veth-xsk           (per-packet hop stamps, docs/hop-latency.md)
 #   before     BEFORE=path/to/ringscope: an older build, trace --kmalloc --no-lifetime
 #   before-life                        the same build, trace --kmalloc
 # Slowdown = 1 - median(pps) / median(base pps). ringscope's own cost per event
@@ -16,7 +17,8 @@
 # the tracer process holds (its fdinfo), per condition and round, bpftrace's
 # too; on a noisy host that ratio is steadier than the pps one. The last rows:
 # the kernel memory trace --kmalloc locks (its map_bytes) on this machine and
-# computed for 256 CPUs.
+# computed for 256 CPUs. The path tracer's cost per packet: run_time_ns of
+# all its programs / packets sent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RS=./ringscope
@@ -31,8 +33,10 @@ veth_pair "$ns"
 tmp=$(mktemp -d); on_exit "rm -rf $tmp"
 on_exit "sysctl -qw kernel.bpf_stats_enabled=0"
 
-workload() {	# prints tx pps
-	"$RS" gen tx -i a0 --netns "$ns-a" -d "$RUN_S" --no-pin --json 2>/dev/null | tail -1 | jq -r .tx_pps
+workload() {	# prints tx pps; the packets sent go to $tmp/packets
+	"$RS" gen tx -i a0 --netns "$ns-a" -d "$RUN_S" --no-pin --json 2>/dev/null | tail -1 >"$tmp/final"
+	jq -r .packets_tx "$tmp/final" >"$tmp/packets"
+	jq -r .tx_pps "$tmp/final"
 }
 
 run_with() {	# run_with NAME: start the tracer, run the workload, stop the tracer
@@ -50,6 +54,10 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		bpftrace tracing/kmalloc_sites.bt >"$tmp/bt.txt" 2>&1 &
 		pid=$!
 		wait_for "$tmp/bt.txt" Attaching 30 ;;
+	path)
+		"$RS" trace --path veth-xsk --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
+		pid=$!
+		wait_for "$tmp/tr.err" 'hop latency' 20 ;;
 	esac
 	sleep 0.5
 	if [ "$name" != base ]; then
@@ -59,6 +67,7 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		# machine load programs of the same names.
 		awk '/^run_time_ns:/ { t += $2 } /^run_cnt:/ { c += $2 } END { print "kmem", t + 0, c + 0 }' \
 			/proc/"$pid"/fdinfo/* 2>/dev/null >"$tmp/stats.$name.$round"
+		cp "$tmp/packets" "$tmp/packets.$name.$round"
 		sysctl -qw kernel.bpf_stats_enabled=0
 	else
 		workload
@@ -79,8 +88,8 @@ stop() {	# stop PID: SIGINT every 2 s until it exits (a loaded host once kept bp
 	wait "$1" 2>/dev/null || true
 }
 
-conds=(base ringscope rs-life bpftrace)
-[ -z "$BEFORE" ] || conds=(base ringscope before rs-life before-life bpftrace)
+conds=(base ringscope rs-life bpftrace path)
+[ -z "$BEFORE" ] || conds=(base ringscope before rs-life before-life bpftrace path)
 for ((round = 1; round <= ROUNDS; round++)); do
 	for c in "${conds[@]}"; do
 		pps=$(run_with "$c")
@@ -111,6 +120,8 @@ for c in "${conds[@]}"; do
 done
 printf '  ringscope / bpftrace per event: %.2f\n' \
 	"$(echo "$(cut -d' ' -f1 "$tmp/per.ringscope" | median) / $(cut -d' ' -f1 "$tmp/per.bpftrace" | median)" | bc -l)"
+paste <(cat "$tmp"/stats.path.*) <(cat "$tmp"/packets.path.*) |
+	awk '{ns += $2; pk += $4} END {if (pk) printf "  path tracer per packet (all its programs): %.1f ns over %d packets\n", ns / pk, pk}'
 if [ -n "$BEFORE" ]; then
 	for pair in ringscope:before rs-life:before-life; do
 		a=$(cut -d' ' -f1 "$tmp/per.${pair%%:*}" | median) b=$(cut -d' ' -f1 "$tmp/per.${pair#*:}" | median)

@@ -31,7 +31,7 @@ veth_pair() {
 }
 
 # Ids of loaded programs with the names ringscope gives its programs.
-our_prog_ids() { bpftool prog show 2>/dev/null | grep -E 'name (xsk_redirect|kmalloc|kfree|kmem_cache_\w+|fentry_[0-9]+|fexit_[0-9]+|kprobe_[0-9]+|kretprobe_[0-9]+|tp_[0-9]+) ' | cut -d: -f1 | sort; }
+our_prog_ids() { bpftool prog show 2>/dev/null | grep -E 'name (xsk_redirect|kmalloc|kfree|kmem_cache_\w+|sys_enter|netif_rx_entry|netif_receive_s\w*|consume_skb|kfree_skb|xdp_redirect\w*|fentry_[0-9]+|fexit_[0-9]+|kprobe_[0-9]+|kretprobe_[0-9]+|tp_[0-9]+) ' | cut -d: -f1 | sort; }
 # Programs of ours loaded now that were not in $prog_baseline (set by mark_progs):
 # other ringscope runs on the machine do not count.
 mark_progs() { prog_baseline=$(our_prog_ids); }

@@ -1,0 +1,57 @@
+/* Per-packet hop stamps of `--path` (bpf/hop.bpf.c -> user/trace_path.c):
+ * the record the kernel side emits once per packet, and its counters. */
+#ifndef RS_HOP_H
+#define RS_HOP_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Kernel-visible stamps of one packet, CLOCK_MONOTONIC ns (0: not seen).
+ * HK_SUBMIT is not a kernel event: it is the send stamp the packet carries
+ * (docs/frame-layout.md, ts_ns), read with the sequence number. */
+enum hop_k {
+	HK_SUBMIT = 0,		/* payload ts_ns: user space put the frame on its TX ring */
+	HK_WAKEUP,		/* sendto() entry of the syscall that built this packet's skb (per batch) */
+	HK_SKB_ALLOC,		/* kmem:kmem_cache_alloc from skbuff_head_cache, in that syscall */
+	HK_NETIF_RX,		/* net:netif_rx_entry: the veth hands it to the peer's backlog */
+	HK_RECEIVE,		/* net:netif_receive_skb on the peer */
+	HK_SKB_FREE,		/* skb:consume_skb or skb:kfree_skb */
+	HK_REDIRECT,		/* xdp:xdp_redirect(_err) of the skb this CPU is receiving */
+	HK_N
+};
+
+/* hop_rec.flags */
+#define HOP_F_REDIRECT_ERR 1u	/* xdp:xdp_redirect_err: the socket refused it (ring full, no buffer) */
+#define HOP_F_KFREE 2u		/* freed by kfree_skb (a drop), not consume_skb */
+
+struct hop_rec {
+	__u64 skb;		/* the skb's address while it lived */
+	__u64 seq;
+	__u16 stream, epoch;
+	__u32 flags;
+	__u32 drop_reason;	/* kfree_skb's enum skb_drop_reason */
+	__s32 redirect_err;	/* xdp_redirect_err's err (-errno) */
+	__u64 ts[HK_N];
+};
+
+/* Per CPU: the skb this CPU is receiving (set at netif_receive_skb), and a
+ * record whose skb was freed inside that receive before its redirect event. */
+struct hop_cur {
+	__u64 skb;
+	__u32 pending;
+	__u32 pad;
+	struct hop_rec rec;
+};
+
+/* Counters of the kernel side (PERCPU_ARRAY, key 0). */
+struct hop_counters {
+	__u64 records;		/* emitted to the ring buffer */
+	__u64 ringbuf_full;	/* records lost: ring buffer full */
+	__u64 live_full;	/* packets not followed: the in-flight map was full */
+	__u64 recycled;		/* an skb address reused before its packet's free was seen */
+	__u64 stale_alloc;	/* an alloc stamp older than the packet's own submit: not joined */
+	__u64 no_redirect;	/* freed mid-receive, and no redirect event followed on that CPU */
+};
+
+#endif

@@ -1,0 +1,100 @@
+/* Per-packet hop stamps joined into one record per packet, by ringscope's own
+ * (epoch, stream, seq): the kernel's record (bpf/hop.h) and user space's
+ * stamps (RX reap, completion reap) arrive in any order from several threads.
+ * A packet is finished once every stamp it can still get has arrived; it then
+ * goes into the per-hop histograms, and into the samples if its seq is below
+ * the sample limit. Pure bookkeeping (no BPF): tests/unit/test_path_join.c. */
+#ifndef RS_PATH_JOIN_H
+#define RS_PATH_JOIN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "bpf/hop.h"
+#include "hist.h"
+
+/* Hops of a path: the kernel's (enum hop_k) and then user space's. */
+enum path_hop {
+	PH_RX_REAP = HK_N,	/* the receiver took it from its RX ring */
+	PH_TX_REAP,		/* the sender took its completion from the completion ring */
+	PH_N
+};
+#define PH_NONE (-1)
+
+struct path_hop_def {
+	const char *name;
+	const char *event;	/* what stamps it, and on which tier */
+	int from;		/* the hop its latency is measured from (PH_NONE: none) */
+	bool on_path;		/* a stage the packet passes (not a side branch) */
+};
+
+struct path_def {
+	const char *name;
+	const char *summary;
+	int order[PH_N];	/* hops in the order the table shows them */
+	int nhops;
+	struct path_hop_def hop[PH_N];
+};
+
+/* How a packet left the path. */
+enum path_left { PL_DONE = 0, PL_DROPPED, PL_IN_FLIGHT, PL_NLEFT };
+
+/* A finished packet: absolute CLOCK_MONOTONIC stamps (0: not seen). */
+struct path_sample {
+	uint64_t seq;
+	uint16_t stream, epoch;
+	uint32_t flags;		/* HOP_F_* */
+	int32_t redirect_err;
+	uint32_t drop_reason;
+	uint64_t ts[PH_N];
+	enum path_left left;
+	int left_at;		/* the last hop it passed (PH_NONE: none) */
+};
+
+struct path_results {
+	uint64_t count[PH_N];		/* packets that passed each hop */
+	struct rs_hist lat[PH_N];	/* ns from the hop's `from` hop (or the nearest seen before it) */
+	struct rs_hist e2e;		/* submit -> RX reap (run), submit -> last kernel hop (trace) */
+	uint64_t packets, done;
+	uint64_t left[PL_NLEFT][PH_N];	/* [dropped|in flight][last hop passed] */
+	uint64_t order_errors;		/* an on-path stamp earlier than the one before it */
+	uint64_t late;			/* a stamp for a packet already finished or replaced */
+};
+
+struct pj_slot;
+
+struct path_join {
+	pthread_mutex_t lock;
+	const struct path_def *def;
+	bool user;			/* run: RX and completion reap stamps are due */
+	uint32_t window;		/* slots per stream, a power of two */
+	struct pj_slot *streams[64];
+	struct path_results r;
+	uint64_t sample_limit;		/* keep packets with seq < this */
+	struct path_sample *samples;
+	uint64_t nsamples, samples_cap;
+};
+
+/* window: packets per stream that may be in flight at once (rounded up to a
+ * power of two); user: RX and completion reaps will be stamped. -errno. */
+int path_join_init(struct path_join *j, const struct path_def *def, uint32_t window, bool user,
+		   uint64_t sample_limit);
+void path_join_free(struct path_join *j);
+void path_join_kernel(struct path_join *j, const struct hop_rec *r);
+/* n user-space stamps of one hop (PH_RX_REAP or PH_TX_REAP), one lock. */
+struct path_stamp {
+	uint64_t seq, ts;
+	uint16_t stream, epoch;
+};
+void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, uint32_t n);
+/* End of the run: every packet still open leaves as it stands. */
+void path_join_finish(struct path_join *j);
+/* A copy of the results so far (under the lock). */
+void path_join_results(struct path_join *j, struct path_results *out);
+
+/* The paths ringscope knows (trace_path.c). NULL if none is called name. */
+const struct path_def *path_find(const char *name);
+const char *path_names(void);		/* "veth-xsk" */
+const char *path_left_name(enum path_left l);
+
+#endif

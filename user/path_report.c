@@ -1,0 +1,210 @@
+/* Rendering the hop table of `--path` (path_report.h). */
+#include <inttypes.h>
+#include <string.h>
+#include "path_report.h"
+
+static void fmt_ns(char *buf, size_t len, double ns)
+{
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0fns", ns);
+}
+
+static const char *hop_name(const struct path_def *d, int h)
+{
+	return h == PH_NONE ? "-" : d->hop[h].name;
+}
+
+/* The hop a row's latency runs from: its own `from`, or where no packet was
+ * seen there, the nearest one before it that was (what path_join measured). */
+static int shown_from(const struct path_def *d, const struct path_results *r, int h)
+{
+	int f = d->hop[h].from;
+
+	while (f != PH_NONE && !r->count[f])
+		f = d->hop[f].from;
+	return f;
+}
+
+static void print_row(FILE *out, const char *name, const char *from, uint64_t count, const struct rs_hist *h,
+		      const char *unseen)
+{
+	char p[3][16];
+	uint64_t n = hist_count(h);
+
+	fprintf(out, "  %-18s %-18s %10" PRIu64, name, from, count);
+	if (!n) {
+		fprintf(out, "%s%s\n", unseen ? "  not seen: " : "", unseen ? unseen : "");
+		return;
+	}
+	fmt_ns(p[0], sizeof(p[0]), hist_percentile(h, 50));
+	fmt_ns(p[1], sizeof(p[1]), hist_percentile(h, 90));
+	fmt_ns(p[2], sizeof(p[2]), hist_percentile(h, 99));
+	fprintf(out, "  %9s  %9s  %9s%s\n", p[0], p[1], p[2], hist_sparse(h) ? "  (few samples)" : "");
+}
+
+void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
+{
+	const struct path_def *d = ps->def;
+	struct path_results r;
+	struct hop_counters k;
+	bool any = false;
+
+	path_join_results(&ps->join, &r);
+	trace_path_counters(ps, &k);
+	fprintf(out, "\nhop latency along %s (%s): %" PRIu64 " packets, %" PRIu64 " completed the path\n",
+		d->name, d->summary, r.packets, r.done);
+	fprintf(out, "  %-18s %-18s %10s  %9s  %9s  %9s\n", "hop", "latency from", "count", "p50", "p90", "p99");
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+
+		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, &r, h)), r.count[h], &r.lat[h],
+			  r.count[h] ? NULL : d->hop[h].event);
+	}
+	print_row(out, "end-to-end", ps->join.user ? "submit->rx_reap" : "submit->skb_free", r.done, &r.e2e, NULL);
+	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
+		for (int h = 0; h < PH_N; h++)
+			if (r.left[l][h]) {
+				fprintf(out, "%s %s %s %" PRIu64, any ? "," : "  left the path:",
+					l == PL_DROPPED ? "dropped at" : "in flight after", d->hop[h].name, r.left[l][h]);
+				any = true;
+			}
+	if (any)
+		fprintf(out, "\n");
+	if (r.order_errors || r.late || k.ringbuf_full || k.live_full || k.recycled || k.stale_alloc)
+		fprintf(out, "  bookkeeping: order_errors %" PRIu64 ", late %" PRIu64 ", ringbuf_full %" PRIu64
+			", live_full %" PRIu64 ", recycled %" PRIu64 ", stale_alloc %" PRIu64 "\n",
+			r.order_errors, r.late, (uint64_t)k.ringbuf_full, (uint64_t)k.live_full, (uint64_t)k.recycled,
+			(uint64_t)k.stale_alloc);
+	if (!with_hist)
+		return;
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+		char title[96];
+
+		if (!hist_count(&r.lat[h]))
+			continue;
+		snprintf(title, sizeof(title), "%s (from %s)", d->hop[h].name, hop_name(d, d->hop[h].from));
+		hist_print_titled(out, title, &r.lat[h]);
+	}
+	hist_print_titled(out, "end-to-end", &r.e2e);
+}
+
+/* count, p50/p90/p99 and the non-empty buckets as [upper_ns, count] pairs
+ * (bucket edges from hist.h, whatever its layout). */
+static void hist_obj(struct json_writer *w, const struct rs_hist *h)
+{
+	uint64_t n = hist_count(h);
+
+	json_kv_u64(w, "samples", n);
+	json_key(w, "p50_ns");
+	n ? json_double(w, hist_percentile(h, 50)) : json_null(w);
+	json_key(w, "p90_ns");
+	n ? json_double(w, hist_percentile(h, 90)) : json_null(w);
+	json_key(w, "p99_ns");
+	n ? json_double(w, hist_percentile(h, 99)) : json_null(w);
+	json_key(w, "mean_ns");
+	n ? json_double(w, (double)h->sum / n) : json_null(w);
+	json_key(w, "hist");
+	json_arr_begin(w);
+	for (unsigned int i = 0; i < hist_buckets(); i++) {
+		if (!h->slot[i])
+			continue;
+		json_arr_begin(w);
+		json_u64(w, hist_bucket_upper(i));
+		json_u64(w, h->slot[i]);
+		json_arr_end(w);
+	}
+	json_arr_end(w);
+}
+
+void path_json_fields(struct json_writer *w, struct path_session *ps)
+{
+	const struct path_def *d = ps->def;
+	struct path_results r;
+	struct hop_counters k;
+
+	path_join_results(&ps->join, &r);
+	trace_path_counters(ps, &k);
+	json_key(w, "path");
+	json_obj_begin(w);
+	json_kv_str(w, "name", d->name);
+	json_kv_u64(w, "packets", r.packets);
+	json_kv_u64(w, "done", r.done);
+	json_key(w, "hops");
+	json_arr_begin(w);
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+
+		json_obj_begin(w);
+		json_kv_str(w, "hop", d->hop[h].name);
+		json_kv_str(w, "event", d->hop[h].event);
+		json_key(w, "from");
+		d->hop[h].from == PH_NONE ? json_null(w) : json_str(w, d->hop[d->hop[h].from].name);
+		json_kv_bool(w, "on_path", d->hop[h].on_path);
+		json_kv_u64(w, "count", r.count[h]);
+		json_kv_u64(w, "dropped_here", r.left[PL_DROPPED][h]);
+		json_kv_u64(w, "in_flight_after", r.left[PL_IN_FLIGHT][h]);
+		hist_obj(w, &r.lat[h]);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_key(w, "end_to_end");
+	json_obj_begin(w);
+	json_kv_str(w, "from", "submit");
+	json_kv_str(w, "to", ps->join.user ? "rx_reap" : "skb_free");
+	hist_obj(w, &r.e2e);
+	json_obj_end(w);
+	json_kv_u64(w, "order_errors", r.order_errors);
+	json_kv_u64(w, "late", r.late);
+	json_kv_u64(w, "kernel_records", k.records);
+	json_kv_u64(w, "ringbuf_full", k.ringbuf_full);
+	json_kv_u64(w, "live_full", k.live_full);
+	json_kv_u64(w, "recycled", k.recycled);
+	json_kv_u64(w, "stale_alloc", k.stale_alloc);
+	json_kv_u64(w, "no_redirect", k.no_redirect);
+	json_obj_end(w);
+}
+
+void path_print_samples(FILE *out, struct path_session *ps)
+{
+	const struct path_def *d = ps->def;
+	struct path_join *j = &ps->join;
+
+	pthread_mutex_lock(&j->lock);
+	for (uint64_t i = 0; i < j->nsamples; i++) {
+		const struct path_sample *s = &j->samples[i];
+		struct json_writer w;
+
+		json_init(&w, out);
+		json_obj_begin(&w);
+		json_kv_str(&w, "type", "path_sample");
+		json_kv_str(&w, "path", d->name);
+		json_kv_u64(&w, "stream", s->stream);
+		json_kv_u64(&w, "epoch", s->epoch);
+		json_kv_u64(&w, "seq", s->seq);
+		for (int k = 0; k < d->nhops; k++) {
+			int h = d->order[k];
+			char key[48];
+
+			snprintf(key, sizeof(key), "%s_ns", d->hop[h].name);
+			json_key(&w, key);
+			s->ts[h] ? json_u64(&w, s->ts[h]) : json_null(&w);
+		}
+		json_kv_str(&w, "left", path_left_name(s->left));
+		json_key(&w, "left_at");
+		s->left == PL_DONE || s->left_at == PH_NONE ? json_null(&w) : json_str(&w, d->hop[s->left_at].name);
+		if (s->flags & HOP_F_REDIRECT_ERR)
+			json_kv_double(&w, "redirect_err", s->redirect_err);
+		if (s->flags & HOP_F_KFREE)
+			json_kv_u64(&w, "drop_reason", s->drop_reason);
+		json_obj_end(&w);
+		json_finish_line(&w);
+	}
+	pthread_mutex_unlock(&j->lock);
+}

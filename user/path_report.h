@@ -1,0 +1,17 @@
+/* The hop table of `--path`: text, the JSON "path" object, and the
+ * per-packet "path_sample" NDJSON lines (one renderer each, one data path). */
+#ifndef RS_PATH_REPORT_H
+#define RS_PATH_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "json.h"
+#include "trace_path.h"
+
+/* with_hist: each hop's histogram too. */
+void path_print_text(FILE *out, struct path_session *ps, bool with_hist);
+void path_json_fields(struct json_writer *w, struct path_session *ps);
+/* One {"type":"path_sample",...} line per kept packet. */
+void path_print_samples(FILE *out, struct path_session *ps);
+
+#endif

@@ -1,0 +1,40 @@
+/* `--path NAME`: per-packet hop latency along a named data path (bpf/hop.bpf.c
+ * on the raw tracepoint tier), its records joined with user space's own
+ * stamps in a path_join. docs/hop-latency.md. */
+#ifndef RS_TRACE_PATH_H
+#define RS_TRACE_PATH_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "path_join.h"
+
+struct path_session {
+	const struct path_def *def;
+	struct hop_bpf *skel;
+	struct ring_buffer *rb;
+	pthread_t thread;
+	bool started;
+	volatile bool stop;
+	struct path_join join;
+	bool finished;
+};
+
+/* Refuse a path name this build does not know, or samples without a path:
+ * one error line and -EINVAL, nothing loaded. */
+int trace_path_check(const char *name, uint64_t samples, bool json);
+/* Load and attach the path's probes and start reading its records.
+ * run: this process sends and receives (its skb allocs and wakeups are
+ * stamped, its reaps are joined); window: packets per stream in flight at
+ * most. One error line and -errno on failure, nothing left attached. */
+int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples);
+/* Only frames of this sender epoch (run: its own sender). */
+void trace_path_set_epoch(struct path_session *ps, uint16_t epoch);
+/* Stop reading, take every record still in the kernel (and the packets still
+ * in flight there), and finish the join. Idempotent. */
+void trace_path_finish(struct path_session *ps);
+void trace_path_close(struct path_session *ps);
+/* The kernel side's counters, summed over CPUs. */
+void trace_path_counters(struct path_session *ps, struct hop_counters *out);
+
+#endif

@@ -24,6 +24,7 @@ struct run_ctx {
 	bool have_prev;
 	uint64_t prev_packets;
 	uint64_t start_ns, last_ns;
+	struct metrics_out *metrics;	/* publishes prev, the latest snapshot, with the traffic */
 };
 
 /* runloop extra: the trace view of the same interval, per packet sent. */
@@ -35,7 +36,7 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 	uint64_t packets = final ? f->packets_tx : f->packets_tx - c->prev_packets;
 	double dt = final ? (now - c->start_ns) / 1e9 : (now - c->last_ns) / 1e9;
 
-	if (!w && !final && c->final_only)
+	if (!w && !final && c->final_only && !metrics_enabled(c->metrics))
 		return;
 	/* Where intervals were shown, the final is the snapshot of the last one
 	 * (runloop always renders the last stretch when there is a trace view):
@@ -53,7 +54,7 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 	 * the intervals add up to the counts since attach, which the final shows. */
 	if (w)
 		trace_json_fields(w, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets);
-	else
+	else if (final || !c->final_only)	/* final_only here: taken for the metrics alone */
 		trace_print_text(stdout, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
 	if (c->have_prev)
 		trace_snapshot_free(&c->prev);
@@ -61,6 +62,10 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 	c->have_prev = true;
 	c->prev_packets = f->packets_tx;
 	c->last_ns = now;
+	if (c->metrics) {
+		c->metrics->view.ts = c->ts;
+		c->metrics->view.snap = &c->prev;
+	}
 }
 
 int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace, bool trace_final_only)
@@ -71,6 +76,7 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	struct demo_net net = {};
 	struct runloop rl = {};
 	struct run_ctx ctx = {};
+	struct metrics_out m;
 	int err;
 
 	rs_json = g->json;
@@ -94,8 +100,10 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		    (peer && (err = gen_link_peer_check(tcfg.ifname, peer))))
 			return err;
 	}
+	if ((err = metrics_out_open(&m, &g->metrics, trace_final_only ? "demo" : "run")))
+		goto cleanup;
 	if (trace && (err = trace_session_open(&ts, t, !g->no_pin)))
-		return err;
+		goto cleanup;
 	if (!g->iface) {
 		if ((err = demo_net_create(&net, tcfg.pkt_size)))
 			goto cleanup;
@@ -142,10 +150,12 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	rl.tx = &tx;
 	rl.rx = peer ? &rx : NULL;
 	rl.interval_s = g->interval;
+	rl.metrics = &m;
 	if (trace) {
 		ctx.ts = &ts;
 		ctx.final_only = trace_final_only;
 		ctx.start_ns = ctx.last_ns = now_ns();
+		ctx.metrics = &m;
 		rl.extra = run_extra;
 		rl.ctx = &ctx;
 	}
@@ -156,7 +166,11 @@ cleanup:
 	demo_net_destroy(&net);
 	if (ctx.have_prev)
 		trace_snapshot_free(&ctx.prev);
+	m.view.ts = NULL;	/* the published texts stay served, the session goes */
 	trace_session_close(&ts);
+	if (!err)
+		metrics_out_linger(&m);
+	metrics_out_close(&m);
 	return err;
 }
 
@@ -184,6 +198,10 @@ int cmd_run(int argc, char **argv)
 		return err > 0 ? 0 : err;
 	if (peer && !g.iface) {
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
+		return -EINVAL;
+	}
+	if (t.zerocopy && (g.metrics.listen || g.metrics.file)) {
+		rs_err("run --zerocopy has no metrics export yet: use trace --zerocopy --metrics beside it");
 		return -EINVAL;
 	}
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "gen.h"
 #include "log.h"
+#include "metrics_out.h"
 #include "opts.h"
 #include "stop.h"
 #include "trace.h"
@@ -13,8 +14,13 @@
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
 static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
-		   double t, double dt, bool final)
+		   double t, double dt, bool final, struct metrics_out *m)
 {
+	if (!final) {	/* the metrics are cumulative: the interval's snapshot is the whole run so far */
+		m->view.ts = s;
+		m->view.snap = cur;
+		metrics_out_publish(m);
+	}
 	if (rs_json) {
 		struct json_writer w;
 
@@ -40,6 +46,8 @@ int cmd_trace(int argc, char **argv)
 	struct trace_opts t;
 	struct trace_session s = {};
 	struct trace_snapshot prev = {}, cur = {};
+	struct metrics_opts mo = {};
+	struct metrics_out m;
 	double duration = 0, interval = 1;
 	bool json = false, no_pin = false;
 	const char *pos[1];
@@ -50,6 +58,7 @@ int cmd_trace(int argc, char **argv)
 		{ "interval", 'I', OPT_DOUBLE, &interval, 0.05, 3600, NULL, "SECONDS", "report interval (default 1)" },
 		{ "no-pin", 0, OPT_FLAG, &no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" },
 		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL, NULL, "NDJSON: one object per interval and a final one" },
+		METRICS_OPT_ROWS(mo),
 		OPT_END
 	};
 
@@ -68,9 +77,11 @@ int cmd_trace(int argc, char **argv)
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;
 	}
+	if ((err = metrics_out_open(&m, &mo, "trace")))
+		goto out;
 	err = trace_session_open(&s, &t, !no_pin);
 	if (err)
-		return err;
+		goto out;
 	rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
 
 	uint64_t start = now_ns(), last = start, step = interval * 1e9, next = start + step, now;
@@ -82,7 +93,7 @@ int cmd_trace(int argc, char **argv)
 			break;
 		if (now >= next) {
 			trace_snapshot(&s, &cur);
-			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
+			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m);
 			trace_snapshot_free(&prev);
 			prev = cur;
 			last = now;
@@ -96,10 +107,14 @@ int cmd_trace(int argc, char **argv)
 	 * the final report: the NDJSON intervals add up to the final counts. */
 	trace_snapshot(&s, &cur);
 	now = now_ns();
-	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
-	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true);
+	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m);
+	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true, &m);
 	trace_snapshot_free(&cur);
 	trace_snapshot_free(&prev);
+	m.view.ts = NULL;	/* the published texts stay served, the session goes */
 	trace_session_close(&s);
-	return 0;
+	metrics_out_linger(&m);
+out:
+	metrics_out_close(&m);
+	return err;
 }

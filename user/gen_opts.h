@@ -3,6 +3,7 @@
 #define RS_GEN_OPTS_H
 
 #include "gen.h"
+#include "metrics_out.h"
 #include "opts.h"
 
 struct gen_opts {
@@ -12,6 +13,7 @@ struct gen_opts {
 	uint64_t rate, count;
 	double duration, interval;
 	bool replace, force, no_pin, json, rx;
+	struct metrics_opts metrics;	/* --metrics, --metrics-file, --metrics-linger */
 };
 
 void gen_opts_defaults(struct gen_opts *o);
@@ -38,6 +40,7 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	{ "replace", 0, OPT_FLAG, &(g).replace, 0, 0, NULL, NULL, "replace an XDP program already on the interface" }, \
 	{ "force", 0, OPT_FLAG, &(g).force, 0, 0, NULL, NULL, "allow the interface that carries the default route" }, \
 	{ "no-pin", 0, OPT_FLAG, &(g).no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" }, \
-	{ "json", 'j', OPT_FLAG, &(g).json, 0, 0, NULL, NULL, "NDJSON output: one object per interval and a final one" }
+	{ "json", 'j', OPT_FLAG, &(g).json, 0, 0, NULL, NULL, "NDJSON output: one object per interval and a final one" }, \
+	METRICS_OPT_ROWS((g).metrics)
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "gen.h"
 #include "gen_report.h"
+#include "metrics_out.h"
 
 struct runloop;
 /* Extra figures rendered with every report (the trace view of `run`). */
@@ -20,6 +21,9 @@ struct runloop {
 	runloop_extra_fn extra;
 	void *ctx;
 	bool interrupted;	/* set when a signal ended the run */
+	/* NULL or --metrics/--metrics-file: each report also publishes the
+	 * sessions' counters of the same snapshot (and the view extra set). */
+	struct metrics_out *metrics;
 };
 
 int runloop_run(struct runloop *rl);

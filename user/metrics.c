@@ -454,9 +454,9 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 			sample_ns(&w, "ringscope_observer_seconds", "_total", NULL, v->observer_ns);
 		}
 		func_families(&w, v->ts, v->snap);
-		if (v->ts->km)
+		if (v->ts->kmalloc)
 			site_families(&w, v->ts, v->snap);
-		if (v->ts->lpi)
+		if (v->ts->o.lpi)
 			lpi_families(&w, &v->snap->lpi);
 		if (v->ts->o.zerocopy)
 			zc_families(&w, v->ts, &v->snap->zc);

@@ -200,24 +200,26 @@ static int same(const char *name, const char *got, const char *want)
 	return !got[i] && !want[i];
 }
 
-static char *render(enum metrics_format fmt, const struct metrics_view *v)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+static enum metrics_format render_fmt;
 
-	metrics_render(f, fmt, v);
-	fclose(f);
-	return text;
+static void render_to(FILE *f, const void *v)
+{
+	metrics_render(f, render_fmt, v);
 }
 
-static char *expanded(const char *tmpl)
+static void expand_to(FILE *f, const void *tmpl)
+{
+	expand(f, tmpl);
+}
+
+/* What fn writes, as a string (caller frees). */
+static char *text_of(void (*fn)(FILE *, const void *), const void *arg)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
-	expand(f, tmpl);
+	fn(f, arg);
 	fclose(f);
 	return text;
 }
@@ -282,8 +284,9 @@ int main(void)
 	v.have_observer = true;
 	v.observer_ns = 123456789;
 
-	got = render(METRICS_PROM_004, &v);
-	want = expanded(prom);
+	render_fmt = METRICS_PROM_004;
+	got = text_of(render_to, &v);
+	want = text_of(expand_to, prom);
 	same("metrics_prom_004_bytes", got, want);
 	free(got);
 	free(want);
@@ -294,8 +297,9 @@ int main(void)
 	ts.nslots = 0;
 	ts.o.no_lifetime = true;
 	snap.nsites = 1;
-	got = render(METRICS_OPENMETRICS, &v);
-	want = expanded(om);
+	render_fmt = METRICS_OPENMETRICS;
+	got = text_of(render_to, &v);
+	want = text_of(expand_to, om);
 	same("metrics_openmetrics_bytes", got, want);
 	free(got);
 	free(want);

@@ -74,6 +74,7 @@ int cmd_gen(int argc, char **argv)
 	if (mode == GEN_RX && cfg.count)
 		rl.rx_expected = cfg.count * s.nworkers;
 	rl.metrics = &m;
+	rl.scroll = g.scroll;
 	err = runloop_run(&rl);
 	gen_session_close(&s);
 	if (!err)

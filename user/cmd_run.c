@@ -45,7 +45,7 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 		if (w)
 			trace_json_fields(w, c->ts, &c->prev, NULL, dt, packets);
 		else
-			trace_print_text(stdout, c->ts, &c->prev, NULL, dt, packets, final);
+			trace_print_text(rl->out, c->ts, &c->prev, NULL, dt, packets, final);
 		return;
 	}
 	if (trace_snapshot(c->ts, &cur))
@@ -55,7 +55,7 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 	if (w)
 		trace_json_fields(w, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets);
 	else if (final || !c->final_only)	/* final_only here: taken for the metrics alone */
-		trace_print_text(stdout, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
+		trace_print_text(rl->out, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
 	if (c->have_prev)
 		trace_snapshot_free(&c->prev);
 	c->prev = cur;
@@ -151,6 +151,7 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	rl.rx = peer ? &rx : NULL;
 	rl.interval_s = g->interval;
 	rl.metrics = &m;
+	rl.scroll = g->scroll;
 	if (trace) {
 		ctx.ts = &ts;
 		ctx.final_only = trace_final_only;

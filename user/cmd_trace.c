@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "gen.h"
+#include "live.h"
 #include "log.h"
 #include "metrics_out.h"
 #include "opts.h"
@@ -14,7 +15,7 @@
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
 static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
-		   double t, double dt, bool final, struct metrics_out *m)
+		   double t, double dt, bool final, struct metrics_out *m, struct live *live)
 {
 	if (!final) {	/* the metrics are cumulative: the interval's snapshot is the whole run so far */
 		m->view.ts = s;
@@ -35,9 +36,13 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 		json_obj_end(&w);
 		json_finish_line(&w);
 	} else {
+		FILE *out = final ? stdout : live_frame_begin(live);
+
 		if (!final)
-			printf("\n%.2fs\n", t);
-		trace_print_text(stdout, s, cur, prev, dt, 0, final);
+			fprintf(out, "\n%.2fs\n", t);
+		trace_print_text(out, s, cur, prev, dt, 0, final);
+		if (!final)
+			live_frame_end(live);
 	}
 }
 
@@ -49,7 +54,8 @@ int cmd_trace(int argc, char **argv)
 	struct metrics_opts mo = {};
 	struct metrics_out m;
 	double duration = 0, interval = 1;
-	bool json = false, no_pin = false;
+	bool json = false, no_pin = false, scroll = false;
+	struct live live;
 	const char *pos[1];
 	int npos, err;
 	const struct rs_opt opts[] = {
@@ -58,6 +64,7 @@ int cmd_trace(int argc, char **argv)
 		{ "interval", 'I', OPT_DOUBLE, &interval, 0.05, 3600, NULL, "SECONDS", "report interval (default 1)" },
 		{ "no-pin", 0, OPT_FLAG, &no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" },
 		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL, NULL, "NDJSON: one object per interval and a final one" },
+		{ "scroll", 0, OPT_FLAG, &scroll, 0, 0, NULL, NULL, LIVE_SCROLL_HELP },
 		METRICS_OPT_ROWS(mo),
 		OPT_END
 	};
@@ -67,6 +74,7 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	live_init(&live, scroll);
 	if (t.preset && !strcmp(t.preset, "list")) {	/* the preset table (trace_presets.c) */
 		preset_print_table(stdout);
 		return 0;
@@ -93,7 +101,7 @@ int cmd_trace(int argc, char **argv)
 			break;
 		if (now >= next) {
 			trace_snapshot(&s, &cur);
-			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m);
+			render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
 			trace_snapshot_free(&prev);
 			prev = cur;
 			last = now;
@@ -107,8 +115,8 @@ int cmd_trace(int argc, char **argv)
 	 * the final report: the NDJSON intervals add up to the final counts. */
 	trace_snapshot(&s, &cur);
 	now = now_ns();
-	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m);
-	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true, &m);
+	render(&s, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
+	render(&s, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true, &m, &live);
 	trace_snapshot_free(&cur);
 	trace_snapshot_free(&prev);
 	m.view.ts = NULL;	/* the published texts stay served, the session goes */

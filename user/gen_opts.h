@@ -3,6 +3,7 @@
 #define RS_GEN_OPTS_H
 
 #include "gen.h"
+#include "live.h"
 #include "metrics_out.h"
 #include "opts.h"
 
@@ -12,7 +13,7 @@ struct gen_opts {
 	uint32_t batch, ring_size, frame_size, frames, size, busy_poll;
 	uint64_t rate, count;
 	double duration, interval;
-	bool replace, force, no_pin, json, rx;
+	bool replace, force, no_pin, json, rx, scroll;
 	struct metrics_opts metrics;	/* --metrics, --metrics-file, --metrics-linger */
 };
 
@@ -41,6 +42,7 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	{ "force", 0, OPT_FLAG, &(g).force, 0, 0, NULL, NULL, "allow the interface that carries the default route" }, \
 	{ "no-pin", 0, OPT_FLAG, &(g).no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" }, \
 	{ "json", 'j', OPT_FLAG, &(g).json, 0, 0, NULL, NULL, "NDJSON output: one object per interval and a final one" }, \
+	{ "scroll", 0, OPT_FLAG, &(g).scroll, 0, 0, NULL, NULL, LIVE_SCROLL_HELP }, \
 	METRICS_OPT_ROWS((g).metrics)
 
 #endif

@@ -70,12 +70,15 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 		json_obj_end(&w);
 		json_finish_line(&w);
 	} else {
+		rl->out = final ? stdout : live_frame_begin(&rl->live);
 		if (final)
-			gen_print_text_final(stdout, &f);
+			gen_print_text_final(rl->out, &f);
 		else
-			gen_print_text_interval(stdout, &f);
+			gen_print_text_interval(rl->out, &f);
 		if (rl->extra)
 			rl->extra(rl, NULL, &f, final);
+		if (!final)
+			live_frame_end(&rl->live);
 	}
 	/* Cumulative counters: the last interval's snapshot is also the final's. */
 	if (!final)
@@ -93,6 +96,8 @@ int runloop_run(struct runloop *rl)
 		       (rl->rx && (rl->rx->cfg.count || rl->rx->cfg.duration > 0));
 	int err;
 
+	live_init(&rl->live, rl->scroll);
+	rl->out = stdout;
 	/* The receiver of run and demo knows its sender: another epoch is foreign. */
 	if (rl->rx && rl->tx && rl->rx != rl->tx)
 		rl->rx->cfg.expect_epoch = rl->tx->epoch;

@@ -23,7 +23,9 @@ CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(BUILD) -Iuse
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH_BPF) -I. -I$(BUILD) -Wall -Wno-unused-function
 # Netlink (user/netlink.c): libnl-route-3, whose headers live in their own folder.
 NL_CFLAGS := -I/usr/include/libnl3
-LIBS      := $(shell pkg-config --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lnl-route-3 -lnl-3 -lpthread -lm
+LIBS      := $(shell pkg-config --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lnl-route-3 -lnl-3 -lmicrohttpd -lpthread -lm
+# Debian's libmicrohttpd.a needs gnutls's chain, whose libp11-kit and libunistring
+# have no .a: static builds have no --metrics HTTP server (--metrics-file only).
 STATIC_LIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthread -lm
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -64,7 +66,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cmd_version.o: $(BUILD)/version.h
+$(BUILD)/cmd_version.o $(BUILD)/metrics_out.o: $(BUILD)/version.h
 
 $(BUILD):
 	mkdir -p $(BUILD) $(BUILD)/unit $(BUILD)/static $(BUILD)/helpers
@@ -73,7 +75,7 @@ $(BUILD)/helpers:
 	mkdir -p $@
 
 static: $(SKELS) $(BUILD)/version.h $(HELPER_BINS:=.static)
-	$(CC) $(CFLAGS) -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
+	$(CC) $(CFLAGS) -DRS_NO_HTTP -o $(BUILD)/static/ringscope $(USER_SRCS) $(STATIC_LIBS)
 
 # The helpers, static, for the VM lab's guests (vm-run.sh GUEST_BINS).
 $(BUILD)/helpers/%.static: tests/helpers/%.c | $(BUILD)/helpers

@@ -89,6 +89,9 @@ _ringscope()
 			fi
 			COMPREPLY=($(compgen -W "$choices" -- "$cur"))
 			;;
+		PATH | FILE)	# --metrics-file, compare -a/-b/--aa/--ab-json
+			COMPREPLY=($(compgen -f -- "$cur"))
+			;;
 		*[a-z],[a-z]*)	# an OPT_CHOICE: the table prints its words, "copy,zc,auto"
 			COMPREPLY=($(compgen -W "${opt_arg//,/ }" -- "$cur"))
 			;;

@@ -25,7 +25,7 @@ ARM64_LIBDIR ?= /usr/lib/aarch64-linux-gnu
 ARM64_VMLINUX_H ?= vmlinux.h
 
 ARM64_CFLAGS ?= -O2 -g
-ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser -I/usr/include/libnl3
+ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser -I/usr/include/libnl3 -DRS_NO_HTTP
 ARM64_BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_arm64 -I. -I$(ARM64_BUILD) -Wall -Wno-unused-function
 ARM64_LDLIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthread -lm
 
@@ -37,7 +37,7 @@ ARM64_USER_OBJS := $(patsubst user/%.c,$(ARM64_BUILD)/%.o,$(ARM64_USER_SRCS))
 ARM64_STATIC_LIBS := libbpf.a libxdp.a libelf.a libz.a libzstd.a libnl-3.a libnl-route-3.a
 
 include mk/version.mk
-$(ARM64_BUILD)/cmd_version.o: $(ARM64_BUILD)/version.h
+$(ARM64_BUILD)/cmd_version.o $(ARM64_BUILD)/metrics_out.o: $(ARM64_BUILD)/version.h
 
 .PHONY: static-arm64 deps-arm64
 # Keep the BPF objects and skeletons (made through pattern rules only).

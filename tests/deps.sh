@@ -4,8 +4,9 @@
 set -euo pipefail
 
 pkgs=(clang llvm libbpf-dev bpftool libxdp-dev xdp-tools libelf-dev zlib1g-dev libzstd-dev
-      libnl-3-dev libnl-route-3-dev
-      pkg-config iproute2 bpftrace make gcc libc6-dev jq ethtool kmod
+      libnl-3-dev libnl-route-3-dev libmicrohttpd-dev
+      prometheus	# the scrape test runs its own server and promtool (tests/host/test_metrics.sh)
+      pkg-config iproute2 bpftrace make gcc libc6-dev jq curl ethtool kmod
       qemu-system-x86 busybox-static cpio xz-utils zstd scdoc man-db gnuplot-nox
       libclang-rt-14-dev)	# libclang_rt.fuzzer: make fuzz, tests/fuzz
 missing=()
@@ -19,6 +20,11 @@ if ((${#missing[@]})); then
 	apt-get update -qq >/dev/null || { echo "make deps: apt-get update failed: check the Debian mirror" >&2; exit 1; }
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/ringscope-deps.log 2>&1 ||
 		{ tail -20 /tmp/ringscope-deps.log >&2; echo "make deps: apt-get install failed (log above)" >&2; exit 1; }
+fi
+# Debian starts and enables a prometheus service on install (listening on
+# :9090 for every address): the tests start their own on loopback only.
+if [[ $EUID -eq 0 ]] && [[ " ${missing[*]:-} " == *" prometheus "* ]]; then
+	systemctl disable --now prometheus >/dev/null 2>&1 || /etc/init.d/prometheus stop >/dev/null 2>&1 || true
 fi
 if [[ $EUID -eq 0 ]] && ! mountpoint -q /sys/fs/bpf; then
 	mount -t bpf bpf /sys/fs/bpf || { echo "make deps: cannot mount bpffs on /sys/fs/bpf" >&2; exit 1; }

@@ -18,6 +18,7 @@ int cmd_gen(int argc, char **argv)
 	struct gen_cfg cfg;
 	struct gen_session s = {};
 	struct runloop rl = {};
+	struct metrics_out m;
 	const char *pos[1];
 	char sizes[64];
 	int npos, mode, err;
@@ -49,13 +50,16 @@ int cmd_gen(int argc, char **argv)
 		rs_err("AF_XDP and XDP need root: run with sudo");
 		return -EPERM;
 	}
+	/* Before the namespace: the listener stays where ringscope started. */
+	if ((err = metrics_out_open(&m, &g.metrics, "gen")))
+		goto out;
 	if (g.netns && (err = netns_enter(g.netns))) {
 		rs_err("cannot enter network namespace '%s': %s (see 'ip netns list')", g.netns, strerror(-err));
-		return err;
+		goto out;
 	}
 	err = gen_session_open(&s, &cfg);
 	if (err)
-		return err;
+		goto out;
 	/* A receiver takes any size that fits its frames, not only -s. */
 	if (mode == GEN_TX)
 		snprintf(sizes, sizeof(sizes), "%u B packets%s", cfg.pkt_size, cfg.tx_recv ? " out and back" : "");
@@ -69,7 +73,13 @@ int cmd_gen(int argc, char **argv)
 	rl.interval_s = g.interval;
 	if (mode == GEN_RX && cfg.count)
 		rl.rx_expected = cfg.count * s.nworkers;
+	rl.metrics = &m;
+	rl.scroll = g.scroll;
 	err = runloop_run(&rl);
 	gen_session_close(&s);
+	if (!err)
+		metrics_out_linger(&m);
+out:
+	metrics_out_close(&m);
 	return err;
 }

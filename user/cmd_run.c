@@ -27,6 +27,7 @@ struct run_ctx {
 	uint64_t start_ns, last_ns;
 	struct path_session *ps;	/* --path: its hop table in the final */
 	bool path_hist;
+	struct metrics_out *metrics;	/* publishes prev, the latest snapshot, with the traffic */
 };
 
 /* The trace view of the same interval, per packet sent. */
@@ -38,7 +39,7 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 	uint64_t packets = final ? f->packets_tx : f->packets_tx - c->prev_packets;
 	double dt = final ? (now - c->start_ns) / 1e9 : (now - c->last_ns) / 1e9;
 
-	if (!w && !final && c->final_only)
+	if (!w && !final && c->final_only && !metrics_enabled(c->metrics))
 		return;
 	/* Where intervals were shown, the final is the snapshot of the last one
 	 * (runloop always renders the last stretch when there is a trace view):
@@ -47,7 +48,7 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 		if (w)
 			trace_json_fields(w, c->ts, &c->prev, NULL, dt, packets);
 		else
-			trace_print_text(stdout, c->ts, &c->prev, NULL, dt, packets, final);
+			trace_print_text(rl->out, c->ts, &c->prev, NULL, dt, packets, final);
 		return;
 	}
 	if (trace_snapshot(c->ts, &cur))
@@ -56,14 +57,18 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 	 * the intervals add up to the counts since attach, which the final shows. */
 	if (w)
 		trace_json_fields(w, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets);
-	else
-		trace_print_text(stdout, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
+	else if (final || !c->final_only)	/* final_only here: taken for the metrics alone */
+		trace_print_text(rl->out, c->ts, &cur, final || !c->have_prev ? NULL : &c->prev, dt, packets, final);
 	if (c->have_prev)
 		trace_snapshot_free(&c->prev);
 	c->prev = cur;
 	c->have_prev = true;
 	c->prev_packets = f->packets_tx;
 	c->last_ns = now;
+	if (c->metrics) {
+		c->metrics->view.ts = c->ts;
+		c->metrics->view.snap = &c->prev;
+	}
 }
 
 /* runloop extra: the trace view, and at the end the hop table of --path
@@ -93,6 +98,7 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	struct run_ctx ctx = {};
 	struct path_session ps = {};
 	bool views = trace && trace_opts_has_views(t);
+	struct metrics_out m;
 	int err;
 
 	rs_json = g->json;
@@ -116,8 +122,10 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		    (peer && (err = gen_link_peer_check(tcfg.ifname, peer))))
 			return err;
 	}
+	if ((err = metrics_out_open(&m, &g->metrics, trace_final_only ? "demo" : "run")))
+		goto cleanup;
 	if (views && (err = trace_session_open(&ts, t, !g->no_pin)))
-		return err;
+		goto cleanup;
 	/* Packets of one stream that may be open at once: a descheduled
 	 * receiver's ring can hold packets sent long before (~130 ms at
 	 * 500 kpps for 64 Ki), so at least 64 Ki, and the sender's frames and
@@ -177,12 +185,15 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	rl.tx = &tx;
 	rl.rx = peer ? &rx : NULL;
 	rl.interval_s = g->interval;
+	rl.metrics = &m;
+	rl.scroll = g->scroll;
 	if (trace) {
 		ctx.ts = views ? &ts : NULL;
 		ctx.ps = ps.def ? &ps : NULL;
 		ctx.path_hist = t->hist;
 		ctx.final_only = trace_final_only;
 		ctx.start_ns = ctx.last_ns = now_ns();
+		ctx.metrics = &m;
 		rl.extra = run_extra;
 		rl.ctx = &ctx;
 	}
@@ -195,8 +206,12 @@ cleanup:
 	demo_net_destroy(&net);
 	if (ctx.have_prev)
 		trace_snapshot_free(&ctx.prev);
+	m.view.ts = NULL;	/* the published texts stay served, the session goes */
 	trace_session_close(&ts);
 	trace_path_close(&ps);
+	if (!err)
+		metrics_out_linger(&m);
+	metrics_out_close(&m);
 	return err;
 }
 
@@ -224,6 +239,10 @@ int cmd_run(int argc, char **argv)
 		return err > 0 ? 0 : err;
 	if (peer && !g.iface) {
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
+		return -EINVAL;
+	}
+	if (t.zerocopy && (g.metrics.listen || g.metrics.file)) {
+		rs_err("run --zerocopy has no metrics export yet: use trace --zerocopy --metrics beside it");
 		return -EINVAL;
 	}
 	if (t.zerocopy && t.path) {

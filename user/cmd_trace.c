@@ -4,7 +4,9 @@
 #include <unistd.h>
 #include "commands.h"
 #include "gen.h"
+#include "live.h"
 #include "log.h"
+#include "metrics_out.h"
 #include "opts.h"
 #include "path_report.h"
 #include "stop.h"
@@ -16,10 +18,16 @@ static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--
 /* ps: the hop table of --path (NULL: none), in the final only; hist: with
  * each hop's histogram. */
 static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
-		   struct path_session *ps, bool hist, double t, double dt, bool final)
+		   struct path_session *ps, bool hist, double t, double dt, bool final, struct metrics_out *m,
+		   struct live *live)
 {
 	bool views = trace_session_active(s);
 
+	if (!final) {	/* the metrics are cumulative: the interval's snapshot is the whole run so far */
+		m->view.ts = views ? s : NULL;
+		m->view.snap = cur;
+		metrics_out_publish(m);
+	}
 	if (!views && !final)
 		return;	/* --path alone: one table at the end */
 	if (final && ps)
@@ -41,12 +49,16 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 		json_obj_end(&w);
 		json_finish_line(&w);
 	} else {
+		FILE *out = final ? stdout : live_frame_begin(live);
+
 		if (!final)
-			printf("\n%.2fs\n", t);
+			fprintf(out, "\n%.2fs\n", t);
 		if (views)
-			trace_print_text(stdout, s, cur, prev, dt, 0, final);
+			trace_print_text(out, s, cur, prev, dt, 0, final);
 		if (final && ps)
-			path_print_text(stdout, ps, hist);
+			path_print_text(out, ps, hist);
+		if (!final)
+			live_frame_end(live);
 	}
 }
 
@@ -56,8 +68,11 @@ int cmd_trace(int argc, char **argv)
 	struct trace_session s = {};
 	struct path_session ps = {};
 	struct trace_snapshot prev = {}, cur = {};
+	struct metrics_opts mo = {};
+	struct metrics_out m;
 	double duration = 0, interval = 1;
-	bool json = false, no_pin = false;
+	bool json = false, no_pin = false, scroll = false;
+	struct live live;
 	const char *pos[1];
 	int npos, err;
 	const struct rs_opt opts[] = {
@@ -66,6 +81,8 @@ int cmd_trace(int argc, char **argv)
 		{ "interval", 'I', OPT_DOUBLE, &interval, 0.05, 3600, NULL, "SECONDS", "report interval (default 1)" },
 		{ "no-pin", 0, OPT_FLAG, &no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" },
 		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL, NULL, "NDJSON: one object per interval and a final one" },
+		{ "scroll", 0, OPT_FLAG, &scroll, 0, 0, NULL, NULL, LIVE_SCROLL_HELP },
+		METRICS_OPT_ROWS(mo),
 		OPT_END
 	};
 
@@ -74,6 +91,7 @@ int cmd_trace(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	live_init(&live, scroll);
 	if (t.preset && !strcmp(t.preset, "list")) {	/* the preset table (trace_presets.c) */
 		preset_print_table(stdout);
 		return 0;
@@ -84,14 +102,14 @@ int cmd_trace(int argc, char **argv)
 		rs_err("tracing loads BPF programs: run as root (sudo)");
 		return -EPERM;
 	}
+	if ((err = metrics_out_open(&m, &mo, "trace")))
+		goto out;
 	/* --path alone needs no trace session (and without anything else, the
 	 * session's own error says what to give). */
 	if ((trace_opts_has_views(&t) || !t.path) && (err = trace_session_open(&s, &t, !no_pin)))
-		return err;
-	if (t.path && (err = trace_path_open(&ps, t.path, false, 1u << 16, t.path_samples))) {
-		trace_session_close(&s);
-		return err;
-	}
+		goto out;
+	if (t.path && (err = trace_path_open(&ps, t.path, false, 1u << 16, t.path_samples)))
+		goto out;
 	if (trace_session_active(&s))
 		rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
 	if (t.path)
@@ -108,7 +126,7 @@ int cmd_trace(int argc, char **argv)
 		if (now >= next) {
 			if (trace_session_active(&s))
 				trace_snapshot(&s, &cur);
-			render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false);
+			render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
 			trace_snapshot_free(&prev);
 			prev = cur;
 			last = now;
@@ -123,13 +141,19 @@ int cmd_trace(int argc, char **argv)
 	if (trace_session_active(&s))
 		trace_snapshot(&s, &cur);
 	now = now_ns();
-	render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false);
-	render(&s, &cur, NULL, t.path ? &ps : NULL, t.hist, (now - start) / 1e9, (now - start) / 1e9, true);
+	render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
+	render(&s, &cur, NULL, t.path ? &ps : NULL, t.hist, (now - start) / 1e9, (now - start) / 1e9, true, &m, &live);
 	if (t.path && json && t.path_samples)
 		path_print_samples(stdout, &ps);
 	trace_snapshot_free(&cur);
 	trace_snapshot_free(&prev);
+	m.view.ts = NULL;	/* the published texts stay served, the session goes */
 	trace_session_close(&s);
 	trace_path_close(&ps);
-	return 0;
+	metrics_out_linger(&m);
+out:
+	trace_session_close(&s);
+	trace_path_close(&ps);
+	metrics_out_close(&m);
+	return err;
 }

@@ -161,6 +161,16 @@ static void flush_tx(struct gen_worker *w, struct gen_counters *c)
 		kick_tx(w, c);
 }
 
+/* run completions submitted at run_ts, reaped at now: their latency, counted
+ * and summed (the metrics' _sum). */
+static inline void compl_lat_add(struct gen_counters *c, uint64_t now, uint64_t run_ts, uint64_t run)
+{
+	uint64_t lat_ns = now > run_ts ? now - run_ts : 0;
+
+	c->compl_lat.slot[hist_slot(lat_ns)] += run;
+	c->compl_lat.sum += lat_ns * run;
+}
+
 static void reap_completions(struct gen_worker *w, struct tx_state *t, struct gen_counters *c,
 			     uint64_t now, bool to_fill)
 {
@@ -185,7 +195,7 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 		/* A batch shares one submit time: add its latency once per run. */
 		if (ts != run_ts) {
 			if (run)
-				c->compl_lat.slot[hist_slot(now > run_ts ? now - run_ts : 0)] += run;
+				compl_lat_add(c, now, run_ts, run);
 			run_ts = ts;
 			run = 0;
 		}
@@ -207,7 +217,7 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 		else
 			t->free[t->nfree++] = addr;
 	}
-	c->compl_lat.slot[hist_slot(now > run_ts ? now - run_ts : 0)] += run;
+	compl_lat_add(c, now, run_ts, run);
 	if (t->path)
 		path_join_user(w->s->cfg.path, PH_TX_REAP, t->path, n);
 	if (to_fill)

@@ -3,6 +3,8 @@
 #define RS_GEN_OPTS_H
 
 #include "gen.h"
+#include "live.h"
+#include "metrics_out.h"
 #include "opts.h"
 
 struct gen_opts {
@@ -11,7 +13,8 @@ struct gen_opts {
 	uint32_t batch, ring_size, frame_size, frames, size, busy_poll;
 	uint64_t rate, count;
 	double duration, interval;
-	bool replace, force, no_pin, json, rx;
+	bool replace, force, no_pin, json, rx, scroll;
+	struct metrics_opts metrics;	/* --metrics, --metrics-file, --metrics-linger */
 };
 
 void gen_opts_defaults(struct gen_opts *o);
@@ -33,7 +36,9 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	{ "need-wakeup", 0, OPT_CHOICE, &(g).wakeup, 0, 0, "on,off", NULL, "use the need_wakeup flag (default on)" }, \
 	{ "busy-poll", 0, OPT_U32, &(g).busy_poll, 0, 1000000, NULL, "USECS", "SO_BUSY_POLL time, 0 = off" }, \
 	{ "no-pin", 0, OPT_FLAG, &(g).no_pin, 0, 0, NULL, NULL, "do not pin maps under /sys/fs/bpf/ringscope" }, \
-	{ "json", 'j', OPT_FLAG, &(g).json, 0, 0, NULL, NULL, "NDJSON output: one object per interval and a final one" }
+	{ "json", 'j', OPT_FLAG, &(g).json, 0, 0, NULL, NULL, "NDJSON output: one object per interval and a final one" }, \
+	{ "scroll", 0, OPT_FLAG, &(g).scroll, 0, 0, NULL, NULL, LIVE_SCROLL_HELP }, \
+	METRICS_OPT_ROWS((g).metrics)
 
 /* The load's rate and length, with gen's defaults (demo has its own). */
 #define GEN_OPT_LOAD_ROWS(g) \

@@ -7,13 +7,32 @@
 
 #define RX_GRACE_NS 1000000000ull	/* after TX ends, how long RX may still wait */
 
+static bool has_rx(struct runloop *rl);
+
+/* The sessions' counters summed into c; with metrics, each session's own as
+ * well (the same snapshot: what is published is what is printed). */
 static void snapshot(struct runloop *rl, struct gen_counters *c)
 {
+	struct gen_session *s[2] = { rl->tx, rl->rx != rl->tx ? rl->rx : NULL };
+	struct metrics_view *v = rl->metrics ? &rl->metrics->view : NULL;
+
 	memset(c, 0, sizeof(*c));
-	if (rl->tx)
-		gen_session_snapshot(rl->tx, c);
-	if (rl->rx && rl->rx != rl->tx)
-		gen_session_snapshot(rl->rx, c);
+	if (v)
+		v->ngen = 0;
+	for (int i = 0; i < 2; i++) {
+		struct gen_counters one = {};
+
+		if (!s[i])
+			continue;
+		gen_session_snapshot(s[i], &one);
+		gen_counters_add(c, &one);
+		if (!v)
+			continue;
+		v->gen[v->ngen].iface = s[i]->cfg.ifname;
+		v->gen[v->ngen].has_tx = s[i] == rl->tx;
+		v->gen[v->ngen].has_rx = s[i] == rl->tx ? rl->tx->cfg.tx_recv : true;
+		v->gen[v->ngen++].c = one;
+	}
 }
 
 static bool has_rx(struct runloop *rl)
@@ -50,14 +69,20 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 			rl->extra(rl, &w, &f, final);
 		json_obj_end(&w);
 		json_finish_line(&w);
-		return;
+	} else {
+		rl->out = final ? stdout : live_frame_begin(&rl->live);
+		if (final)
+			gen_print_text_final(rl->out, &f);
+		else
+			gen_print_text_interval(rl->out, &f);
+		if (rl->extra)
+			rl->extra(rl, NULL, &f, final);
+		if (!final)
+			live_frame_end(&rl->live);
 	}
-	if (final)
-		gen_print_text_final(stdout, &f);
-	else
-		gen_print_text_interval(stdout, &f);
-	if (rl->extra)
-		rl->extra(rl, NULL, &f, final);
+	/* Cumulative counters: the last interval's snapshot is also the final's. */
+	if (!final)
+		metrics_out_publish(rl->metrics);
 }
 
 int runloop_run(struct runloop *rl)
@@ -71,6 +96,8 @@ int runloop_run(struct runloop *rl)
 		       (rl->rx && (rl->rx->cfg.count || rl->rx->cfg.duration > 0));
 	int err;
 
+	live_init(&rl->live, rl->scroll);
+	rl->out = stdout;
 	/* The receiver of run and demo knows its sender: another epoch is foreign. */
 	if (rl->rx && rl->tx && rl->rx != rl->tx)
 		rl->rx->cfg.expect_epoch = rl->tx->epoch;
@@ -116,7 +143,7 @@ int runloop_run(struct runloop *rl)
 	end = now_ns();
 	/* The last, partial interval, so that the intervals add up to the final
 	 * (always with a trace view: its counts move even when the packets do not). */
-	if (rl->extra || memcmp(&cur, &prev, sizeof(cur)))
+	if (rl->extra || rl->metrics || memcmp(&cur, &prev, sizeof(cur)))
 		render(rl, &cur, &prev, (end - start) / 1e9, (end - last) / 1e9, false);
 	/* Rates over the measured interval: until the sender stopped sending (or
 	 * the receiver receiving), not the drain or the grace after it. */

@@ -6,6 +6,8 @@
 
 #include "gen.h"
 #include "gen_report.h"
+#include "live.h"
+#include "metrics_out.h"
 
 struct runloop;
 /* Extra figures rendered with every report (the trace view of `run`). */
@@ -20,6 +22,12 @@ struct runloop {
 	runloop_extra_fn extra;
 	void *ctx;
 	bool interrupted;	/* set when a signal ended the run */
+	/* NULL or --metrics/--metrics-file: each report also publishes the
+	 * sessions' counters of the same snapshot (and the view extra set). */
+	struct metrics_out *metrics;
+	bool scroll;		/* --scroll: no live view */
+	struct live live;	/* set up by runloop_run */
+	FILE *out;		/* where extra prints its text: this interval's frame */
 };
 
 int runloop_run(struct runloop *rl);

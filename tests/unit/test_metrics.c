@@ -1,0 +1,309 @@
+/* The exposition text of a fixed snapshot, byte for byte, in both formats:
+ * gen counters of a sender and a receiver, a timed function and a counted
+ * tracepoint, two kmalloc call sites (one in --top 1), the observer's run
+ * time. Bucket lines are expanded from hist.h's edges (the layout belongs to
+ * hist.c); everything else is literal. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "metrics.h"
+
+static struct rs_hist hists[4];
+
+/* "@H name labels N": the cumulative bucket lines of hists[N]. */
+static void expand(FILE *out, const char *tmpl)
+{
+	char line[512], name[128], labels[256];
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		int k;
+
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n;
+		if (sscanf(line, "@H %127s %255s %d", name, labels, &k) != 3) {
+			fputs(line, out);
+			continue;
+		}
+		uint64_t cum = 0;
+
+		for (unsigned int i = 0; i < hist_buckets(); i++) {
+			char le[48];
+
+			cum += hists[k].slot[i];
+			if (hist_bucket_upper(i) == UINT64_MAX)
+				strcpy(le, "+Inf");
+			else
+				metrics_fmt_seconds(le, sizeof(le), hist_bucket_upper(i));
+			fprintf(out, "%s_bucket{%s,le=\"%s\"} %llu\n", name, labels, le, (unsigned long long)cum);
+		}
+	}
+}
+
+static const char prom[] =
+"# HELP ringscope_build_info ringscope's version, git describe and the running command\n"
+"# TYPE ringscope_build_info gauge\n"
+"ringscope_build_info{version=\"1.2.3\",git=\"v1.2.3-4-gabc\",command=\"run\"} 1\n"
+"# HELP ringscope_gen_tx_submitted_packets_total packets put on the AF_XDP TX ring\n"
+"# TYPE ringscope_gen_tx_submitted_packets_total counter\n"
+"ringscope_gen_tx_submitted_packets_total{interface=\"a0\"} 1001\n"
+"# HELP ringscope_gen_tx_completed_packets_total packets the kernel completed (reaped from the completion ring)\n"
+"# TYPE ringscope_gen_tx_completed_packets_total counter\n"
+"ringscope_gen_tx_completed_packets_total{interface=\"a0\"} 1000\n"
+"# HELP ringscope_gen_tx_ring_full_total times the TX ring had no room for a batch\n"
+"# TYPE ringscope_gen_tx_ring_full_total counter\n"
+"ringscope_gen_tx_ring_full_total{interface=\"a0\"} 2\n"
+"# HELP ringscope_gen_tx_wakeups_total sendto() wakeups of the kernel's TX path\n"
+"# TYPE ringscope_gen_tx_wakeups_total counter\n"
+"ringscope_gen_tx_wakeups_total{interface=\"a0\"} 17\n"
+"# HELP ringscope_gen_rx_frames_total frames received on the AF_XDP sockets (ours, foreign and corrupt)\n"
+"# TYPE ringscope_gen_rx_frames_total counter\n"
+"ringscope_gen_rx_frames_total{interface=\"b\\\"0\"} 1005\n"
+"# HELP ringscope_gen_rx_unique_packets_total distinct test packets received (sequence numbers seen once)\n"
+"# TYPE ringscope_gen_rx_unique_packets_total counter\n"
+"ringscope_gen_rx_unique_packets_total{interface=\"b\\\"0\"} 1000\n"
+"# HELP ringscope_gen_rx_foreign_packets_total frames that are not ringscope test frames of this run\n"
+"# TYPE ringscope_gen_rx_foreign_packets_total counter\n"
+"ringscope_gen_rx_foreign_packets_total{interface=\"b\\\"0\"} 5\n"
+"# HELP ringscope_gen_rx_corrupt_packets_total test frames failing the verifier (truncated, bad checksum, ...)\n"
+"# TYPE ringscope_gen_rx_corrupt_packets_total counter\n"
+"ringscope_gen_rx_corrupt_packets_total{interface=\"b\\\"0\"} 0\n"
+"# HELP ringscope_gen_rx_duplicate_packets_total test packets received again\n"
+"# TYPE ringscope_gen_rx_duplicate_packets_total counter\n"
+"ringscope_gen_rx_duplicate_packets_total{interface=\"b\\\"0\"} 0\n"
+"# HELP ringscope_gen_rx_reordered_packets_total test packets received after a later one of their stream\n"
+"# TYPE ringscope_gen_rx_reordered_packets_total counter\n"
+"ringscope_gen_rx_reordered_packets_total{interface=\"b\\\"0\"} 3\n"
+"# HELP ringscope_gen_fwd_packets_total packets forwarded back out (gen fwd)\n"
+"# TYPE ringscope_gen_fwd_packets_total counter\n"
+"ringscope_gen_fwd_packets_total{interface=\"b\\\"0\"} 0\n"
+"# HELP ringscope_gen_tx_completion_latency_seconds TX completion latency, descriptor on the TX ring to its reap from the completion ring\n"
+"# TYPE ringscope_gen_tx_completion_latency_seconds histogram\n"
+"@H ringscope_gen_tx_completion_latency_seconds interface=\"a0\" 0\n"
+"ringscope_gen_tx_completion_latency_seconds_sum{interface=\"a0\"} 0.0018\n"
+"ringscope_gen_tx_completion_latency_seconds_count{interface=\"a0\"} 1000\n"
+"# HELP ringscope_gen_rx_latency_seconds one-way latency, TX submit to RX reap (same host clock)\n"
+"# TYPE ringscope_gen_rx_latency_seconds histogram\n"
+"@H ringscope_gen_rx_latency_seconds interface=\"b\\\"0\" 1\n"
+"ringscope_gen_rx_latency_seconds_sum{interface=\"b\\\"0\"} 0.05\n"
+"ringscope_gen_rx_latency_seconds_count{interface=\"b\\\"0\"} 1000\n"
+"# HELP ringscope_trace_tier_info the tier functions are traced through: fentry, kprobe or tracepoint\n"
+"# TYPE ringscope_trace_tier_info gauge\n"
+"ringscope_trace_tier_info{tier=\"fentry\"} 1\n"
+"# HELP ringscope_observer_seconds_total run time of ringscope's own tracing BPF programs (bpf_prog_info run_time_ns)\n"
+"# TYPE ringscope_observer_seconds_total counter\n"
+"ringscope_observer_seconds_total 0.123456789\n"
+"# HELP ringscope_function_calls_total completed calls of a traced kernel function, or hits of a counted tracepoint\n"
+"# TYPE ringscope_function_calls_total counter\n"
+"ringscope_function_calls_total{function=\"start_xmit\",kind=\"function\",tier=\"fentry\"} 10\n"
+"ringscope_function_calls_total{function=\"netif_rx\",kind=\"tracepoint\",tier=\"tracepoint\"} 42\n"
+"# HELP ringscope_function_lost_entries_total entry timestamps dropped (in-flight map full): calls not timed\n"
+"# TYPE ringscope_function_lost_entries_total counter\n"
+"ringscope_function_lost_entries_total{function=\"start_xmit\",tier=\"fentry\"} 1\n"
+"# HELP ringscope_function_latency_seconds kernel function latency, entry to return\n"
+"# TYPE ringscope_function_latency_seconds histogram\n"
+"@H ringscope_function_latency_seconds function=\"start_xmit\",tier=\"fentry\" 2\n"
+"ringscope_function_latency_seconds_sum{function=\"start_xmit\",tier=\"fentry\"} 0.000007\n"
+"ringscope_function_latency_seconds_count{function=\"start_xmit\",tier=\"fentry\"} 10\n"
+"# HELP ringscope_kmem_allocs_total allocations made from this call site that returned memory\n"
+"# TYPE ringscope_kmem_allocs_total counter\n"
+"ringscope_kmem_allocs_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 5\n"
+"ringscope_kmem_allocs_total{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 0\n"
+"# HELP ringscope_kmem_frees_total frees made from this call site\n"
+"# TYPE ringscope_kmem_frees_total counter\n"
+"ringscope_kmem_frees_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0\n"
+"ringscope_kmem_frees_total{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 4\n"
+"# HELP ringscope_kmem_requested_bytes_total bytes requested by the allocations that returned memory\n"
+"# TYPE ringscope_kmem_requested_bytes_total counter\n"
+"ringscope_kmem_requested_bytes_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 320\n"
+"ringscope_kmem_requested_bytes_total{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 0\n"
+"# HELP ringscope_kmem_allocated_bytes_total bytes allocated (slab size) for them\n"
+"# TYPE ringscope_kmem_allocated_bytes_total counter\n"
+"ringscope_kmem_allocated_bytes_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 512\n"
+"ringscope_kmem_allocated_bytes_total{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 0\n"
+"# HELP ringscope_kmem_failed_allocs_total allocations that failed (ptr NULL)\n"
+"# TYPE ringscope_kmem_failed_allocs_total counter\n"
+"ringscope_kmem_failed_allocs_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0\n"
+"ringscope_kmem_failed_allocs_total{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 0\n"
+"# HELP ringscope_kmem_outstanding_objects objects allocated here during the run and not freed yet\n"
+"# TYPE ringscope_kmem_outstanding_objects gauge\n"
+"ringscope_kmem_outstanding_objects{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 2\n"
+"ringscope_kmem_outstanding_objects{site=\"0xffffffff81000020\",function=\"?\",kind=\"kmem_cache\"} 0\n"
+"# HELP ringscope_kmem_lifetime_seconds alloc to free lifetime of the objects allocated at this call site (the --top busiest sites)\n"
+"# TYPE ringscope_kmem_lifetime_seconds histogram\n"
+"@H ringscope_kmem_lifetime_seconds site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\" 3\n"
+"ringscope_kmem_lifetime_seconds_sum{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0.000006\n"
+"ringscope_kmem_lifetime_seconds_count{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 3\n";
+
+/* A smaller view in OpenMetrics: counter families named without _total,
+ * units, the info type, # EOF. */
+static const char om[] =
+"# HELP ringscope_build ringscope's version, git describe and the running command\n"
+"# TYPE ringscope_build info\n"
+"ringscope_build_info{version=\"1.2.3\",git=\"v1.2.3-4-gabc\",command=\"run\"} 1\n"
+"# HELP ringscope_gen_tx_submitted_packets packets put on the AF_XDP TX ring\n"
+"# TYPE ringscope_gen_tx_submitted_packets counter\n"
+"ringscope_gen_tx_submitted_packets_total{interface=\"a0\"} 1001\n"
+"# HELP ringscope_gen_tx_completed_packets packets the kernel completed (reaped from the completion ring)\n"
+"# TYPE ringscope_gen_tx_completed_packets counter\n"
+"ringscope_gen_tx_completed_packets_total{interface=\"a0\"} 1000\n"
+"# HELP ringscope_gen_tx_ring_full times the TX ring had no room for a batch\n"
+"# TYPE ringscope_gen_tx_ring_full counter\n"
+"ringscope_gen_tx_ring_full_total{interface=\"a0\"} 2\n"
+"# HELP ringscope_gen_tx_wakeups sendto() wakeups of the kernel's TX path\n"
+"# TYPE ringscope_gen_tx_wakeups counter\n"
+"ringscope_gen_tx_wakeups_total{interface=\"a0\"} 17\n"
+"# HELP ringscope_gen_tx_completion_latency_seconds TX completion latency, descriptor on the TX ring to its reap from the completion ring\n"
+"# TYPE ringscope_gen_tx_completion_latency_seconds histogram\n"
+"# UNIT ringscope_gen_tx_completion_latency_seconds seconds\n"
+"@H ringscope_gen_tx_completion_latency_seconds interface=\"a0\" 0\n"
+"ringscope_gen_tx_completion_latency_seconds_sum{interface=\"a0\"} 0.0018\n"
+"ringscope_gen_tx_completion_latency_seconds_count{interface=\"a0\"} 1000\n"
+"# HELP ringscope_trace_tier the tier functions are traced through: fentry, kprobe or tracepoint\n"
+"# TYPE ringscope_trace_tier info\n"
+"ringscope_trace_tier_info{tier=\"tracepoint\"} 1\n"
+"# HELP ringscope_observer_seconds run time of ringscope's own tracing BPF programs (bpf_prog_info run_time_ns)\n"
+"# TYPE ringscope_observer_seconds counter\n"
+"# UNIT ringscope_observer_seconds seconds\n"
+"ringscope_observer_seconds_total 0.123456789\n"
+"# HELP ringscope_kmem_allocs allocations made from this call site that returned memory\n"
+"# TYPE ringscope_kmem_allocs counter\n"
+"ringscope_kmem_allocs_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 5\n"
+"# HELP ringscope_kmem_frees frees made from this call site\n"
+"# TYPE ringscope_kmem_frees counter\n"
+"ringscope_kmem_frees_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0\n"
+"# HELP ringscope_kmem_requested_bytes bytes requested by the allocations that returned memory\n"
+"# TYPE ringscope_kmem_requested_bytes counter\n"
+"# UNIT ringscope_kmem_requested_bytes bytes\n"
+"ringscope_kmem_requested_bytes_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 320\n"
+"# HELP ringscope_kmem_allocated_bytes bytes allocated (slab size) for them\n"
+"# TYPE ringscope_kmem_allocated_bytes counter\n"
+"# UNIT ringscope_kmem_allocated_bytes bytes\n"
+"ringscope_kmem_allocated_bytes_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 512\n"
+"# HELP ringscope_kmem_failed_allocs allocations that failed (ptr NULL)\n"
+"# TYPE ringscope_kmem_failed_allocs counter\n"
+"ringscope_kmem_failed_allocs_total{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0\n"
+"# HELP ringscope_kmem_outstanding_objects objects allocated here during the run and not freed yet\n"
+"# TYPE ringscope_kmem_outstanding_objects gauge\n"
+"ringscope_kmem_outstanding_objects{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 2\n"
+"# EOF\n";
+
+static int same(const char *name, const char *got, const char *want)
+{
+	size_t i = 0;
+
+	while (got[i] && got[i] == want[i])
+		i++;
+	CHECK(!got[i] && !want[i], name, "differs at byte %zu: got \"%.60s\" want \"%.60s\"", i, got + i, want + i);
+	return !got[i] && !want[i];
+}
+
+static enum metrics_format render_fmt;
+
+static void render_to(FILE *f, const void *v)
+{
+	metrics_render(f, render_fmt, v);
+}
+
+static void expand_to(FILE *f, const void *tmpl)
+{
+	expand(f, tmpl);
+}
+
+/* What fn writes, as a string (caller frees). */
+static char *text_of(void (*fn)(FILE *, const void *), const void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fn(f, arg);
+	fclose(f);
+	return text;
+}
+
+int main(void)
+{
+	static struct trace_session ts;
+	static struct trace_snapshot snap;
+	struct site_snap sites[2] = {};
+	struct metrics_view v = { .version = "1.2.3", .git = "v1.2.3-4-gabc", .command = "run" };
+	char buf[48], *got, *want;
+
+	/* exact decimal seconds, also beyond a double's 53 bits */
+	metrics_fmt_seconds(buf, sizeof(buf), 0);
+	CHECK(!strcmp(buf, "0"), "metrics_seconds_zero", "%s", buf);
+	metrics_fmt_seconds(buf, sizeof(buf), 1023);
+	CHECK(!strcmp(buf, "0.000001023"), "metrics_seconds_1023ns", "%s", buf);
+	metrics_fmt_seconds(buf, sizeof(buf), 1500000000);
+	CHECK(!strcmp(buf, "1.5"), "metrics_seconds_1500ms", "%s", buf);
+	metrics_fmt_seconds(buf, sizeof(buf), 3000000000ull);
+	CHECK(!strcmp(buf, "3"), "metrics_seconds_whole", "%s", buf);
+	metrics_fmt_seconds(buf, sizeof(buf), UINT64_MAX - 1);
+	CHECK(!strcmp(buf, "18446744073.709551614"), "metrics_seconds_u64", "%s", buf);
+
+	/* gen: a sender a0 and a receiver whose name needs escaping */
+	v.ngen = 2;
+	v.gen[0] = (struct metrics_gen){ .iface = "a0", .has_tx = true };
+	v.gen[0].c.tx_submitted = 1001, v.gen[0].c.tx_completed = 1000;
+	v.gen[0].c.tx_ring_full = 2, v.gen[0].c.tx_wakeups = 17;
+	for (int i = 0; i < 1000; i++)
+		hist_add(&v.gen[0].c.compl_lat, i < 600 ? 1000 : 3000);	/* sum 1.8 ms */
+	v.gen[1] = (struct metrics_gen){ .iface = "b\"0", .has_rx = true };
+	v.gen[1].c.rx_packets = 1005, v.gen[1].c.rx_unique = 1000, v.gen[1].c.rx_foreign = 5;
+	v.gen[1].c.rx_reordered = 3;
+	for (int i = 0; i < 1000; i++)
+		hist_add(&v.gen[1].c.rx_lat, 50000);
+	hists[0] = v.gen[0].c.compl_lat;
+	hists[1] = v.gen[1].c.rx_lat;
+
+	/* trace: a timed function, a tracepoint, two call sites (--top 1) */
+	ts.tier = TIER_FENTRY;
+	ts.nslots = 2;
+	ts.slots[0] = (struct trace_slot){ .name = "start_xmit", .kind = SLOT_FUNC, .tier = TIER_FENTRY };
+	ts.slots[1] = (struct trace_slot){ .name = "netif_rx", .kind = SLOT_TP };
+	ts.kmalloc = true;
+	ts.o.top = 1;
+	snap.f[0].calls = 10, snap.f[0].lost = 1;
+	for (int i = 0; i < 10; i++)
+		hist_add(&snap.f[0].hist, 700);
+	snap.f[1].calls = 42;
+	hists[2] = snap.f[0].hist;
+	sites[0].key = (struct kmem_site_key){ .call_site = 0xffffffff81000010ull, .kind = KMEM_KMALLOC };
+	sites[0].st.allocs = 5, sites[0].st.bytes_req = 320, sites[0].st.bytes_alloc = 512, sites[0].st.freed_objs = 3;
+	for (int i = 0; i < 3; i++)
+		hist_add(&sites[0].life, 2000);
+	sites[1].key = (struct kmem_site_key){ .call_site = 0xffffffff81000020ull, .kind = KMEM_CACHE };
+	sites[1].st.frees = 4;
+	snap.sites = sites;
+	snap.nsites = 2;
+	hists[3] = sites[0].life;
+	v.ts = &ts;
+	v.snap = &snap;
+	v.have_observer = true;
+	v.observer_ns = 123456789;
+
+	render_fmt = METRICS_PROM_004;
+	got = text_of(render_to, &v);
+	want = text_of(expand_to, prom);
+	same("metrics_prom_004_bytes", got, want);
+	free(got);
+	free(want);
+
+	/* the smaller view, as OpenMetrics */
+	v.ngen = 1;
+	ts.tier = TIER_TRACEPOINT;
+	ts.nslots = 0;
+	ts.o.no_lifetime = true;
+	snap.nsites = 1;
+	render_fmt = METRICS_OPENMETRICS;
+	got = text_of(render_to, &v);
+	want = text_of(expand_to, om);
+	same("metrics_openmetrics_bytes", got, want);
+	free(got);
+	free(want);
+	CHECK_DONE();
+}

@@ -1,0 +1,44 @@
+/* Prometheus text 0.0.4 and OpenMetrics 1.0 exposition of the figures the
+ * text and JSON renderers show, rendered from the same snapshots (gen
+ * counters, trace snapshots). Counters are cumulative since the run started;
+ * times are in seconds, sizes in bytes; histograms are classic ones whose
+ * `le` bounds are the exact, inclusive upper edges of hist.h's buckets. */
+#ifndef RS_METRICS_H
+#define RS_METRICS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "gen.h"
+#include "trace.h"
+
+enum metrics_format {
+	METRICS_PROM_004,	/* text/plain; version=0.0.4 */
+	METRICS_OPENMETRICS,	/* application/openmetrics-text; version=1.0.0 */
+};
+
+extern const char *const metrics_content_type[2];
+
+/* One gen session: its interface and which of its families apply. */
+struct metrics_gen {
+	const char *iface;
+	bool has_tx, has_rx;
+	struct gen_counters c;	/* cumulative, as gen_session_snapshot() fills it */
+};
+
+struct metrics_view {
+	const char *version, *git, *command;	/* ringscope_build_info labels */
+	struct metrics_gen gen[2];
+	int ngen;
+	struct trace_session *ts;		/* NULL: no trace families */
+	const struct trace_snapshot *snap;	/* cumulative, since attach */
+	bool have_observer;
+	uint64_t observer_ns;			/* run time of ts's BPF programs */
+};
+
+/* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */
+void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v);
+/* ns as exact decimal seconds ("0.000001023", "0", "3"). */
+void metrics_fmt_seconds(char *buf, size_t len, uint64_t ns);
+
+#endif

@@ -1,0 +1,12 @@
+/* --metrics-file: the exposition written atomically (a temporary file in the
+ * same directory, then rename), so node_exporter's textfile collector never
+ * reads half a file. */
+#ifndef RS_METRICS_FILE_H
+#define RS_METRICS_FILE_H
+
+#include <stddef.h>
+
+/* Replace path with len bytes of text: 0 or -errno. */
+int metrics_file_write(const char *path, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,130 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "metrics_file.h"
+#include "metrics_http.h"
+#include "metrics_out.h"
+#include "stop.h"
+#include "version.h"
+#include "funclat.skel.h"
+#include "kmem.skel.h"
+#include "lpi.skel.h"
+#include "zerocopy.skel.h"
+
+/* Sum of run_time_ns of the programs of obj (kernel.bpf_stats or our
+ * BPF_ENABLE_STATS fd must be on for it to move). */
+static uint64_t obj_run_time_ns(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	uint64_t ns = 0;
+
+	if (!obj)
+		return 0;
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			ns += info.run_time_ns;
+	}
+	return ns;
+}
+
+static uint64_t observer_ns(const struct trace_session *s)
+{
+	return obj_run_time_ns(s->fl ? s->fl->obj : NULL) + obj_run_time_ns(s->km ? s->km->obj : NULL) +
+	       obj_run_time_ns(s->lpi ? s->lpi->obj : NULL) + obj_run_time_ns(s->zc ? s->zc->obj : NULL);
+}
+
+int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const char *command)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->o = *o;
+	m->stats_fd = -1;
+	m->view.version = RS_VERSION;
+	m->view.git = RS_GIT_DESCRIBE;
+	m->view.command = command;
+	if (!metrics_enabled(m))
+		return 0;
+	if (o->file && !*o->file) {
+		rs_err("--metrics-file needs a PATH");
+		return -EINVAL;
+	}
+	if (o->file) {
+		/* The first write is the check: an unwritable path fails here. */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		if (!f)
+			return -errno;
+		metrics_render(f, METRICS_PROM_004, &m->view);
+		fclose(f);
+		err = metrics_file_write(o->file, text, len);
+		free(text);
+		if (err) {
+			rs_err("--metrics-file %s: cannot write it (%s): give a path in a writable directory",
+			       o->file, strerror(-err));
+			return err;
+		}
+	}
+	if (o->listen && !(m->http = metrics_http_open(o->listen)))
+		return -errno;
+	/* run_time_ns of our programs counts while this fd is open. */
+	m->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	metrics_out_publish(m);
+	return 0;
+}
+
+void metrics_out_publish(struct metrics_out *m)
+{
+	char *text[2] = {};
+	size_t len[2] = {};
+	int err;
+
+	if (!metrics_enabled(m))
+		return;
+	m->view.have_observer = m->view.ts && m->stats_fd >= 0;
+	if (m->view.have_observer)
+		m->view.observer_ns = observer_ns(m->view.ts);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		FILE *f = open_memstream(&text[fmt], &len[fmt]);
+
+		if (!f)
+			goto out;
+		metrics_render(f, fmt, &m->view);
+		fclose(f);
+	}
+	if (m->http)
+		metrics_http_set(m->http, text[0], len[0], text[1], len[1]);
+	if (m->o.file && (err = metrics_file_write(m->o.file, text[0], len[0])))
+		rs_note("--metrics-file %s: write failed (%s): keeping the previous one", m->o.file, strerror(-err));
+out:
+	free(text[0]);
+	free(text[1]);
+}
+
+void metrics_out_linger(struct metrics_out *m)
+{
+	if (!m->http || m->o.linger_s <= 0)
+		return;
+	stop_wait((uint64_t)(m->o.linger_s * 1e9), false);
+}
+
+void metrics_out_close(struct metrics_out *m)
+{
+	metrics_http_close(m->http);
+	m->http = NULL;
+	if (m->stats_fd >= 0)
+		close(m->stats_fd);
+	m->stats_fd = -1;
+}

@@ -15,7 +15,7 @@
 #include "stop.h"
 
 static const char usage[] = "ringscope lpi-load [-k NICS] [--devices D] [--events E] [--vcpus V] [-n N | -d SECONDS] "
-			    "[--mode irqfd|signal-msi] [--json]";
+			    "[--mode irqfd|signal-msi] [--pin] [--json]";
 
 static void report_json(const struct lpi_opts *o, const struct lpi_result *r)
 {
@@ -32,6 +32,7 @@ static void report_json(const struct lpi_opts *o, const struct lpi_result *r)
 	json_kv_u64(&w, "devices", o->devices);
 	json_kv_u64(&w, "events", o->events);
 	json_kv_u64(&w, "vcpus", o->vcpus);
+	json_kv_bool(&w, "pinned", o->pin);
 	json_kv_u64(&w, "lpis", (uint64_t)o->devices * o->events);
 	json_kv_bool(&w, "warmup", !o->no_warmup);
 	json_kv_u64(&w, "injections", r->injections);
@@ -48,6 +49,11 @@ static void report_json(const struct lpi_opts *o, const struct lpi_result *r)
 		json_kv_u64(&w, "injector", i);
 		json_kv_u64(&w, "devices", p->ndevices);
 		json_kv_u64(&w, "injections", p->injections);
+		json_key(&w, "cpu");
+		if (p->cpu >= 0)
+			json_u64(&w, (uint64_t)p->cpu);
+		else
+			json_null(&w);
 		json_kv_double(&w, "injections_per_s", p->elapsed_s > 0 ? (double)p->injections / p->elapsed_s : 0);
 		json_obj_end(&w);
 	}
@@ -132,6 +138,7 @@ int cmd_lpi_load(int argc, char **argv)
 		{ "count", 'n', OPT_U64, &o.count, 0, 1e15, NULL, "N", "total injections, split across injectors (0: use --duration)" },
 		{ "duration", 'd', OPT_DOUBLE, &o.duration, 0, 86400, NULL, "SECONDS", "stop after this long (default 5 without --count)" },
 		{ "mode", 0, OPT_CHOICE, &o.mode, 0, 0, "irqfd,signal-msi", NULL, "irqfd (eventfd write) or KVM_SIGNAL_MSI ioctl, default irqfd" },
+		{ "pin", 0, OPT_FLAG, &o.pin, 0, 0, NULL, NULL, "pin injector i to the (i mod N)-th of the N CPUs it may use" },
 		{ "no-warmup", 0, OPT_FLAG, &o.no_warmup, 0, 0, NULL, NULL, "skip the warm-up (one KVM_SIGNAL_MSI per event, then ITS CLEAR): first injections miss the cache" },
 		{ "json", 'j', OPT_FLAG, &o.json, 0, 0, NULL, NULL, "one JSON object (\"type\":\"final\") on stdout" },
 		OPT_END

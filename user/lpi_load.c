@@ -11,6 +11,7 @@
  * round-robin. Measured: injections per injector and in total, and the
  * user-space latency of every write (log2 ns); afterwards the pending tables
  * are saved and read back to show that every LPI was delivered. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -54,6 +55,7 @@ struct injector {
 	struct kvm_msi *msis;		/* signal-msi: message per item */
 	int vm_fd;
 	int mode;
+	int cpu;			/* pin to this CPU, or -1 */
 	uint64_t quota;			/* with bounded: attempts to make */
 	bool bounded;
 	/* results */
@@ -81,6 +83,15 @@ static void *injector_main(void *arg)
 	uint64_t t0, t1;
 	uint32_t j = 0;
 
+	if (in->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(in->cpu, &set);
+		/* A failure leaves the thread unpinned; the result says where it ran. */
+		if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+			in->cpu = -1;
+	}
 	while (!atomic_load_explicit(&go, memory_order_acquire))
 		sched_yield();
 	t0 = in->t_start = mono_ns();
@@ -162,6 +173,21 @@ static void cache_note(const struct lpi_opts *o)
 			16 * o->vcpus, (unsigned long long)nlpis, (unsigned long long)((nlpis + 15) / 16));
 }
 
+/* The (i mod N)-th of the N CPUs this process may run on. */
+static int online_cpu(uint32_t i)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) || !(n = CPU_COUNT(&set)))
+		return -1;
+	i %= (uint32_t)n;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set) && !i--)
+			return c;
+	return -1;
+}
+
 /* Totals, merged latency and per-injector figures of a finished run. */
 static int collect(const struct lpi_opts *o, const struct injector *inj, struct lpi_result *r)
 {
@@ -177,7 +203,7 @@ static int collect(const struct lpi_opts *o, const struct injector *inj, struct 
 		hist_merge(&r->write_lat_ns, &inj[i].lat);
 		r->per[i] = (struct lpi_injector_result){
 			.ndevices = inj[i].ndevices, .injections = inj[i].done,
-			.elapsed_s = (double)(inj[i].t_end - inj[i].t_start) / 1e9 };
+			.elapsed_s = (double)(inj[i].t_end - inj[i].t_start) / 1e9, .cpu = inj[i].cpu };
 	}
 	return 0;
 }
@@ -222,6 +248,7 @@ int lpi_load_run(const struct lpi_opts *o, struct lpi_result *r)
 
 		in->idx = i;
 		in->mode = o->mode;
+		in->cpu = o->pin ? online_cpu(i) : -1;
 		in->vm_fd = vm.vm_fd;
 		in->ndevices = o->devices / o->injectors + (i < o->devices % o->injectors);
 		in->nitems = in->ndevices * o->events;

@@ -19,12 +19,14 @@ struct lpi_opts {
 	double duration;
 	int mode;
 	bool json, no_warmup;
+	bool pin;		/* injector i on online CPU i mod (online CPUs) */
 };
 
 struct lpi_injector_result {
 	uint32_t ndevices;
 	uint64_t injections;
 	double elapsed_s;
+	int cpu;		/* pinned to, or -1 */
 };
 
 struct lpi_result {

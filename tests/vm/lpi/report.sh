@@ -64,6 +64,12 @@ for sk in $(jq -r "$flat | \"\(.smp):\(.k)\"" "$RUNS" | sort -u -t: -k1,1n -k2,2
 	[ -s "$OUT/ab/smp$smp-k$k-A.txt" ] && [ -s "$OUT/ab/smp$smp-k$k-B.txt" ] || continue
 	"$RINGSCOPE" compare --a "$OUT/ab/smp$smp-k$k-A.txt" --b "$OUT/ab/smp$smp-k$k-B.txt" --name-a "6.1 stock" \
 		--name-b "6.1 sharded" --ab-json "$OUT/ab/smp$smp-k$k.json" >"$OUT/ab/smp$smp-k$k.txt" || continue
-	jq -r --arg sk "-smp $smp K=$k" '"\($sk): " + ([.metrics[] | "\(.name) B/A \(.ratio // "-" | if type == "number" then (. * 1000 | round / 1000) else . end) \(.verdict)"] | join("; "))' \
-		"$OUT/ab/smp$smp-k$k.json" 2>/dev/null || sed -n '/metric$/,$p' "$OUT/ab/smp$smp-k$k.txt"
-done | tee -a "$OUT/lpi-table.txt"
+	jq -r --arg smp "$smp" --arg k "$k" '.metrics | to_entries[] | .value as $m
+		| def r(x): if x == null then "-" else (x * 1000 | round / 1000 | tostring) end;
+		  [$smp, $k, .key, r($m.a_median), r($m.b_median), r($m.ratio), "[\(r($m.ci_low)), \(r($m.ci_high))]",
+		   r($m.p_adjusted), $m.verdict + (if $m.verdict == "higher" or $m.verdict == "lower"
+		   then (if $m.verdict == $m.better then " (better)" else " (worse)" end) else "" end)] | @tsv' \
+		"$OUT/ab/smp$smp-k$k.json"
+done | awk -F'\t' 'BEGIN { printf "%3s %3s %-26s %12s %12s %7s %18s %8s %s\n", "smp", "K", "metric", "A (stock)",
+	"B (sharded)", "B/A", "95% CI of B/A", "p_holm", "verdict" }
+	{ printf "%3s %3s %-26s %12s %12s %7s %18s %8s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' | tee -a "$OUT/lpi-table.txt"

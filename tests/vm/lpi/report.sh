@@ -14,7 +14,10 @@ RUNS=$OUT/runs.ndjson
 RINGSCOPE=${RINGSCOPE:-$REPO/ringscope}
 
 # Per run and K, the figures of one table row (null where the run failed).
-flat='{smp, k, kernel: .label, round, vcpus, devices, events,
+# exact: every cached call a hit or a miss (the warm-up's one miss per LPI),
+# and every LPI its injector reached at least once pending (an injector the
+# scheduler starved for the whole run leaves its LPIs cleared by the warm-up).
+flat='.events as $ev | .load.per_injector |= (if . then map(.load_events = $ev) else . end) | {smp, k, kernel: .label, round, vcpus, devices, events,
   cache: (.trace.lpi.cache.kind // null), shards: (.trace.lpi.cache.shards // null), tier: (.trace.tier // null),
   injections_pps: (.untraced.injections_per_s // null),
   write_lat_ns_p50: (.untraced.write_lat_ns_p50 // null), write_lat_ns_p99: (.untraced.write_lat_ns_p99 // null),
@@ -26,7 +29,8 @@ flat='{smp, k, kernel: .label, round, vcpus, devices, events,
   contention_ns_per_injection: (if (.trace.lpi.injections // 0) > 0
     then .trace.lpi.contention_total_ns / .trace.lpi.injections else null end),
   exact: (if .trace.lpi then (.trace.lpi.hits + .trace.lpi.misses == .load.injections + .load.lpis
-    and .load.lpis_pending == .load.lpis) else null end)}'
+    and .load.lpis_pending == ([.load.per_injector[] | [.injections, .devices * .load_events] | min] | add))
+    else null end)}'
 
 {
 	echo "LPI injection, median [min..max] over rounds; inj/s and write p50 untraced, the rest beside trace --lpi (kprobe tier)"

@@ -6,13 +6,18 @@
  *   irqfd_wakeup entry to the injection being done,
  * - lock contention (lock:contention_begin/end) while inside irqfd_wakeup:
  *   on 6.1 that is dist->lpi_list_lock, the lock the EulerOS sharded LPI cache patch shards.
+ * - the shape of the VM's translation cache (lpi_cache.h): one LRU, our
+ *   sharded LRUs and their count, or 6.10+'s per-ITS xarray, read through
+ *   CO-RE from the struct kvm the injection gets, once per VM.
  * Each hook exists as fentry/fexit and kprobe/kretprobe: user space loads the
  * tier the kernel allows. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "bpf/arch_compat.h"
+#include <bpf/bpf_core_read.h>
 #include "bpf/ringscope.h"
+#include "bpf/lpi_cache.h"
 
 /* One row per CPU (user space sets max_entries to the possible CPUs), read
  * through mmap: no syscall, no allocation per interval. */
@@ -36,6 +41,65 @@ struct {
 	__type(key, __u32);
 	__type(value, struct lpi_thread);
 } lpi_threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lpi_cache_shape);
+} lpi_cache_shape SEC(".maps");
+
+/* arm64 KVM types, matched by name against the guest kernel's BTF (the
+ * committed vmlinux.h is x86_64's: its struct kvm_arch has no vgic). */
+struct vgic_lpi_cache___rs {
+	unsigned int nr_shards;
+} __attribute__((preserve_access_index));
+
+struct vgic_dist___rs {
+	struct list_head lpi_translation_cache;	/* stock before 6.10 */
+	struct vgic_lpi_cache___rs *lpi_cache;	/* kernel-patches/6.1 */
+} __attribute__((preserve_access_index));
+
+struct kvm_arch___rs {
+	struct vgic_dist___rs vgic;
+} __attribute__((preserve_access_index));
+
+struct kvm___rs {
+	struct kvm_arch___rs arch;
+} __attribute__((preserve_access_index));
+
+struct vgic_its___rs {
+	struct xarray translation_cache;	/* 6.10+ */
+} __attribute__((preserve_access_index));
+
+/* Read the cache layout of a VM the first time it injects. */
+static __always_inline void cache_shape(void *kvm)
+{
+	struct kvm___rs *k = kvm;
+	struct lpi_cache_shape *sh;
+	struct vgic_lpi_cache___rs *c;
+	__u32 zero = 0, kind = LPI_CACHE_UNKNOWN, shards = 0;
+
+	sh = bpf_map_lookup_elem(&lpi_cache_shape, &zero);
+	if (!sh || sh->kvm == (__u64)kvm)
+		return;
+	if (bpf_core_field_exists(k->arch.vgic.lpi_cache)) {
+		c = BPF_CORE_READ(k, arch.vgic.lpi_cache);
+		if (c) {
+			kind = LPI_CACHE_SHARDED;
+			shards = BPF_CORE_READ(c, nr_shards);
+		}
+	} else if (bpf_core_field_exists(k->arch.vgic.lpi_translation_cache)) {
+		kind = LPI_CACHE_LRU;
+		shards = 1;
+	} else if (bpf_core_field_exists(((struct vgic_its___rs *)0)->translation_cache)) {
+		kind = LPI_CACHE_XARRAY;
+	}
+	sh->kind = kind;
+	sh->shards = shards;
+	sh->kvm = (__u64)kvm;
+	sh->vms++;
+}
 
 static __always_inline struct lpi_stats *stats(void)
 {
@@ -80,10 +144,11 @@ static __always_inline int wakeup_exit(void)
 	return 0;
 }
 
-static __always_inline int inject_enter(void)
+static __always_inline int inject_enter(void *kvm)
 {
 	struct lpi_thread *t = thread(true);
 
+	cache_shape(kvm);
 	if (t)
 		t->inject_ts = bpf_ktime_get_ns();
 	return 0;
@@ -122,14 +187,14 @@ static __always_inline int slow_inject(void)
 
 SEC("fentry/irqfd_wakeup") int BPF_PROG(fentry_irqfd_wakeup) { return wakeup_enter(); }
 SEC("fexit/irqfd_wakeup") int BPF_PROG(fexit_irqfd_wakeup) { return wakeup_exit(); }
-SEC("fentry/vgic_its_inject_cached_translation") int BPF_PROG(fentry_inject) { return inject_enter(); }
+SEC("fentry/vgic_its_inject_cached_translation") int BPF_PROG(fentry_inject, void *kvm) { return inject_enter(kvm); }
 SEC("fexit/vgic_its_inject_cached_translation")
 int BPF_PROG(fexit_inject, void *kvm, void *msi, int ret) { return inject_exit(ret); }
 SEC("fentry/vgic_its_inject_msi") int BPF_PROG(fentry_slow_inject) { return slow_inject(); }
 
 SEC("kprobe/irqfd_wakeup") int BPF_KPROBE(kprobe_irqfd_wakeup) { return wakeup_enter(); }
 SEC("kretprobe/irqfd_wakeup") int BPF_KRETPROBE(kretprobe_irqfd_wakeup) { return wakeup_exit(); }
-SEC("kprobe/vgic_its_inject_cached_translation") int BPF_KPROBE(kprobe_inject) { return inject_enter(); }
+SEC("kprobe/vgic_its_inject_cached_translation") int BPF_KPROBE(kprobe_inject, void *kvm) { return inject_enter(kvm); }
 SEC("kretprobe/vgic_its_inject_cached_translation")
 int BPF_KRETPROBE(kretprobe_inject, int ret) { return inject_exit(ret); }
 SEC("kprobe/vgic_its_inject_msi") int BPF_KPROBE(kprobe_slow_inject) { return slow_inject(); }

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "trace.h"
 #include "trace_lpi.h"
+#include "bpf/lpi_cache.h"
 #include "u64s.h"
 #include "lpi.skel.h"
 
@@ -88,13 +89,28 @@ int lpi_snapshot(struct trace_session *s, struct lpi_stats *out)
 	return cpu_array_sum(&s->lpi_rows, 0, out);
 }
 
+static const char *const cache_kind_names[] = { "unknown", "lru", "sharded-lru", "xarray" };
+
+/* The cache of the last VM that injected; kind unknown before any did. */
+static struct lpi_cache_shape cache_shape(struct trace_session *s)
+{
+	struct lpi_cache_shape sh = {};
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->lpi->maps.lpi_cache_shape), &zero, &sh) || sh.kind > LPI_CACHE_XARRAY)
+		sh.kind = LPI_CACHE_UNKNOWN;
+	return sh;
+}
+
 static void delta(struct lpi_stats *d, const struct lpi_stats *cur, const struct lpi_stats *prev)
 {
 	u64s_sub(d, cur, prev, sizeof(*d));
 }
 
-void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
+void lpi_print_text(FILE *out, struct trace_session *s, const struct lpi_stats *cur, const struct lpi_stats *prev,
+		    double dt)
 {
+	struct lpi_cache_shape sh = cache_shape(s);
 	struct lpi_stats d;
 	struct rs_hist inj, wk, w2i;
 
@@ -110,10 +126,17 @@ void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_sta
 	fprintf(out, "     cached injection p50 %.0f ns p99 %.0f ns; irqfd_wakeup -> injected p50 %.0f ns p99 %.0f ns; irqfd_wakeup p50 %.0f ns p99 %.0f ns\n",
 		hist_percentile(&inj, 50), hist_percentile(&inj, 99), hist_percentile(&w2i, 50),
 		hist_percentile(&w2i, 99), hist_percentile(&wk, 50), hist_percentile(&wk, 99));
+	if (sh.kind == LPI_CACHE_XARRAY)
+		fprintf(out, "     translation cache: per-ITS xarray (no shards), %llu VMs seen\n", (unsigned long long)sh.vms);
+	else if (sh.kind != LPI_CACHE_UNKNOWN)
+		fprintf(out, "     translation cache: %s, %u shard%s (read from the VM), %llu VMs seen\n",
+			cache_kind_names[sh.kind], sh.shards, sh.shards == 1 ? "" : "s", (unsigned long long)sh.vms);
 }
 
-void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt)
+void lpi_json(struct json_writer *w, struct trace_session *s, const struct lpi_stats *cur,
+	      const struct lpi_stats *prev, double dt)
 {
+	struct lpi_cache_shape sh = cache_shape(s);
 	struct lpi_stats d;
 
 	delta(&d, cur, prev);
@@ -128,9 +151,21 @@ void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct l
 	json_kv_u64(w, "irqfd_wakeups", d.irqfd_wakeups);
 	json_kv_u64(w, "contentions", d.contentions);
 	json_kv_double(w, "contentions_per_injection", d.cached_calls ? (double)d.contentions / d.cached_calls : 0);
-	hist_json_bpf(w, "inject_ns", &d.inject_hist);
+		hist_json_bpf(w, "inject_ns", &d.inject_hist);
 	hist_json_bpf(w, "wakeup_ns", &d.wakeup_hist);
 	hist_json_bpf(w, "wakeup_to_inject_ns", &d.wakeup_to_inject_hist);
 	hist_json_bpf(w, "contention_ns", &d.contention_hist);
+	json_kv_u64(w, "contention_total_ns", d.contention_ns);
+	/* A state, not a count: its own object, so intervals still add up. */
+	json_key(w, "cache");
+	json_obj_begin(w);
+	json_kv_str(w, "kind", cache_kind_names[sh.kind]);
+	json_key(w, "shards");
+	if (sh.kind == LPI_CACHE_LRU || sh.kind == LPI_CACHE_SHARDED)
+		json_u64(w, sh.shards);
+	else
+		json_null(w);
+	json_kv_u64(w, "vms", sh.vms);
+	json_obj_end(w);
 	json_obj_end(w);
 }

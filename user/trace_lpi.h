@@ -14,8 +14,11 @@ void lpi_close(struct trace_session *s);
 struct bpf_map *lpi_stats_map(struct trace_session *s);
 struct bpf_object *lpi_object(struct trace_session *s);
 int lpi_snapshot(struct trace_session *s, struct lpi_stats *out);
-/* cur - prev (prev may be NULL: since start). */
-void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt);
-void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt);
+/* cur - prev (prev may be NULL: since start), and the cache shape of the
+ * last VM seen (kind and shards, read from the kernel). */
+void lpi_print_text(FILE *out, struct trace_session *s, const struct lpi_stats *cur, const struct lpi_stats *prev,
+		    double dt);
+void lpi_json(struct json_writer *w, struct trace_session *s, const struct lpi_stats *cur,
+	      const struct lpi_stats *prev, double dt);
 
 #endif

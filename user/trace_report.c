@@ -200,7 +200,7 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 		}
 	}
 	if (s->lpi)
-		lpi_print_text(out, &cur->lpi, prev ? &prev->lpi : NULL, dt);
+		lpi_print_text(out, s, &cur->lpi, prev ? &prev->lpi : NULL, dt);
 	if (s->o.zerocopy)
 		zc_print_text(out, s, &cur->zc, prev ? &prev->zc : NULL, dt, final || s->o.hist);
 	if (s->km && (rows = site_rows(s, cur, prev, dt, packets, &nrows))) {
@@ -267,7 +267,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	}
 	json_arr_end(w);
 	if (s->lpi)
-		lpi_json(w, &cur->lpi, prev ? &prev->lpi : NULL, dt);
+		lpi_json(w, s, &cur->lpi, prev ? &prev->lpi : NULL, dt);
 	if (s->o.zerocopy)
 		zc_json(w, s, &cur->zc, prev ? &prev->zc : NULL, dt);
 	if (!s->km)

@@ -70,7 +70,7 @@ say "booting $pkg (${SMP} vCPUs, ${MEM} MiB, TCG) -> $log"
 t0=$(date +%s)
 rc=0
 timeout "$TIMEOUT" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3,its=on -cpu max -smp "$SMP" -m "$MEM" \
+	-M virt,virtualization=on,gic-version=3,its=on -cpu max,pauth=off -smp "$SMP" -m "$MEM" \
 	-accel tcg,thread=multi -nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kimg" -initrd "$tmp/initramfs.cpio" \
 	-append "console=ttyAMA0 rdinit=/init panic=-1 loglevel=4" </dev/null >"$log" 2>&1 || rc=$?

@@ -47,7 +47,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
 include mk/version.mk
 
 .PHONY: all deps run test test-lab static unit clean fuzz fuzz-build asan vmlinux vm-run vm-ab vm-zerocopy \
-	vm-lpi kernel bench-gen bench-trace bench-accel man install uninstall
+	vm-lpi vm-notify kernel bench-gen bench-trace bench-accel man install uninstall
 
 # The binary; a second build (make asan) puts its own into its build dir.
 RINGSCOPE ?= ringscope
@@ -168,6 +168,12 @@ vm-run: deps $(if $(filter arm64 aarch64,$(ARCH)),deps-arm64) $(VM_STATIC)
 vm-ab: deps all static
 	OUT=$(if $(filter results,$(OUT)),results/ab,$(OUT)) $(if $(filter command line,$(origin SECONDS)),SECONDS_RUN=$(SECONDS)) \
 		bash tests/vm/vm-ab.sh
+
+# Notifications and interrupts against offered load (docs/notify.md):
+# make vm-notify [RATES="1000 2000 5000 10000 20000 0"] [EVENT_IDXS="on off"] [REPEATS=1] [ACCEL=icount]
+vm-notify: deps all static
+	OUT=$(if $(filter results,$(OUT)),results/notify,$(OUT)) $(if $(filter command line,$(origin SECONDS)),SECONDS_RUN=$(SECONDS)) \
+		bash tests/vm/vm-notify.sh
 
 # A/A spread of the lab's pps per qemu accelerator (docs/ab.md): make bench-accel [ROUNDS=5]
 bench-accel: deps all static

@@ -19,6 +19,15 @@
 # then the traced run (RATE, default 1000 pps): vm-run.sh TRACE=both.
 # ACCEL=icount (default) makes guest time count guest instructions; ACCEL=tcg
 # is wall-clock TCG (see docs/ab.md for the measured A/A spread of both).
+# TX_MODE=timer gives both NICs qemu's timer-driven TX (tx=timer): under icount
+# qemu then transmits at guest-clock deadlines instead of in a main-loop bottom
+# half that runs whenever the host schedules it (docs/ab.md).
+#
+# RINGS names the device cells, one comparison each:
+#   split        legacy split-ring device on the qemu hub (header in its own descriptor)
+#   packed       packed ring, modern device, qemu hub (one descriptor per packet there)
+#   split-tap    modern split-ring device on a tap backend (vnet header: header + fragment)
+#   packed-tap   packed ring, modern device, tap backend
 #
 # OUT/<ring>-<size>/ gets: raw/r<round>-<A|B|A2>/ (the lab JSON, NDJSON and
 # console of every boot), A.txt B.txt A2.txt (per-round samples), table.txt
@@ -26,7 +35,7 @@
 # latency.svg.
 #
 #   OUT=results/ab ROUNDS=5 RINGS=split SIZES=64 SECONDS_RUN=5 RATE=1000
-#   RATE_UNTRACED=0 ACCEL=icount SMP=2 ALPHA=0.05 tests/vm/vm-ab.sh
+#   RATE_UNTRACED=0 ACCEL=icount TX_MODE=bh SMP=2 ALPHA=0.05 tests/vm/vm-ab.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -40,6 +49,7 @@ SECONDS_RUN=${SECONDS_RUN:-5}
 RATE=${RATE:-1000}
 RATE_UNTRACED=${RATE_UNTRACED:-0}
 ACCEL=${ACCEL:-icount}
+TX_MODE=${TX_MODE:-bh}
 SMP=${SMP:-2}
 ALPHA=${ALPHA:-0.05}
 KEY_FUNCS=${KEY_FUNCS:-virtqueue_add_outbuf detach_buf_split detach_buf_packed}
@@ -51,9 +61,10 @@ say() { echo "vm-ab: $*" >&2; }
 # ---- checks before any side effect ------------------------------------------
 [[ "$ROUNDS" =~ ^[0-9]+$ ]] && [ "$ROUNDS" -ge 1 ] || die "ROUNDS must be a positive integer (got '$ROUNDS')"
 [ "$ROUNDS" -ge 5 ] || say "ROUNDS=$ROUNDS: fewer than 5 rounds give no verdict (the table still shows medians and CIs)"
-for r in $RINGS; do case "$r" in split | packed) ;; *) die "RINGS takes split and/or packed (got '$r')" ;; esac; done
+for r in $RINGS; do case "$r" in split | packed | split-tap | packed-tap) ;; *) die "RINGS takes split, packed, split-tap, packed-tap (got '$r')" ;; esac; done
 for s in $SIZES; do [[ "$s" =~ ^[0-9]+$ ]] && [ "$s" -ge 60 ] || die "SIZES must be frame sizes >= 60 (got '$s')"; done
 case "$ACCEL" in tcg | tcg-single | icount) ;; *) die "ACCEL must be icount, tcg or tcg-single (got '$ACCEL')" ;; esac
+case "$TX_MODE" in bh | timer) ;; *) die "TX_MODE must be bh or timer (got '$TX_MODE')" ;; esac
 [ -x "$RINGSCOPE" ] || die "no $RINGSCOPE: build it with 'make'"
 command -v jq >/dev/null || die "jq is missing: run 'make deps'"
 
@@ -79,12 +90,15 @@ SPEC_A=$(resolve "$A")
 SPEC_B=$(resolve "$B")
 
 run_one() {	# run_one DIR SPEC RING SIZE
-	local dir=$1 spec=$2 ring=$3 size=$4 kernel kimage variant packed=off
+	local dir=$1 spec=$2 ring=$3 size=$4 kernel kimage variant packed=off layout=auto backend=hub nic=
 	IFS='|' read -r kernel kimage variant <<<"$spec"
-	[ "$ring" = packed ] && packed=on
+	case "$ring" in packed | packed-tap) packed=on ;; esac
+	case "$ring" in *-tap) layout=modern backend=tap ;; esac
+	[ "$TX_MODE" = timer ] && nic=tx=timer
 	mkdir -p "$dir"
-	if ! OUT="$dir" KERNEL=$kernel KIMAGE="$kimage" VARIANT=$variant PACKED=$packed PKT_SIZE=$size \
-		SECONDS_RUN=$SECONDS_RUN RATE=$RATE RATE_UNTRACED=$RATE_UNTRACED TRACE=both ACCEL=$ACCEL SMP=$SMP \
+	if ! OUT="$dir" KERNEL=$kernel KIMAGE="$kimage" VARIANT=$variant PACKED=$packed LAYOUT=$layout BACKEND=$backend \
+		NS_TAG=${NS_TAG:-ab} NIC_EXTRA=$nic PKT_SIZE=$size SECONDS_RUN=$SECONDS_RUN RATE=$RATE \
+		RATE_UNTRACED=$RATE_UNTRACED TRACE=both ACCEL=$ACCEL SMP=$SMP \
 		bash "$HERE/vm-run.sh" >"$dir/vm-run.log" 2>&1; then
 		tail -n 15 "$dir/vm-run.log" >&2
 		die "run failed: $(grep -m1 'ERROR' "$dir/vm-run.log" || echo "see $dir/vm-run.log")"
@@ -103,7 +117,7 @@ for ring in $RINGS; do
 			for slot in $order; do
 				spec=$SPEC_A
 				[ "$slot" = B ] && spec=$SPEC_B
-				say "$ring ring, $size B, round $round/$ROUNDS: $slot ($([ "$slot" = B ] && echo "$B" || echo "$A")), $ACCEL"
+				say "$ring, $size B, round $round/$ROUNDS: $slot ($([ "$slot" = B ] && echo "$B" || echo "$A")), $ACCEL, tx=$TX_MODE"
 				run_one "$d/raw/r$round-$slot" "$spec" "$ring" "$size"
 				res=$(find "$d/raw/r$round-$slot" -maxdepth 1 -name '*.json' ! -name '*.ndjson' | head -n 1)
 				{ echo "# round $round: $(basename "$res")"; jq -r -f "$HERE/ab-flatten.jq" "$res"; } >>"$d/$slot.txt"
@@ -111,7 +125,7 @@ for ring in $RINGS; do
 		done
 		"$RINGSCOPE" compare --a "$d/A.txt" --b "$d/B.txt" --aa "$d/A2.txt" --alpha "$ALPHA" \
 			--name-a "$A" --name-b "$B" --name-aa "$A" --ab-json "$d/ab.json" >"$d/table.txt"
-		{ echo "== $ring ring, $size B frames, ACCEL=$ACCEL, ${SECONDS_RUN} s runs (traced at $RATE pps)"; cat "$d/table.txt"; echo; }
+		{ echo "== $ring, $size B frames, ACCEL=$ACCEL, TX_MODE=$TX_MODE, ${SECONDS_RUN} s runs (traced at $RATE pps)"; cat "$d/table.txt"; echo; }
 		bash "$HERE/ab-plot.sh" "$d" "$KEY_FUNCS" || say "no SVG for $d (gnuplot missing? run 'make deps')"
 	done
 done

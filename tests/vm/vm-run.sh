@@ -3,7 +3,8 @@
 # closed qemu hub (eth0 -> eth1 inside the guest), run the static ringscope in the guest,
 # and bring its JSON back to the host as OUT/<kernel>-<variant>-<arch>-<params>.json.
 #
-# Nothing here touches the host network: the only qemu netdevs are two hubports on hub 0,
+# Nothing here touches the host network: the only qemu netdevs are two hubports on hub 0
+# (or, with BACKEND=tap, two taps wired to each other inside a private network namespace),
 # qemu runs with -nodefaults (no default user NIC).
 #
 # Inputs (environment; see docs/vm-lab.md):
@@ -13,6 +14,7 @@
 #   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
 #   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 ACCEL=tcg|tcg-single|icount
 #   TRACE=on|off|both RATE_UNTRACED=0 GUEST_BINS="static programs for WORKLOAD=cmd"
+#   BACKEND=hub|tap NS_TAG=lab
 set -euo pipefail
 
 T_START=$(date +%s.%N)
@@ -29,6 +31,12 @@ EVENT_IDX=${EVENT_IDX:-on}
 QUEUE_SIZE=${QUEUE_SIZE:-256}
 PACKED=${PACKED:-off}
 LAYOUT=${LAYOUT:-auto}
+# hub: both NICs on qemu hub 0 (no vnet header: the device offers no offloads).
+# tap: each NIC on its own tap (vnet header: CSUM/TSO offered, so the guest keeps
+# AF_XDP frames as header + fragment), the two taps joined by tc mirred in a private
+# netns rsvm-NS_TAG-PID that is deleted on exit; nothing reaches the host's links.
+BACKEND=${BACKEND:-hub}
+NS_TAG=${NS_TAG:-lab}
 RATE=${RATE:-1000}
 # arm64 guests run the LPI workload by default (KVM inside the guest);
 # x86_64 guests the AF_XDP virtio-net workload.
@@ -110,6 +118,12 @@ onoff() { case "$2" in on | off) ;; *) die "$1 must be on or off (got '$2')" ;; 
 onoff INDIRECT "$INDIRECT"
 onoff EVENT_IDX "$EVENT_IDX"
 onoff PACKED "$PACKED"
+case "$BACKEND" in hub | tap) ;; *) die "BACKEND must be hub or tap (got '$BACKEND')" ;; esac
+[[ "$NS_TAG" =~ ^[a-z0-9-]{1,12}$ ]] || die "NS_TAG must be 1-12 of a-z 0-9 - (got '$NS_TAG')"
+if [ "$BACKEND" = tap ]; then
+	[ -c /dev/net/tun ] || die "BACKEND=tap needs /dev/net/tun (modprobe tun)"
+	command -v tc >/dev/null || die "BACKEND=tap needs tc: apt-get install iproute2"
+fi
 isint() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a non-negative integer (got '$2')"; }
 isint SECONDS_RUN "$SECONDS_RUN"
 isint PKT_SIZE "$PKT_SIZE"
@@ -195,6 +209,7 @@ fi
 # ---------------------------------------------------------------- temp dir + cleanup
 TMP=$(mktemp -d /tmp/ringscope-vm.XXXXXX)
 QPID=
+TAPNS=
 cleanup() {
 	local rc=$?
 	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
@@ -203,6 +218,7 @@ cleanup() {
 		kill -KILL "$QPID" 2>/dev/null || true
 		wait "$QPID" 2>/dev/null || true
 	fi
+	[ -z "$TAPNS" ] || ip netns del "$TAPNS" 2>/dev/null || true
 	if [ "$KEEP_TMP" = 1 ]; then say "kept $TMP"; else rm -rf "$TMP"; fi
 	exit "$rc"
 }
@@ -427,6 +443,7 @@ PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${Q
 [ "$TRACE" = both ] && PARAMS_SLUG="${PARAMS_SLUG}-both${RATE_UNTRACED}"
 [ "$ACCEL" = tcg ] || PARAMS_SLUG="${PARAMS_SLUG}-${ACCEL}"
 [ "$SMP" = 2 ] || PARAMS_SLUG="${PARAMS_SLUG}-smp${SMP}"
+[ "$BACKEND" = hub ] || PARAMS_SLUG="${PARAMS_SLUG}-${BACKEND}"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log
@@ -446,11 +463,29 @@ QEMU_ARGS=(
 	-serial "file:$CONSOLE_LOG" -monitor none
 	-kernel "$KIMG" -initrd "$INITRD"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic rdinit=/init ringscope.run=$RUNID $ARCH_APPEND $APPEND_EXTRA"
-	-netdev hubport,id=n0,hubid=0
 	-device "virtio-net-pci,id=nic0,netdev=n0,mac=52:54:00:52:53:00,$NICOPTS"
-	-netdev hubport,id=n1,hubid=0
 	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NICOPTS"
 )
+QEMU_PREFIX=()
+if [ "$BACKEND" = hub ]; then
+	QEMU_ARGS+=(-netdev hubport,id=n0,hubid=0 -netdev hubport,id=n1,hubid=0)
+else
+	# A wire between two taps: whatever one tap's qemu side sends leaves by the other.
+	TAPNS=rsvm-$NS_TAG-$$
+	ip netns add "$TAPNS" || die "could not create netns $TAPNS"
+	for t in rst0 rst1; do
+		ip -n "$TAPNS" tuntap add dev $t mode tap vnet_hdr && ip -n "$TAPNS" link set $t mtu 9000 up &&
+			ip netns exec "$TAPNS" tc qdisc add dev $t clsact || die "could not set up tap $t in $TAPNS"
+	done
+	for p in "rst0 rst1" "rst1 rst0"; do
+		set -- $p
+		ip netns exec "$TAPNS" tc filter add dev "$1" ingress protocol all u32 match u32 0 0 \
+			action mirred egress redirect dev "$2" || die "tc mirred $1 -> $2 failed (act_mirred, cls_u32 in the host kernel?)"
+	done
+	QEMU_ARGS+=(-netdev tap,id=n0,ifname=rst0,script=no,downscript=no,vhost=off
+		-netdev tap,id=n1,ifname=rst1,script=no,downscript=no,vhost=off)
+	QEMU_PREFIX=(ip netns exec "$TAPNS")
+fi
 # Debugging hook only (e.g. QEMU_EXTRA="-monitor unix:/tmp/m.sock,server,nowait"); never a netdev.
 if [ -n "${QEMU_EXTRA:-}" ]; then
 	case "$QEMU_EXTRA" in *netdev* | *-nic* | *-net\ *) die "QEMU_EXTRA must not add network devices" ;; esac
@@ -460,12 +495,13 @@ fi
 if [ "$WORKLOAD" = shell ]; then
 	# Interactive debugging only: console on this terminal, no result processing.
 	QEMU_ARGS=("${QEMU_ARGS[@]/file:$CONSOLE_LOG/mon:stdio}")
-	exec "$QEMU_BIN" "${QEMU_ARGS[@]}"
+	"${QEMU_PREFIX[@]}" "$QEMU_BIN" "${QEMU_ARGS[@]}"	# not exec: cleanup removes the tap netns
+	exit
 fi
 
 say "booting $(basename "$KIMG") ($KSRC, $VARIANT, $ARCH) workload=$WORKLOAD params=$PARAMS_SLUG timeout=${TIMEOUT}s"
 T_QEMU=$(date +%s.%N)
-"$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$TMP/qemu.out" 2>&1 &
+"${QEMU_PREFIX[@]}" "$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$TMP/qemu.out" 2>&1 &
 QPID=$!
 TAILPID=
 if [ "$VERBOSE" = 1 ]; then
@@ -590,12 +626,12 @@ META=$(jq -n \
 	--arg event_idx "$EVENT_IDX" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
 	--argjson rate "$RATE" --arg layout "$LAYOUT" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
 	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" --arg accel "$ACCEL" --argjson smp "$SMP" \
-	--arg trace "$TRACE" --argjson untraced "$UNTRACED" --argjson bpf_stats "$BPF_STATS" \
+	--arg trace "$TRACE" --arg backend "$BACKEND" --argjson untraced "$UNTRACED" --argjson bpf_stats "$BPF_STATS" \
 	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
 	  workload: $workload, console_log: $console, qemu: $qemu,
 	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
 	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate,
-	           accel: $accel, smp: $smp, trace: $trace},
+	           accel: $accel, smp: $smp, trace: $trace, backend: $backend},
 	  untraced: $untraced, bpf_stats: $bpf_stats,
 	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
 	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},

@@ -245,6 +245,11 @@ int cmd_run(int argc, char **argv)
 		rs_err("run --zerocopy has no metrics export yet: use trace --zerocopy --metrics beside it");
 		return -EINVAL;
 	}
+	if (t.path && g.iface && !peer) {
+		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE (or drop -i for the private veth pair)",
+		       t.path);
+		return -EINVAL;
+	}
 	if (t.zerocopy && t.path) {
 		rs_err("--path and --zerocopy are separate runs (the zerocopy run has no veth-xsk path): drop one");
 		return -EINVAL;

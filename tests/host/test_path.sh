@@ -94,6 +94,7 @@ bad_input path_bad_name_trace 'use one of veth-xsk' trace --path nosuch -d 1
 bad_input path_samples_without_path 'needs --path' run --path-samples 10 -n 10 --json
 bad_input path_samples_without_json 'add --json' trace --path veth-xsk --path-samples 10 -d 1
 bad_input path_with_zerocopy 'drop one' run --path veth-xsk --zerocopy -n 10
+bad_input path_without_receiver 'add --peer' run --path veth-xsk -i a0 -n 10
 left=$(our_progs)
 check path_nothing_left_attached "programs still loaded: $left" [ -z "$left" ]
 finish

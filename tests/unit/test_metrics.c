@@ -225,13 +225,26 @@ static char *text_of(void (*fn)(FILE *, const void *), const void *arg)
 	return text;
 }
 
+/* v rendered in fmt is the expanded template, byte for byte. */
+static void same_render(const char *name, enum metrics_format fmt, const struct metrics_view *v, const char *tmpl)
+{
+	char *got, *want;
+
+	render_fmt = fmt;
+	got = text_of(render_to, v);
+	want = text_of(expand_to, tmpl);
+	same(name, got, want);
+	free(got);
+	free(want);
+}
+
 int main(void)
 {
 	static struct trace_session ts;
 	static struct trace_snapshot snap;
 	struct site_snap sites[2] = {};
 	struct metrics_view v = { .version = "1.2.3", .git = "v1.2.3-4-gabc", .command = "run" };
-	char buf[48], *got, *want;
+	char buf[48];
 
 	/* exact decimal seconds, also beyond a double's 53 bits */
 	metrics_fmt_seconds(buf, sizeof(buf), 0);
@@ -286,12 +299,7 @@ int main(void)
 	v.have_observer = true;
 	v.observer_ns = 123456789;
 
-	render_fmt = METRICS_PROM_004;
-	got = text_of(render_to, &v);
-	want = text_of(expand_to, prom);
-	same("metrics_prom_004_bytes", got, want);
-	free(got);
-	free(want);
+	same_render("metrics_prom_004_bytes", METRICS_PROM_004, &v, prom);
 
 	/* the smaller view, as OpenMetrics */
 	v.ngen = 1;
@@ -299,11 +307,6 @@ int main(void)
 	ts.nslots = 0;
 	ts.o.no_lifetime = true;
 	snap.nsites = 1;
-	render_fmt = METRICS_OPENMETRICS;
-	got = text_of(render_to, &v);
-	want = text_of(expand_to, om);
-	same("metrics_openmetrics_bytes", got, want);
-	free(got);
-	free(want);
+	same_render("metrics_openmetrics_bytes", METRICS_OPENMETRICS, &v, om);
 	CHECK_DONE();
 }

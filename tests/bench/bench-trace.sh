@@ -104,7 +104,7 @@ read -r rs_ns rs_lo rs_hi <<<"$(per_event ringscope)"
 read -r bt_ns bt_lo bt_hi <<<"$(per_event bpftrace)"
 echo
 echo "cost per event (kernel.bpf_stats_enabled: run_time_ns / run_cnt of the programs each tracer holds, all rounds; per-round range):"
-echo "  ringscope $rs_ns ns ($rs_lo-$rs_hi)   bpftrace $bt_ns ns ($bt_lo-$bt_hi)   ringscope/bpftrace $(awk -v a="$rs_ns" -v b="$bt_ns" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')"
+echo "  ringscope $rs_ns ns ($rs_lo-$rs_hi)   bpftrace $bt_ns ns ($bt_lo-$bt_hi)   ringscope/bpftrace $(awk -v a="$rs_ns" -v b="$bt_ns" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
 rs_slow=$(echo "1 - $med_ringscope / $base" | bc -l)
 bt_slow=$(echo "1 - $med_bpftrace / $base" | bc -l)
 echo "ringscope slowdown / bpftrace slowdown = $(echo "if ($bt_slow > 0) $rs_slow / $bt_slow else 0" | bc -l | cut -c1-5) (target <= 0.8)"

@@ -21,9 +21,12 @@ struct {
 	__type(value, struct func_name);
 } func_names SEC(".maps");
 
+/* RS_MAX_FUNCS rows per CPU; user space sets max_entries to that times the
+ * possible CPUs and reads the rows through mmap (no syscall, no allocation). */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RS_MAX_FUNCS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct func_stats);
 } func_stats SEC(".maps");
@@ -47,7 +50,7 @@ static __always_inline int on_entry(__u32 slot)
 		return 0;
 	ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&func_starts, &key, &ts, BPF_ANY)) {
-		struct func_stats *st = bpf_map_lookup_elem(&func_stats, &slot);
+		struct func_stats *st = rs_cpu_row(&func_stats, RS_MAX_FUNCS, slot);
 
 		if (st)
 			st->lost_entries++;
@@ -66,12 +69,11 @@ static __always_inline int on_exit(__u32 slot)
 		return 0;	/* entered before we attached, or filtered out */
 	delta = bpf_ktime_get_ns() - *start;
 	bpf_map_delete_elem(&func_starts, &key);
-	st = bpf_map_lookup_elem(&func_stats, &slot);
+	st = rs_cpu_row(&func_stats, RS_MAX_FUNCS, slot);
 	if (!st)
 		return 0;
 	st->calls++;
-	st->total_ns += delta;
-	rs_hist_inc(st->hist, delta);
+	rs_hist_inc(&st->hist, delta);
 	return 0;
 }
 
@@ -82,7 +84,7 @@ static __always_inline int on_event(__u32 slot)
 
 	if (filter_cpu >= 0 && bpf_get_smp_processor_id() != filter_cpu)
 		return 0;
-	st = bpf_map_lookup_elem(&func_stats, &slot);
+	st = rs_cpu_row(&func_stats, RS_MAX_FUNCS, slot);
 	if (st)
 		st->calls++;
 	return 0;

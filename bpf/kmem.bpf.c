@@ -20,16 +20,30 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf/ringscope.h"
 
+/* Memory that does not grow with the CPU count (docs/map-memory.md): the
+ * per-site counters and the lifetime histograms are shared by all CPUs and
+ * updated with atomic adds. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RS_KMEM_SITES);
 	__type(key, struct kmem_site_key);
 	__type(value, struct kmem_site_stats);
 } kmem_sites SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RS_KMEM_LIFE_SITES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct rs_bpf_hist);
+} kmem_life SEC(".maps");
+
+/* Lifetime histograms handed out so far (the next free kmem_life index). */
+__u32 life_next = 0;
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 262144);
+	__uint(max_entries, RS_KMEM_LIVE);
 	__type(key, __u64);
 	__type(value, struct kmem_live_obj);
 } kmem_live SEC(".maps");
@@ -63,8 +77,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct inner_ev);
 } kmem_inner_last SEC(".maps");
-
-static const struct kmem_site_stats zero_stats;
 
 static __always_inline bool filtered(__u64 call_site)
 {
@@ -100,9 +112,17 @@ static __always_inline struct kmem_site_stats *site_stats(__u64 call_site, __u32
 	struct kmem_site_key key = { .call_site = call_site, .kind = kind };
 	struct kmem_site_stats *st = bpf_map_lookup_elem(&kmem_sites, &key);
 
+	struct kmem_site_stats init = {};
+	__u32 idx;
+
 	if (st)
 		return st;
-	bpf_map_update_elem(&kmem_sites, &key, &zero_stats, BPF_NOEXIST);
+	/* A new site: the next lifetime histogram, while there are any. Two
+	 * CPUs racing on one new site may use up an index for nothing. */
+	idx = __sync_fetch_and_add(&life_next, 1);
+	if (idx < RS_KMEM_LIFE_SITES)
+		init.life_idx = idx + 1;
+	bpf_map_update_elem(&kmem_sites, &key, &init, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kmem_sites, &key);
 }
 
@@ -144,13 +164,13 @@ static __always_inline void on_alloc(__u64 call_site, __u64 ptr, __u64 req, __u6
 	if (!st)
 		return;
 	if (!ptr) {
-		st->failed++;
-		st->failed_bytes_req += req;
+		__sync_fetch_and_add(&st->failed, 1);
+		__sync_fetch_and_add(&st->failed_bytes_req, req);
 		return;
 	}
-	st->allocs++;
-	st->bytes_req += req;
-	st->bytes_alloc += alloc;
+	__sync_fetch_and_add(&st->allocs, 1);
+	__sync_fetch_and_add(&st->bytes_req, req);
+	__sync_fetch_and_add(&st->bytes_alloc, alloc);
 	if (track_lifetime) {
 		struct kmem_live_obj obj = { .site = call_site, .ts_ns = bpf_ktime_get_ns(), .kind = kind };
 
@@ -172,13 +192,18 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 		struct kmem_site_stats *ast = bpf_map_lookup_elem(&kmem_sites, &key);
 
 		if (ast) {
-			__u64 n = ast->freed_objs++;
+			__u64 n = __sync_fetch_and_add(&ast->freed_objs, 1);
+			__u32 li = ast->life_idx - 1;
+			struct rs_bpf_hist *life;
 
-			/* Exact values while few: percentiles of a log2 bucket would print
-			 * the top of the bucket for a lone sample. */
+			/* Exact values while few: percentiles of a bucket would
+			 * print an interpolation for a lone sample. */
 			if (n < RS_RESERVOIR)
 				ast->first_lifetimes_ns[n & (RS_RESERVOIR - 1)] = delta;
-			rs_hist_inc(ast->lifetime_hist, delta);
+			if (ast->life_idx && (life = bpf_map_lookup_elem(&kmem_life, &li)))
+				rs_hist_inc_shared(life, delta);
+			else
+				__sync_fetch_and_add(&ast->life_unbinned, 1);
 		}
 		bpf_map_delete_elem(&kmem_live, &ptr);
 	}
@@ -186,7 +211,7 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 		return;
 	st = site_stats(call_site, kind);
 	if (st)
-		st->frees++;
+		__sync_fetch_and_add(&st->frees, 1);
 }
 
 SEC("raw_tp/kmalloc")

@@ -14,9 +14,12 @@
 #include "bpf/arch_compat.h"
 #include "bpf/ringscope.h"
 
+/* One row per CPU (user space sets max_entries to the possible CPUs), read
+ * through mmap: no syscall, no allocation per interval. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct lpi_stats);
 } lpi_stats SEC(".maps");
@@ -36,9 +39,7 @@ struct {
 
 static __always_inline struct lpi_stats *stats(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&lpi_stats, &zero);
+	return rs_cpu_row(&lpi_stats, 1, 0);
 }
 
 static __always_inline struct lpi_thread *thread(bool create)
@@ -52,7 +53,7 @@ static __always_inline struct lpi_thread *thread(bool create)
 	return bpf_map_lookup_elem(&lpi_threads, &tid);
 }
 
-static __always_inline void hist_add(__u64 *hist, __u64 v)
+static __always_inline void hist_add(struct rs_bpf_hist *hist, __u64 v)
 {
 	rs_hist_inc(hist, v);
 }
@@ -74,7 +75,7 @@ static __always_inline int wakeup_exit(void)
 	if (!t || !t->wakeup_ts || !st)
 		return 0;
 	st->irqfd_wakeups++;
-	hist_add(st->wakeup_hist, bpf_ktime_get_ns() - t->wakeup_ts);
+	hist_add(&st->wakeup_hist, bpf_ktime_get_ns() - t->wakeup_ts);
 	t->wakeup_ts = 0;
 	return 0;
 }
@@ -102,11 +103,11 @@ static __always_inline int inject_exit(long ret)
 	else
 		st->misses++;
 	if (t && t->inject_ts) {
-		hist_add(st->inject_hist, now - t->inject_ts);
+		hist_add(&st->inject_hist, now - t->inject_ts);
 		t->inject_ts = 0;
 	}
 	if (t && t->wakeup_ts)
-		hist_add(st->wakeup_to_inject_hist, now - t->wakeup_ts);
+		hist_add(&st->wakeup_to_inject_hist, now - t->wakeup_ts);
 	return 0;
 }
 
@@ -155,7 +156,7 @@ int BPF_PROG(contention_end, void *lock, int ret)
 	d = bpf_ktime_get_ns() - t->contention_ts;
 	st->contentions++;
 	st->contention_ns += d;
-	hist_add(st->contention_hist, d);
+	hist_add(&st->contention_hist, d);
 	t->contention_ts = 0;
 	return 0;
 }

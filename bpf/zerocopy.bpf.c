@@ -54,9 +54,12 @@ struct ubuf_info___rs {
 	refcount_t refcnt;
 } __attribute__((preserve_access_index));
 
+/* One row per CPU (user space sets max_entries to the possible CPUs), read
+ * through mmap: no syscall, no allocation per interval. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct zc_stats);
 } zc_stats SEC(".maps");
@@ -109,12 +112,10 @@ enum { CALL_REALLOC = 0, CALL_SIGNAL_USED = 1 };
 
 static __always_inline struct zc_stats *stats(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&zc_stats, &zero);
+	return rs_cpu_row(&zc_stats, 1, 0);
 }
 
-static __always_inline void hist_add(__u64 *hist, __u64 v)
+static __always_inline void hist_add(struct rs_bpf_hist *hist, __u64 v)
 {
 	rs_hist_inc(hist, v);
 }
@@ -153,7 +154,7 @@ static __always_inline int xsk_destruct(struct sk_buff *skb)
 		return 0;
 	}
 	st->xsk_completions++;
-	hist_add(st->xsk_hist, bpf_ktime_get_ns() - *ts);
+	hist_add(&st->xsk_hist, bpf_ktime_get_ns() - *ts);
 	bpf_map_delete_elem(&xsk_inflight, &key);
 	return 0;
 }
@@ -222,7 +223,7 @@ static __always_inline int vhost_complete(void *ubuf_base, bool success)
 		st->vhost_unmatched++;
 		return 0;
 	}
-	hist_add(success ? st->vhost_hist : st->vhost_failed_hist, now - v->send_ts);
+	hist_add(success ? &st->vhost_hist : &st->vhost_failed_hist, now - v->send_ts);
 	v->done_ts = now;
 	return 0;
 }
@@ -258,7 +259,7 @@ static long used_scan_one(__u64 i, void *data)
 	v = bpf_map_lookup_elem(&vhost_inflight, &key);
 	if (v && v->done_ts && (st = stats())) {
 		st->vhost_used++;
-		hist_add(st->vhost_used_hist, u->now - v->done_ts);
+		hist_add(&st->vhost_used_hist, u->now - v->done_ts);
 		bpf_map_delete_elem(&vhost_inflight, &key);
 	}
 	u->idx = (u->idx + 1) % VHOST_UIO_MAXIOV;
@@ -327,7 +328,7 @@ static __always_inline int msg_callback(struct ubuf_info_msgzc *uarg)
 		if (!zc)
 			st->msg_copied += len;
 		if (ts)
-			hist_add(zc ? st->msg_hist : st->msg_copied_hist, bpf_ktime_get_ns() - *ts);
+			hist_add(zc ? &st->msg_hist : &st->msg_copied_hist, bpf_ktime_get_ns() - *ts);
 		else
 			st->msg_unmatched++;
 	}

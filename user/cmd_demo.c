@@ -19,7 +19,10 @@ int cmd_demo(int argc, char **argv)
 	int npos, err;
 	const struct rs_opt opts[] = {
 		{ "no-trace", 0, OPT_FLAG, &no_trace, 0, 0, NULL, NULL, "traffic only: do not trace kmalloc churn" },
-		GEN_OPT_ROWS(g),
+		{ "rate", 'r', OPT_U64, &g.rate, 0, 1e9, NULL, "PPS", "rate limit per queue, 0 = unlimited (default 500000)" },
+		{ "count", 'n', OPT_U64, &g.count, 0, 1e15, NULL, "N", "packets per queue, 0 = until --duration" },
+		{ "duration", 'd', OPT_DOUBLE, &g.duration, 0, 86400, NULL, "SECONDS", "length of the run (default 10)" },
+		GEN_OPT_SOCKET_ROWS(g),
 		OPT_END
 	};
 

@@ -11,9 +11,9 @@
 #include "gen_opts.h"
 #include "log.h"
 #include "netns.h"
+#include "run_zerocopy.h"
 #include "runloop.h"
 #include "trace.h"
-#include "zc_gen.h"
 
 static const char usage[] = "ringscope run [-i IFACE [--peer IFACE]] [gen options] [trace options]";
 

@@ -5,11 +5,9 @@
 #include <unistd.h>
 #include "commands.h"
 #include "log.h"
-#include "stop.h"
 #include "opts.h"
-#include "trace.h"
-#include "trace_zc.h"
 #include "vhost_gen.h"
+#include "zc_traced.h"
 
 static const char usage[] = "ringscope vhost-gen [-s BYTES] [-n N | -d S] [--queue-size N] [--sink drop|read] [--trace] [--json]";
 
@@ -39,13 +37,33 @@ static void interval(void *ctx, const struct vhost_counters *cur, const struct v
 	json_finish_line(&w);
 }
 
+struct vhost_final_ctx {
+	const struct vhost_cfg *cfg;
+	const struct vhost_result *res;
+};
+
+static void final_json(struct json_writer *w, const void *ctx)
+{
+	const struct vhost_final_ctx *c = ctx;
+
+	vhost_json_fields(w, c->cfg, c->res);
+}
+
+static void final_text(FILE *out, const void *ctx)
+{
+	const struct vhost_final_ctx *c = ctx;
+
+	vhost_print_final(out, c->cfg, c->res);
+}
+
 int cmd_vhost_gen(int argc, char **argv)
 {
 	struct vhost_cfg cfg = { .size = 4096, .qsize = 256, .batch = 32, .interval = 1 };
-	struct trace_session ts = {};
-	struct trace_snapshot before = {}, after = {};
+	struct zc_traced z = {};
 	struct vhost_result res;
-	bool json = false, trace = false, traced = false;
+	struct vhost_final_ctx fc = { &cfg, &res };
+	struct zc_traced_final fin = { .json_fields = final_json, .print = final_text, .ctx = &fc };
+	bool json = false, trace = false;
 	const char *pos[1];
 	int npos, err;
 	const struct rs_opt opts[] = {
@@ -75,42 +93,14 @@ int cmd_vhost_gen(int argc, char **argv)
 		rs_err("vhost-gen opens /dev/vhost-net and creates a tap: run as root (sudo)");
 		return -EPERM;
 	}
-	if (trace && (err = zc_session_open_optional(&ts, &traced)))
+	if ((err = zc_traced_begin(&z, trace)))
 		return err;
-	if (traced) {
-		rs_note("%s", ts.header);
-		trace_snapshot(&ts, &before);
-	}
 	if (!rs_json)
 		printf("vhost-gen: %u B frames, experimental_zcopytx=%d (vhost_net module parameter)\n", cfg.size,
 		       vhost_zcopytx());
 	err = vhost_gen_run(&cfg, &res, cfg.interval > 0 ? interval : NULL, NULL);
-	if (traced)
-		trace_snapshot(&ts, &after);
-	if (!err) {
-		if (rs_json) {
-			struct json_writer w;
-
-			json_init(&w, stdout);
-			json_obj_begin(&w);
-			json_kv_str(&w, "type", "final");
-			json_kv_bool(&w, "interrupted", stop_interrupted());
-			vhost_json_fields(&w, &cfg, &res);
-			if (traced)
-				zc_json(&w, &ts, &after.zc, &before.zc, res.duration_s);
-			json_obj_end(&w);
-			json_finish_line(&w);
-		} else {
-			vhost_print_final(stdout, &cfg, &res);
-			if (traced) {
-				putchar('\n');
-				zc_print_text(stdout, &ts, &after.zc, &before.zc, res.duration_s, true);
-			}
-		}
-	}
-	trace_snapshot_free(&before);
-	trace_snapshot_free(&after);
-	if (traced)
-		trace_session_close(&ts);
+	zc_traced_end(&z);
+	fin.duration_s = res.duration_s;
+	zc_traced_finish(&z, &fin, !err);
 	return err;
 }

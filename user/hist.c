@@ -10,10 +10,11 @@ void hist_merge(struct rs_hist *dst, const struct rs_hist *src)
 	dst->sum += src->sum;
 }
 
-void hist_merge_slots(struct rs_hist *dst, const __u64 *slots)
+void hist_merge_bpf(struct rs_hist *dst, const struct rs_bpf_hist *src)
 {
 	for (int i = 0; i < RS_HIST_SLOTS; i++)
-		dst->slot[i] += slots[i];
+		dst->slot[i] += src->slot[i];
+	dst->sum += src->sum;
 }
 
 void hist_delta(struct rs_hist *dst, const struct rs_hist *a, const struct rs_hist *b)
@@ -32,22 +33,28 @@ uint64_t hist_count(const struct rs_hist *h)
 	return n;
 }
 
+/* Bucket i >= 2^K lies in the power of two [2^m, 2^(m+1)), m = i/2^K + K - 1,
+ * as its sub-bucket i % 2^K of width 2^(m-K). */
 uint64_t hist_bucket_lower(unsigned int i)
 {
-	return i == 0 ? 0 : 1ULL << (i - 1);
+	if (i < RS_HIST_SUB)
+		return i;
+	if (i >= RS_HIST_BUCKETS)
+		return UINT64_MAX;
+	return (uint64_t)(RS_HIST_SUB + i % RS_HIST_SUB) << (i / RS_HIST_SUB - 1);
 }
 
 uint64_t hist_bucket_upper(unsigned int i)
 {
-	if (i + 1 >= RS_HIST_SLOTS)
+	if (i + 1 >= RS_HIST_BUCKETS)
 		return UINT64_MAX;
-	return i == 0 ? 0 : (1ULL << i) - 1;
+	return hist_bucket_lower(i + 1) - 1;
 }
 
 static void slot_bounds(int i, double *lo, double *hi)
 {
-	*lo = i == 0 ? 0 : (double)(1ULL << (i - 1));
-	*hi = i == 0 ? 0 : (i >= 64 ? 1.8446744073709552e19 : (double)(1ULL << i) - 1);
+	*lo = (double)hist_bucket_lower(i);
+	*hi = (double)hist_bucket_upper(i);
 }
 
 double hist_percentile(const struct rs_hist *h, double p)
@@ -97,35 +104,42 @@ double samples_percentile(const uint64_t *v, int n, double p)
 	return (double)sorted[(rank > n ? n : rank) - 1];
 }
 
+/* The power-of-two row of bucket i: row r holds [2^(r-1), 2^r - 1], row 0 holds 0. */
+static int log2_row(int i)
+{
+	return rs_log2_slot(hist_bucket_lower(i));
+}
+
 void hist_print(FILE *out, const struct rs_hist *h, const char *unit)
 {
+	uint64_t rows[65] = {}, max = 0;
 	int first = -1, last = -1;
-	uint64_t max = 0;
-	double lo, hi;
 
-	for (int i = 0; i < RS_HIST_SLOTS; i++) {
-		if (!h->slot[i])
+	for (int i = 0; i < RS_HIST_BUCKETS; i++)
+		rows[log2_row(i)] += h->slot[i];
+	for (int r = 0; r < 65; r++) {
+		if (!rows[r])
 			continue;
 		if (first < 0)
-			first = i;
-		last = i;
-		if (h->slot[i] > max)
-			max = h->slot[i];
+			first = r;
+		last = r;
+		if (rows[r] > max)
+			max = rows[r];
 	}
 	if (first < 0) {
 		fprintf(out, "     (no samples)\n");
 		return;
 	}
 	fprintf(out, "%24s : %-12s distribution\n", unit, "count");
-	for (int i = first; i <= last; i++) {
+	for (int r = first; r <= last; r++) {
+		uint64_t lo = r ? 1ULL << (r - 1) : 0, hi = r == 0 ? 0 : r == 64 ? UINT64_MAX : (1ULL << r) - 1;
 		char stars[41];
-		int n = max ? (int)(h->slot[i] * 40 / max) : 0;
+		int n = max ? (int)(rows[r] * 40 / max) : 0;
 
 		memset(stars, '*', n);
 		stars[n] = 0;
-		slot_bounds(i, &lo, &hi);
-		fprintf(out, "%10.0f -> %-10.0f : %-12llu |%-40s|\n", lo, hi,
-			(unsigned long long)h->slot[i], stars);
+		fprintf(out, "%10llu -> %-10llu : %-12llu |%-40s|\n", (unsigned long long)lo,
+			(unsigned long long)hi, (unsigned long long)rows[r], stars);
 	}
 }
 
@@ -141,11 +155,11 @@ void hist_print_titled(FILE *out, const char *title, const struct rs_hist *h)
 			hist_percentile(h, 90), hist_percentile(h, 99));
 }
 
-struct rs_hist hist_from_slots(const __u64 *slots)
+struct rs_hist hist_from_bpf(const struct rs_bpf_hist *src)
 {
 	struct rs_hist h = {};
 
-	hist_merge_slots(&h, slots);
+	hist_merge_bpf(&h, src);
 	return h;
 }
 
@@ -160,16 +174,32 @@ void hist_json(struct json_writer *w, const char *prefix, const struct rs_hist *
 	}
 	snprintf(key, sizeof(key), "%s_samples", prefix);
 	json_kv_u64(w, key, hist_count(h));
+	snprintf(key, sizeof(key), "%s_sum", prefix);
+	json_kv_u64(w, key, h->sum);
 	/* Below HIST_MIN_SAMPLES the percentiles above are bucket interpolations of a few values. */
 	snprintf(key, sizeof(key), "%s_sparse", prefix);
 	json_kv_bool(w, key, hist_sparse(h));
 	if (!slots)
 		return;
-	snprintf(key, sizeof(key), "%s_log2_hist", prefix);
+	hist_json_buckets(w, prefix, h);
+}
+
+void hist_json_buckets(struct json_writer *w, const char *prefix, const struct rs_hist *h)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "%s_buckets", prefix);
 	json_key(w, key);
 	json_arr_begin(w);
-	for (int i = 0; i < RS_HIST_SLOTS; i++)
+	for (int i = 0; i < RS_HIST_BUCKETS; i++) {
+		if (!h->slot[i])
+			continue;
+		json_arr_begin(w);
+		json_u64(w, hist_bucket_lower(i));
+		json_u64(w, hist_bucket_upper(i));
 		json_u64(w, h->slot[i]);
+		json_arr_end(w);
+	}
 	json_arr_end(w);
 }
 
@@ -194,9 +224,9 @@ void hist_json_exact(struct json_writer *w, const char *prefix, const struct rs_
 	json_kv_bool(w, key, n >= 0);
 }
 
-void hist_json_slots(struct json_writer *w, const char *prefix, const __u64 *slots)
+void hist_json_bpf(struct json_writer *w, const char *prefix, const struct rs_bpf_hist *src)
 {
-	struct rs_hist h = hist_from_slots(slots);
+	struct rs_hist h = hist_from_bpf(src);
 
-	hist_json(w, prefix, &h, false);
+	hist_json(w, prefix, &h, true);
 }

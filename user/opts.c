@@ -182,6 +182,10 @@ int opts_parse(const struct rs_opt *opts, int argc, char **argv,
 			rs_err("unknown option '%s': see --help", a);
 			return -EINVAL;
 		}
+		if (o->type == OPT_FLAG && val) {
+			rs_err("--%s takes no value: give it as --%s", o->name, o->name);
+			return -EINVAL;
+		}
 		if (o->type != OPT_FLAG && !val) {
 			if (i + 1 >= argc) {
 				rs_err("--%s needs a value (%s)", o->name,

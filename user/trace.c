@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
+#include "map_mem.h"
 #include "pin.h"
 #include "trace.h"
 #include "funclat.skel.h"
@@ -413,11 +414,15 @@ static int open_funclat(struct trace_session *s)
 				return err;
 		}
 	}
+	if ((err = cpu_array_size(s->fl->maps.func_stats, RS_MAX_FUNCS)))
+		return err;
 	err = funclat_bpf__load(s->fl);
 	if (err) {
 		rs_err("cannot load the function latency programs (%s tier): %s", tier_names[s->tier], strerror(-err));
 		return err;
 	}
+	if ((err = cpu_array_open(&s->fl_rows, s->fl->maps.func_stats, RS_MAX_FUNCS, true)))
+		return err;
 	for (int i = 0; i < s->nslots && !err; i++) {
 		struct trace_slot *sl = &s->slots[i];
 		struct { char name[64]; } fname = {};
@@ -511,12 +516,19 @@ static int open_kmem(struct trace_session *s)
 		strncpy((char *)s->km->rodata->filter_comm, s->o.comm, 15);
 	bpf_program__set_autoload(s->km->progs.kmem_cache_alloc, s->o.slab);
 	bpf_program__set_autoload(s->km->progs.kmem_cache_free, s->o.slab);
+	if (s->o.no_lifetime) {	/* counts only: the lifetime maps stay empty */
+		bpf_map__set_max_entries(s->km->maps.kmem_live, 1);
+		bpf_map__set_max_entries(s->km->maps.kmem_life, 1);
+	}
 	err = kmem_bpf__load(s->km);
 	if (err) {
 		rs_err("cannot load the kmalloc churn programs: %s%s", strerror(-err),
 		       err == -EPERM ? " (run as root)" : "");
 		return err;
 	}
+	if ((err = cpu_array_open(&s->km_life, s->km->maps.kmem_life, bpf_map__max_entries(s->km->maps.kmem_life),
+				  false)))
+		return err;
 	err = add_link(s, bpf_program__attach(s->km->progs.kmalloc), "kmem:kmalloc", "raw tracepoint");
 	if (!err)
 		err = add_link(s, bpf_program__attach(s->km->progs.kfree), "kmem:kfree", "raw tracepoint");
@@ -544,12 +556,41 @@ static int pin_all(struct trace_session *s)
 	return err;
 }
 
+/* What the loaded maps lock for ncpu possible CPUs (map_mem.c): the arrays
+ * of per-CPU rows (cpu_array.c) hold ncpu times their rows. */
+static uint64_t maps_bytes(struct trace_session *s, uint32_t ncpu)
+{
+	struct bpf_object *objs[] = { s->fl ? s->fl->obj : NULL, s->km ? s->km->obj : NULL, lpi_object(s), zc_object(s) };
+	const struct bpf_map *rows[] = { s->fl ? s->fl->maps.func_stats : NULL, s->lpi ? lpi_stats_map(s) : NULL,
+					 s->zc ? zc_stats_map(s) : NULL };
+	uint32_t here = libbpf_num_possible_cpus();
+	uint64_t total = 0;
+	struct bpf_map *m;
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		if (!objs[i])
+			continue;
+		bpf_object__for_each_map(m, objs[i]) {
+			uint32_t n = bpf_map__max_entries(m);
+
+			for (size_t j = 0; j < sizeof(rows) / sizeof(rows[0]); j++)
+				if (m == rows[j])
+					n = n / here * ncpu;
+			total += map_mem_bytes(bpf_map__type(m), bpf_map__map_flags(m), bpf_map__key_size(m),
+					       bpf_map__value_size(m), n, ncpu);
+		}
+	}
+	return total;
+}
+
 static void build_header(struct trace_session *s)
 {
 	int nf = 0, nt = 0;
 
 	for (int i = 0; i < s->nslots; i++)
 		s->slots[i].kind == SLOT_FUNC ? nf++ : nt++;
+	s->map_bytes = maps_bytes(s, libbpf_num_possible_cpus());
+	s->map_bytes_256cpu = maps_bytes(s, 256);
 	snprintf(s->header, sizeof(s->header), "tier %s: %d function%s timed%s%s, %d tracepoint%s counted%s",
 		 tier_names[s->tier], nf, nf == 1 ? "" : "s",
 		 s->tier == TIER_FENTRY ? " with fentry/fexit" : s->tier == TIER_KPROBE ? " with kprobe/kretprobe" : "",
@@ -571,6 +612,9 @@ static void build_header(struct trace_session *s)
 	if (s->zc)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; zero-copy completions via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
+	snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
+		 "; BPF maps lock %.1f MiB here (%d CPUs), %.1f MiB on 256 CPUs", s->map_bytes / 1048576.0,
+		 libbpf_num_possible_cpus(), s->map_bytes_256cpu / 1048576.0);
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)
@@ -636,6 +680,8 @@ void trace_session_close(struct trace_session *s)
 	if (s->pin_dir[0])
 		pin_dir_remove(s->pin_dir);
 	s->pin_dir[0] = 0;
+	cpu_array_close(&s->fl_rows);
+	cpu_array_close(&s->km_life);
 	funclat_bpf__destroy(s->fl);
 	kmem_bpf__destroy(s->km);
 	lpi_close(s);
@@ -657,27 +703,20 @@ static int cmp_site(const void *a, const void *b)
 	return (int)x->key.kind - (int)y->key.kind;
 }
 
-static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, const struct kmem_site_stats *v, int ncpu)
+static void read_site(struct trace_session *s, struct site_snap *ss, const struct kmem_site_key *key,
+		      const struct kmem_site_stats *v)
 {
+	struct rs_bpf_hist life;
+
 	memset(ss, 0, sizeof(*ss));
 	ss->key = *key;
-	for (int c = 0; c < ncpu; c++, v++) {
-		ss->st.allocs += v->allocs;
-		ss->st.frees += v->frees;
-		ss->st.bytes_req += v->bytes_req;
-		ss->st.bytes_alloc += v->bytes_alloc;
-		ss->st.failed += v->failed;
-		ss->st.failed_bytes_req += v->failed_bytes_req;
-		ss->st.freed_objs += v->freed_objs;
-		for (int h = 0; h < RS_HIST_SLOTS; h++)
-			ss->st.lifetime_hist[h] += v->lifetime_hist[h];
-		/* Each CPU kept its first RS_RESERVOIR lifetimes: while the sum is
-		 * that small, together they are all of them. */
-		for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
-			if (ss->nlife_exact < RS_RESERVOIR)
-				ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
-	}
-	if (ss->st.freed_objs > RS_RESERVOIR)
+	ss->st = *v;
+	if (v->life_idx && !cpu_array_sum(&s->km_life, v->life_idx - 1, &life))
+		hist_merge_bpf(&ss->life, &life);
+	/* The first RS_RESERVOIR lifetimes: while there are no more, all of them. */
+	for (__u64 k = 0; k < v->freed_objs && k < RS_RESERVOIR; k++)
+		ss->life_exact[ss->nlife_exact++] = v->first_lifetimes_ns[k];
+	if (v->freed_objs > RS_RESERVOIR)
 		ss->nlife_exact = -1;
 }
 
@@ -687,9 +726,9 @@ static void sum_site(struct site_snap *ss, const struct kmem_site_key *key, cons
 #define SITE_BATCH 128
 static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
 {
-	int fd = bpf_map__fd(s->km->maps.kmem_sites), ncpu = libbpf_num_possible_cpus(), cap = 0, err = 0;
+	int fd = bpf_map__fd(s->km->maps.kmem_sites), cap = 0, err = 0;
 	struct kmem_site_key *keys = calloc(SITE_BATCH, sizeof(*keys));
-	struct kmem_site_stats *vals = calloc((size_t)SITE_BATCH * ncpu, sizeof(*vals));
+	struct kmem_site_stats *vals = calloc(SITE_BATCH, sizeof(*vals));
 	__u64 in_batch, out_batch;
 	bool first = true;
 
@@ -717,7 +756,7 @@ static int snap_sites(struct trace_session *s, struct trace_snapshot *snap)
 			snap->sites = ss;
 		}
 		for (__u32 i = 0; i < count; i++)
-			sum_site(&snap->sites[snap->nsites++], &keys[i], &vals[(size_t)i * ncpu], ncpu);
+			read_site(s, &snap->sites[snap->nsites++], &keys[i], &vals[i]);
 		if (r)	/* ENOENT: that was the last batch */
 			break;
 		in_batch = out_batch;
@@ -732,28 +771,18 @@ out:
 
 int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct func_stats *vals;
+	struct func_stats v;
 
 	memset(snap, 0, sizeof(*snap));
-	if (s->fl) {
-		vals = calloc(ncpu, sizeof(*vals));
-		if (!vals)
-			return -ENOMEM;
-		for (__u32 i = 0; i < (__u32)s->nslots; i++) {
-			struct func_snap *f = &snap->f[i];
+	for (__u32 i = 0; s->fl && i < (__u32)s->nslots; i++) {
+		struct func_snap *f = &snap->f[i];
 
-			if (bpf_map_lookup_elem(bpf_map__fd(s->fl->maps.func_stats), &i, vals))
-				continue;
-			for (int c = 0; c < ncpu; c++) {
-				f->calls += vals[c].calls;
-				f->total_ns += vals[c].total_ns;
-				f->lost += vals[c].lost_entries;
-				hist_merge_slots(&f->hist, vals[c].hist);
-				f->hist.sum += vals[c].total_ns;
-			}
-		}
-		free(vals);
+		if (cpu_array_sum(&s->fl_rows, i, &v))
+			continue;
+		f->calls = v.calls;
+		f->lost = v.lost_entries;
+		hist_merge_bpf(&f->hist, &v.hist);
+		f->total_ns = v.hist.sum;
 	}
 	if (s->lpi)
 		lpi_snapshot(s, &snap->lpi);

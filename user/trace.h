@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "bpf/ringscope.h"
+#include "cpu_array.h"
 #include "hist.h"
 #include "json.h"
 #include "ksyms.h"
@@ -42,7 +43,8 @@ struct func_snap {
 
 struct site_snap {
 	struct kmem_site_key key;
-	struct kmem_site_stats st;	/* summed over CPUs (first_lifetimes_ns unused) */
+	struct kmem_site_stats st;	/* first_lifetimes_ns unused: life_exact holds them */
+	struct rs_hist life;		/* alloc -> free lifetimes, ns (kmem_life) */
 	uint64_t life_exact[RS_RESERVOIR];	/* every lifetime so far, while freed_objs <= RS_RESERVOIR */
 	int nlife_exact;		/* how many, or -1 when there are more */
 };
@@ -64,6 +66,7 @@ struct trace_session {
 	struct kmem_bpf *km;
 	struct lpi_bpf *lpi;
 	struct zerocopy_bpf *zc;
+	struct cpu_array fl_rows, km_life, lpi_rows, zc_rows;	/* mmap-ed map values */
 	unsigned int zc_paths;	/* enum zc_path bits attached */
 	char zc_note[640];	/* what --zerocopy could not attach, and why */
 	struct bpf_link *links[2 * RS_MAX_FUNCS + 16];
@@ -74,6 +77,7 @@ struct trace_session {
 	char pin_dir[256];
 	const char *blind[8];	/* what the presets' paths hide from this tier (trace_presets.c) */
 	int nblind;
+	uint64_t map_bytes, map_bytes_256cpu;	/* kernel memory the maps lock: here, on 256 CPUs */
 	char header[1536];	/* tier, what is traced how, and the blind spots: printed first */
 };
 

@@ -36,11 +36,15 @@ int lpi_open(struct trace_session *s)
 		if (is_fentry || is_kprobe)
 			bpf_program__set_autoload(p, fentry ? is_fentry : is_kprobe);
 	}
+	if ((err = cpu_array_size(skel->maps.lpi_stats, 1)))
+		return err;
 	err = lpi_bpf__load(skel);
 	if (err) {
 		rs_err("cannot load the LPI programs (%s tier): %s", tier_names[s->tier], strerror(-err));
 		return err;
 	}
+	if ((err = cpu_array_open(&s->lpi_rows, skel->maps.lpi_stats, 1, true)))
+		return err;
 	bpf_object__for_each_program(p, skel->obj) {
 		struct bpf_link *l;
 
@@ -64,8 +68,14 @@ int lpi_open(struct trace_session *s)
 
 void lpi_close(struct trace_session *s)
 {
+	cpu_array_close(&s->lpi_rows);
 	lpi_bpf__destroy(s->lpi);
 	s->lpi = NULL;
+}
+
+struct bpf_object *lpi_object(struct trace_session *s)
+{
+	return s->lpi ? s->lpi->obj : NULL;
 }
 
 struct bpf_map *lpi_stats_map(struct trace_session *s)
@@ -75,7 +85,7 @@ struct bpf_map *lpi_stats_map(struct trace_session *s)
 
 int lpi_snapshot(struct trace_session *s, struct lpi_stats *out)
 {
-	return u64s_percpu_sum(bpf_map__fd(s->lpi->maps.lpi_stats), out, sizeof(*out));
+	return cpu_array_sum(&s->lpi_rows, 0, out);
 }
 
 static void delta(struct lpi_stats *d, const struct lpi_stats *cur, const struct lpi_stats *prev)
@@ -89,9 +99,9 @@ void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_sta
 	struct rs_hist inj, wk, w2i;
 
 	delta(&d, cur, prev);
-	inj = hist_from_slots(d.inject_hist);
-	wk = hist_from_slots(d.wakeup_hist);
-	w2i = hist_from_slots(d.wakeup_to_inject_hist);
+	inj = hist_from_bpf(&d.inject_hist);
+	wk = hist_from_bpf(&d.wakeup_hist);
+	w2i = hist_from_bpf(&d.wakeup_to_inject_hist);
 	fprintf(out, "LPI: %llu cached injections (%.0f/s), hits %llu misses %llu (hit ratio %.4f), slow path %llu, irqfd wakeups %llu, contentions %llu\n",
 		(unsigned long long)d.cached_calls, dt > 0 ? d.cached_calls / dt : 0,
 		(unsigned long long)d.hits, (unsigned long long)d.misses,
@@ -118,9 +128,9 @@ void lpi_json(struct json_writer *w, const struct lpi_stats *cur, const struct l
 	json_kv_u64(w, "irqfd_wakeups", d.irqfd_wakeups);
 	json_kv_u64(w, "contentions", d.contentions);
 	json_kv_double(w, "contentions_per_injection", d.cached_calls ? (double)d.contentions / d.cached_calls : 0);
-	hist_json_slots(w, "inject_ns", d.inject_hist);
-	hist_json_slots(w, "wakeup_ns", d.wakeup_hist);
-	hist_json_slots(w, "wakeup_to_inject_ns", d.wakeup_to_inject_hist);
-	hist_json_slots(w, "contention_ns", d.contention_hist);
+	hist_json_bpf(w, "inject_ns", &d.inject_hist);
+	hist_json_bpf(w, "wakeup_ns", &d.wakeup_hist);
+	hist_json_bpf(w, "wakeup_to_inject_ns", &d.wakeup_to_inject_hist);
+	hist_json_bpf(w, "contention_ns", &d.contention_hist);
 	json_obj_end(w);
 }

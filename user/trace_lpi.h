@@ -12,6 +12,7 @@ struct trace_session;
 int lpi_open(struct trace_session *s);
 void lpi_close(struct trace_session *s);
 struct bpf_map *lpi_stats_map(struct trace_session *s);
+struct bpf_object *lpi_object(struct trace_session *s);
 int lpi_snapshot(struct trace_session *s, struct lpi_stats *out);
 /* cur - prev (prev may be NULL: since start). */
 void lpi_print_text(FILE *out, const struct lpi_stats *cur, const struct lpi_stats *prev, double dt);

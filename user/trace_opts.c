@@ -22,6 +22,12 @@ int trace_opts_check(const struct trace_opts *o)
 		rs_err("--cpu %d: this machine has CPU%s 0..%d: pick one of them", o->cpu, ncpus > 1 ? "s" : "", ncpus - 1);
 		return -EINVAL;
 	}
+	/* TASK_COMM_LEN is 16: the kernel keeps 15 characters of a name. */
+	if (o->comm && (!o->comm[0] || strlen(o->comm) > 15)) {
+		rs_err("--comm '%s': a task name (comm) has 1 to 15 characters, the kernel cuts longer ones: give the first 15 (see /proc/PID/comm)",
+		       o->comm);
+		return -EINVAL;
+	}
 	for (unsigned int i = 0; i < sizeof(kmalloc_only) / sizeof(kmalloc_only[0]); i++)
 		if (kmalloc_only[i].given && !kmalloc) {
 			rs_err("--%s applies to the kmalloc view only: add --kmalloc (or drop --%s)",
@@ -34,7 +40,7 @@ int trace_opts_check(const struct trace_opts *o)
 		return -EINVAL;
 	}
 	if (o->hist && rs_json) {
-		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_log2_hist: drop --hist");
+		rs_err("--hist is for the text view: with --json every function's histogram is already in lat_ns_buckets: drop --hist");
 		return -EINVAL;
 	}
 	return 0;

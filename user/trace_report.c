@@ -16,6 +16,7 @@ struct func_row {
 struct site_row {
 	const struct site_snap *cur;
 	uint64_t allocs, frees, bytes_req, bytes_alloc, outstanding, failed, failed_bytes_req;
+	uint64_t life_unbinned;		/* lifetimes without a histogram (kmem_life full) */
 	double alloc_rate, free_rate, allocs_per_pkt, frees_per_pkt;
 	struct rs_hist life;
 	uint64_t life_exact[RS_RESERVOIR];	/* this window's lifetimes, when known exactly */
@@ -87,7 +88,7 @@ static void exact_window(struct site_row *r, const struct site_snap *c, const st
 	}
 }
 
-/* LIFE P50/P99 cell: exact when known, "n=K" when too few for a log2 bucket to say. */
+/* LIFE P50/P99 cell: exact when known, "n=K" when too few for a bucket to say. */
 static void fmt_life(char *b, size_t n, const struct site_row *r, double p)
 {
 	if (r->nlife_exact > 0)
@@ -120,13 +121,11 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 	r->free_rate = dt > 0 ? r->frees / dt : 0;
 	r->allocs_per_pkt = packets ? (double)r->allocs / packets : 0;
 	r->frees_per_pkt = packets ? (double)r->frees / packets : 0;
-	hist_merge_slots(&r->life, c->st.lifetime_hist);
-	if (p) {
-		struct rs_hist old = {};
-
-		hist_merge_slots(&old, p->st.lifetime_hist);
-		hist_delta(&r->life, &r->life, &old);
-	}
+	if (p)
+		hist_delta(&r->life, &c->life, &p->life);
+	else
+		r->life = c->life;
+	r->life_unbinned = c->st.life_unbinned - (p ? p->st.life_unbinned : 0);
 	exact_window(r, c, p);
 	ksyms_format(s->ksyms, c->key.call_site, r->sym, sizeof(r->sym));
 	snprintf(r->func, sizeof(r->func), "%s", sym ? sym->name : "?");
@@ -237,6 +236,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	int nrows;
 
 	json_kv_str(w, "tier", tier_names[s->tier]);
+	json_kv_u64(w, "map_bytes", s->map_bytes);
+	json_kv_u64(w, "map_bytes_256cpu", s->map_bytes_256cpu);
 	json_key(w, "blind");
 	json_arr_begin(w);
 	for (int i = 0; i < s->nblind; i++)
@@ -259,13 +260,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 			json_kv_double(w, "calls_per_pkt", fr.per_pkt);
 		if (fr.slot->kind == SLOT_FUNC) {
 			json_kv_double(w, "lat_ns_avg", fr.avg_ns);
-			hist_json(w, "lat_ns", &fr.hist, false);
+			hist_json(w, "lat_ns", &fr.hist, true);
 			json_kv_u64(w, "lost_entries", fr.lost);
-			json_key(w, "lat_ns_log2_hist");
-			json_arr_begin(w);
-			for (int h = 0; h < RS_HIST_SLOTS; h++)
-				json_u64(w, fr.hist.slot[h]);
-			json_arr_end(w);
 		}
 		json_obj_end(w);
 	}
@@ -302,6 +298,8 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 		json_kv_u64(w, "outstanding", r->outstanding);
 		json_kv_u64(w, "lifetime_samples", hist_count(&r->life));
 		hist_json_exact(w, "lifetime_ns", &r->life, r->life_exact, r->nlife_exact);
+		hist_json_buckets(w, "lifetime_ns", &r->life);
+		json_kv_u64(w, "lifetime_unbinned", r->life_unbinned);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

@@ -129,6 +129,8 @@ int zc_open(struct trace_session *s)
 		if (load && is_fentry && strcmp(name, f->func) && (err = bpf_program__set_attach_target(p, 0, name)))
 			return err;
 	}
+	if ((err = cpu_array_size(skel->maps.zc_stats, 1)))
+		return err;
 	err = zerocopy_bpf__load(skel);
 	if (err) {
 		rs_err("cannot load the zero-copy programs (%s tier): %s%s", tier_names[s->tier], strerror(-err),
@@ -136,6 +138,8 @@ int zc_open(struct trace_session *s)
 		       fentry_tier ? " (a module without BTF? try --tier kprobe)" : "");
 		return err;
 	}
+	if ((err = cpu_array_open(&s->zc_rows, skel->maps.zc_stats, 1, true)))
+		return err;
 	bpf_object__for_each_program(p, skel->obj) {
 		bool ret, is_fentry;
 		const struct zc_func *f = func_of(p, &ret, &is_fentry);
@@ -159,8 +163,14 @@ int zc_open(struct trace_session *s)
 
 void zc_close(struct trace_session *s)
 {
+	cpu_array_close(&s->zc_rows);
 	zerocopy_bpf__destroy(s->zc);
 	s->zc = NULL;
+}
+
+struct bpf_object *zc_object(struct trace_session *s)
+{
+	return s->zc ? s->zc->obj : NULL;
 }
 
 struct bpf_map *zc_stats_map(struct trace_session *s)
@@ -173,7 +183,7 @@ int zc_snapshot(struct trace_session *s, struct zc_stats *out)
 	memset(out, 0, sizeof(*out));
 	if (!s->zc)
 		return 0;
-	return u64s_percpu_sum(bpf_map__fd(s->zc->maps.zc_stats), out, sizeof(*out));
+	return cpu_array_sum(&s->zc_rows, 0, out);
 }
 
 static void delta(struct zc_stats *d, const struct zc_stats *cur, const struct zc_stats *prev)
@@ -189,9 +199,9 @@ static void fmt_ns(char *b, size_t n, double ns)
 }
 
 /* "p50 X p99 Y (N)" or "-" for an empty histogram. */
-static const char *pct_str(char *b, size_t n, const __u64 *slots)
+static const char *pct_str(char *b, size_t n, const struct rs_bpf_hist *src)
 {
-	struct rs_hist h = hist_from_slots(slots);
+	struct rs_hist h = hist_from_bpf(src);
 	char p50[16], p99[16];
 
 	if (!hist_count(&h))
@@ -202,9 +212,9 @@ static const char *pct_str(char *b, size_t n, const __u64 *slots)
 	return b;
 }
 
-static void print_hist(FILE *out, const char *title, const __u64 *slots)
+static void print_hist(FILE *out, const char *title, const struct rs_bpf_hist *src)
 {
-	struct rs_hist h = hist_from_slots(slots);
+	struct rs_hist h = hist_from_bpf(src);
 
 	if (!hist_count(&h))
 		return;
@@ -228,31 +238,31 @@ void zc_print_text(FILE *out, const struct trace_session *s, const struct zc_sta
 	if (s->zc_paths & ZC_PATH_XSK)
 		fprintf(out, "  AF_XDP copy   xmits %llu completions %llu (unmatched %llu); xmit->destruct %s; driver zc completions %llu descs in %llu calls\n",
 			(unsigned long long)d.xsk_xmits, (unsigned long long)d.xsk_completions,
-			(unsigned long long)d.xsk_unmatched, pct_str(a, sizeof(a), d.xsk_hist),
+			(unsigned long long)d.xsk_unmatched, pct_str(a, sizeof(a), &d.xsk_hist),
 			(unsigned long long)d.xsk_drv_descs, (unsigned long long)d.xsk_drv_calls);
 	if (s->zc_paths & ZC_PATH_VHOST)
 		fprintf(out, "  vhost-net TX  zc sends %llu, copy sends %llu (%llu batches); completions %llu (success=false %llu), used %llu; send->complete %s; failed %s; complete->used %s\n",
 			(unsigned long long)d.vhost_zc_sends, (unsigned long long)d.vhost_copy_sends,
 			(unsigned long long)d.vhost_copy_batches, (unsigned long long)d.vhost_completions,
 			(unsigned long long)d.vhost_failed, (unsigned long long)d.vhost_used,
-			pct_str(a, sizeof(a), d.vhost_hist), pct_str(b, sizeof(b), d.vhost_failed_hist),
-			pct_str(c, sizeof(c), d.vhost_used_hist));
+			pct_str(a, sizeof(a), &d.vhost_hist), pct_str(b, sizeof(b), &d.vhost_failed_hist),
+			pct_str(c, sizeof(c), &d.vhost_used_hist));
 	if (s->zc_paths & ZC_PATH_MSG)
 		fprintf(out, "  MSG_ZEROCOPY  sends completed %llu in %llu notifications (copied %llu, zero-copied %llu, aborted %llu); send->callback zero-copied %s, copied %s\n",
 			(unsigned long long)d.msg_completed, (unsigned long long)d.msg_callbacks,
 			(unsigned long long)d.msg_copied, (unsigned long long)(d.msg_completed - d.msg_copied),
-			(unsigned long long)d.msg_aborted, pct_str(a, sizeof(a), d.msg_hist),
-			pct_str(b, sizeof(b), d.msg_copied_hist));
+			(unsigned long long)d.msg_aborted, pct_str(a, sizeof(a), &d.msg_hist),
+			pct_str(b, sizeof(b), &d.msg_copied_hist));
 	if (d.lost)
 		fprintf(out, "  (%llu in-flight entries lost: maps full)\n", (unsigned long long)d.lost);
 	if (!hist)
 		return;
-	print_hist(out, "AF_XDP __dev_direct_xmit -> xsk_destruct_skb", d.xsk_hist);
-	print_hist(out, "vhost-net sendmsg(ubuf) -> last completion (success)", d.vhost_hist);
-	print_hist(out, "vhost-net sendmsg(ubuf) -> last completion (success=false: copied)", d.vhost_failed_hist);
-	print_hist(out, "vhost-net completion -> used ring", d.vhost_used_hist);
-	print_hist(out, "MSG_ZEROCOPY send -> __msg_zerocopy_callback (zero-copied)", d.msg_hist);
-	print_hist(out, "MSG_ZEROCOPY send -> __msg_zerocopy_callback (copied)", d.msg_copied_hist);
+	print_hist(out, "AF_XDP __dev_direct_xmit -> xsk_destruct_skb", &d.xsk_hist);
+	print_hist(out, "vhost-net sendmsg(ubuf) -> last completion (success)", &d.vhost_hist);
+	print_hist(out, "vhost-net sendmsg(ubuf) -> last completion (success=false: copied)", &d.vhost_failed_hist);
+	print_hist(out, "vhost-net completion -> used ring", &d.vhost_used_hist);
+	print_hist(out, "MSG_ZEROCOPY send -> __msg_zerocopy_callback (zero-copied)", &d.msg_hist);
+	print_hist(out, "MSG_ZEROCOPY send -> __msg_zerocopy_callback (copied)", &d.msg_copied_hist);
 }
 
 void zc_json(struct json_writer *w, const struct trace_session *s, const struct zc_stats *cur,
@@ -275,7 +285,7 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "unmatched", d.xsk_unmatched);
 		json_kv_u64(w, "driver_completed_calls", d.xsk_drv_calls);
 		json_kv_u64(w, "driver_completed_descs", d.xsk_drv_descs);
-		hist_json_slots(w, "lat_ns", d.xsk_hist);
+		hist_json_bpf(w, "lat_ns", &d.xsk_hist);
 		json_obj_end(w);
 	}
 	if (s->zc_paths & ZC_PATH_VHOST) {
@@ -289,9 +299,9 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "unmatched", d.vhost_unmatched);
 		json_kv_u64(w, "used", d.vhost_used);
 		json_kv_u64(w, "used_unscanned", d.vhost_used_unscanned);
-		hist_json_slots(w, "lat_ns", d.vhost_hist);
-		hist_json_slots(w, "failed_lat_ns", d.vhost_failed_hist);
-		hist_json_slots(w, "used_lat_ns", d.vhost_used_hist);
+		hist_json_bpf(w, "lat_ns", &d.vhost_hist);
+		hist_json_bpf(w, "failed_lat_ns", &d.vhost_failed_hist);
+		hist_json_bpf(w, "used_lat_ns", &d.vhost_used_hist);
 		json_obj_end(w);
 	}
 	if (s->zc_paths & ZC_PATH_MSG) {
@@ -305,32 +315,11 @@ void zc_json(struct json_writer *w, const struct trace_session *s, const struct 
 		json_kv_u64(w, "zerocopied", d.msg_completed - d.msg_copied);
 		json_kv_u64(w, "aborted", d.msg_aborted);
 		json_kv_u64(w, "unmatched", d.msg_unmatched);
-		hist_json_slots(w, "lat_ns", d.msg_hist);
-		hist_json_slots(w, "copied_lat_ns", d.msg_copied_hist);
+		hist_json_bpf(w, "lat_ns", &d.msg_hist);
+		hist_json_bpf(w, "copied_lat_ns", &d.msg_copied_hist);
 		json_obj_end(w);
 	}
 	json_kv_u64(w, "lost", d.lost);
 	json_kv_double(w, "interval_s", dt);
 	json_obj_end(w);
-}
-
-int zc_session_open_optional(struct trace_session *s, bool *opened)
-{
-	struct kernel_caps caps;
-	struct trace_opts o;
-	char msg[512];
-	int err;
-
-	*opened = false;
-	if (probe_best_tier(&caps) == TIER_TRACEPOINT) {
-		zc_unattached_msg(&caps, msg, sizeof(msg));
-		rs_note("%s", msg);
-		return 0;
-	}
-	trace_opts_defaults(&o);
-	o.zerocopy = true;
-	err = trace_session_open(s, &o, false);
-	if (!err)
-		*opened = true;
-	return err;
 }

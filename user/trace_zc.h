@@ -20,13 +20,10 @@ enum zc_path { ZC_PATH_XSK = 1, ZC_PATH_VHOST = 2, ZC_PATH_MSG = 4 };
 int zc_open(struct trace_session *s);
 void zc_close(struct trace_session *s);
 struct bpf_map *zc_stats_map(struct trace_session *s);
+struct bpf_object *zc_object(struct trace_session *s);
 int zc_snapshot(struct trace_session *s, struct zc_stats *out);
 /* One line: which kernel-side probes cannot attach with these caps, and why. */
 void zc_unattached_msg(const struct kernel_caps *caps, char *buf, size_t len);
-/* For commands whose kernel view is optional (zc-gen, vhost-gen, run): open a
- * session with only --zerocopy, or say in one notice why there is none.
- * *opened tells which; errors other than "no tier" are returned. */
-int zc_session_open_optional(struct trace_session *s, bool *opened);
 
 /* cur - prev (prev may be NULL: since start). */
 void zc_print_text(FILE *out, const struct trace_session *s, const struct zc_stats *cur,

@@ -1,5 +1,5 @@
 /* Structs made only of u64 counters and histogram buckets (the per-CPU map
- * values of lpi.bpf.c and zerocopy.bpf.c, gen's counters): sum and subtract
+ * rows of funclat, lpi and zerocopy, gen's counters): sum and subtract
  * them field by field without naming the fields. */
 #ifndef RS_U64S_H
 #define RS_U64S_H
@@ -10,7 +10,5 @@
 void u64s_add(void *dst, const void *src, size_t size);
 /* dst = a - b (b may be NULL: dst = a). */
 void u64s_sub(void *dst, const void *a, const void *b, size_t size);
-/* out = sum over CPUs of the PERCPU_ARRAY value at index 0 of map_fd. */
-int u64s_percpu_sum(int map_fd, void *out, size_t size);
 
 #endif

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "gen.h"
+#include "interval_loop.h"
 #include "log.h"
 #include "stop.h"
 #include "vhost_gen.h"
@@ -445,11 +446,28 @@ static void teardown(struct vh_run *r)
 	free(r->submit_ts);
 }
 
+/* One report interval: the counters so far, rendered against the last ones. */
+struct vhost_tick {
+	struct vh_run *r;
+	vhost_interval_fn fn;
+	void *ctx;
+	struct vhost_counters prev;
+};
+
+static void tick(void *p, double t_s, double dt_s)
+{
+	struct vhost_tick *k = p;
+	struct vhost_counters cur;
+
+	snapshot(k->r, &cur);
+	k->fn(k->ctx, &cur, &k->prev, t_s, dt_s);
+	k->prev = cur;
+}
+
 int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_interval_fn fn, void *ctx)
 {
 	struct vh_run r = { .cfg = cfg, .vhost_fd = -1, .tap_fd = -1, .kick_fd = -1, .call_fd = -1, .sink_fd = -1 };
-	struct vhost_counters prev = {}, cur;
-	uint64_t step = cfg->interval > 0 ? (uint64_t)(cfg->interval * 1e9) : UINT64_MAX / 4, t0, last, next;
+	struct vhost_tick k = { .r = &r, .fn = fn, .ctx = ctx };
 	uint64_t tap0 = 0;
 	double busy0, self0;
 	int err;
@@ -491,23 +509,8 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 		goto out;
 	}
 	r.driver_started = true;
-	t0 = last = now_ns();
-	next = t0 + step;
-	while (!r.driver_done) {
-		uint64_t now = now_ns(), wait = next > now ? next - now : 0;
-
-		if (now >= next) {
-			snapshot(&r, &cur);
-			if (fn)
-				fn(ctx, &cur, &prev, (now - t0) / 1e9, (now - last) / 1e9);
-			prev = cur;
-			last = now;
-			next += step;
-			continue;
-		}
-		if (stop_wait(wait > 20000000 ? 20000000 : wait, cfg->count || cfg->duration > 0))
-			r.stop = true;
-	}
+	interval_loop(&r.driver_done, &r.stop, cfg->interval, cfg->count || cfg->duration > 0,
+		      fn ? tick : NULL, &k);
 	pthread_join(r.driver, NULL);
 	r.driver_started = false;
 	res->tap_rx_packets = tap_rx_packets(r.tap) - tap0;	/* before the tap goes away */
@@ -563,10 +566,8 @@ void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhos
 
 void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const struct vhost_result *r)
 {
-	static const double pct[] = { 50, 90, 99 };
 	const struct vhost_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
-	char key[48];
 
 	json_kv_u64(w, "size", cfg->size);
 	json_kv_u64(w, "queue_size", cfg->qsize);
@@ -593,14 +594,5 @@ void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const
 	json_kv_u64(w, "ncpu", r->ncpu);
 	json_kv_double(w, "cpu_busy_ns_per_pkt", c->used ? r->cpu_busy_s * 1e9 / c->used : 0);
 	json_kv_double(w, "cpu_self_ns_per_pkt", c->used ? r->cpu_self_s * 1e9 / c->used : 0);
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "used_lat_ns_p%.0f", pct[i]);
-		json_kv_double(w, key, hist_percentile(&c->lat, pct[i]));
-	}
-	json_kv_u64(w, "used_lat_ns_samples", hist_count(&c->lat));
-	json_key(w, "used_lat_ns_log2_hist");
-	json_arr_begin(w);
-	for (int i = 0; i < RS_HIST_SLOTS; i++)
-		json_u64(w, c->lat.slot[i]);
-	json_arr_end(w);
+	hist_json(w, "used_lat_ns", &c->lat, true);
 }

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include "gen.h"
+#include "interval_loop.h"
 #include "log.h"
 #include "netlink.h"
 #include "stop.h"
@@ -450,12 +451,29 @@ static void teardown(struct zc_run *r)
 	free(r->ts);
 }
 
+/* One report interval: the counters so far, rendered against the last ones. */
+struct zc_tick {
+	struct zc_run *r;
+	zc_interval_fn fn;
+	void *ctx;
+	struct zc_counters prev;
+};
+
+static void tick(void *p, double t_s, double dt_s)
+{
+	struct zc_tick *k = p;
+	struct zc_counters cur;
+
+	snapshot(k->r, &cur);
+	k->fn(k->ctx, &cur, &k->prev, t_s, dt_s);
+	k->prev = cur;
+}
+
 int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn fn, void *ctx)
 {
 	struct zc_run r = { .cfg = cfg, .home_fd = -1, .ns_a = -1, .ns_b = -1, .sfd = -1, .lfd = -1, .rfd = -1 };
-	struct zc_counters prev = {}, cur;
+	struct zc_tick k = { .r = &r, .fn = fn, .ctx = ctx };
 	double busy0, self0;
-	uint64_t t0, last, step = cfg->interval > 0 ? (uint64_t)(cfg->interval * 1e9) : UINT64_MAX / 4, next;
 	uint32_t ring = 1024;
 	int err;
 
@@ -485,23 +503,8 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 		goto out;
 	}
 	r.sender_started = true;
-	t0 = last = now_ns();
-	next = t0 + step;
-	while (!r.sender_done) {
-		uint64_t now = now_ns(), wait = next > now ? next - now : 0;
-
-		if (now >= next) {
-			snapshot(&r, &cur);
-			if (fn)
-				fn(ctx, &cur, &prev, (now - t0) / 1e9, (now - last) / 1e9);
-			prev = cur;
-			last = now;
-			next += step;
-			continue;
-		}
-		if (stop_wait(wait > 20000000 ? 20000000 : wait, cfg->count || cfg->duration > 0))
-			r.stop = true;
-	}
+	interval_loop(&r.sender_done, &r.stop, cfg->interval, cfg->count || cfg->duration > 0,
+		      fn ? tick : NULL, &k);
 	pthread_join(r.sender, NULL);
 	r.sender_started = false;
 	res->cpu_busy_s = cpu_busy_seconds(NULL) - busy0;

@@ -62,10 +62,4 @@ void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struc
 double cpu_busy_seconds(int *ncpu);
 double cpu_self_seconds(void);
 
-/* `run --zerocopy` (cmd_zc_gen.c): AF_XDP and MSG_ZEROCOPY side by side; the
- * kernel side too when trace is set and the kernel allows it. */
-struct gen_opts;
-struct trace_opts;
-int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace);
-
 #endif

@@ -9,14 +9,21 @@
 #   ringscope  ringscope trace --kmalloc --no-lifetime   (count + bytes per site)
 #   rs-life    ringscope trace --kmalloc                 (+ alloc->free lifetimes)
 #   bpftrace   bpftrace tracing/kmalloc_sites.bt         (count + bytes per site)
-# Slowdown = 1 - median(pps) / median(base pps). Each tracer's own cost per
-# event comes from kernel.bpf_stats_enabled: run_time_ns / run_cnt of the
-# programs it holds; on a noisy host that ratio is steadier than the pps one.
+#   before     BEFORE=path/to/ringscope: an older build, trace --kmalloc --no-lifetime
+#   before-life                        the same build, trace --kmalloc
+# Slowdown = 1 - median(pps) / median(base pps). ringscope's own cost per event
+# comes from kernel.bpf_stats_enabled: run_time_ns / run_cnt of the programs
+# the tracer process holds (its fdinfo), per condition and round, bpftrace's
+# too; on a noisy host that ratio is steadier than the pps one. The last rows:
+# the kernel memory trace --kmalloc locks (its map_bytes) on this machine and
+# computed for 256 CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RS=./ringscope
 ROUNDS=${ROUNDS:-5}
 RUN_S=${RUN_S:-4}
+BEFORE=${BEFORE:-}
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "bench-trace: BEFORE=$BEFORE is not an executable ringscope: build the older tree and give its binary" >&2; exit 1; }
 . tests/lib/common.sh
 ensure_fs
 ns=rst-btrace-$$
@@ -28,22 +35,15 @@ workload() {	# prints tx pps
 	"$RS" gen tx -i a0 --netns "$ns-a" -d "$RUN_S" --no-pin --json 2>/dev/null | tail -1 | jq -r .tx_pps
 }
 
-prog_stats() {	# prog_stats PID: "name run_time_ns run_cnt" of each BPF program PID holds
-	# (by the prog ids in its fdinfo: other users of a shared host may run
-	# programs of the same names, and bpftool shows no pids on this kernel)
-	local ids
-	ids=$(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -un | paste -sd,)
-	bpftool prog show --json | jq -r --argjson ids "[$ids]" '.[] | select(.id as $i | any($ids[]; . == $i)) |
-		"\(.name) \(.run_time_ns // 0) \(.run_cnt // 0)"'
-}
-
 run_with() {	# run_with NAME: start the tracer, run the workload, stop the tracer
 	local name=$1 pid=
 	case $name in
 	base) ;;
-	ringscope | rs-life)
-		local extra=; [ "$name" = ringscope ] && extra=--no-lifetime
-		"$RS" trace --kmalloc $extra --no-pin -I 3600 --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
+	ringscope | rs-life | before | before-life)
+		local extra= bin=$RS
+		case $name in ringscope | before) extra=--no-lifetime ;; esac
+		case $name in before*) bin=$BEFORE ;; esac
+		"$bin" trace --kmalloc $extra --no-pin -I 3600 --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
 		pid=$!
 		wait_for "$tmp/tr.err" tier 20 ;;
 	bpftrace)
@@ -52,15 +52,19 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		wait_for "$tmp/bt.txt" Attaching 30 ;;
 	esac
 	sleep 0.5
-	if [ "$name" = ringscope ] || [ "$name" = bpftrace ]; then
+	if [ "$name" != base ]; then
 		sysctl -qw kernel.bpf_stats_enabled=1
 		workload
-		prog_stats "$pid" >"$tmp/stats.$name.$round"
+		# The tracer's own programs, from its fdinfo: other tracers on the
+		# machine load programs of the same names.
+		awk '/^run_time_ns:/ { t += $2 } /^run_cnt:/ { c += $2 } END { print "kmem", t + 0, c + 0 }' \
+			/proc/"$pid"/fdinfo/* 2>/dev/null >"$tmp/stats.$name.$round"
 		sysctl -qw kernel.bpf_stats_enabled=0
 	else
 		workload
 	fi
 	[ -z "$pid" ] || stop "$pid"
+	if [ "$name" = rs-life ]; then tail -1 "$tmp/tr.json" >"$tmp/mem.json"; fi
 }
 
 stop() {	# stop PID: SIGINT every 2 s until it exits (a loaded host once kept bpftrace
@@ -76,6 +80,7 @@ stop() {	# stop PID: SIGINT every 2 s until it exits (a loaded host once kept bp
 }
 
 conds=(base ringscope rs-life bpftrace)
+[ -z "$BEFORE" ] || conds=(base ringscope before rs-life before-life bpftrace)
 for ((round = 1; round <= ROUNDS; round++)); do
 	for c in "${conds[@]}"; do
 		pps=$(run_with "$c")
@@ -95,16 +100,27 @@ for c in "${conds[@]}"; do
 		"$(echo "$vals" | sort -n | tail -1)" "$(echo "(1 - $med / $base) * 100" | bc -l)"
 	eval "med_${c//-/_}=$med"
 done
-per_event() {	# per_event NAME: ns per event over all rounds, and the min-max of the rounds
-	cat "$tmp"/stats."$1".* | awk '{ns += $2; cnt += $3} END {if (cnt) printf "%.1f", ns / cnt; else printf "0"}'
-	for f in "$tmp"/stats."$1".*; do awk '{ns += $2; cnt += $3} END {if (cnt) print ns / cnt}' "$f"; done |
-		sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf " %.1f %.1f", lo, hi}'
-}
-read -r rs_ns rs_lo rs_hi <<<"$(per_event ringscope)"
-read -r bt_ns bt_lo bt_hi <<<"$(per_event bpftrace)"
 echo
-echo "cost per event (kernel.bpf_stats_enabled: run_time_ns / run_cnt of the programs each tracer holds, all rounds; per-round range):"
-echo "  ringscope $rs_ns ns ($rs_lo-$rs_hi)   bpftrace $bt_ns ns ($bt_lo-$bt_hi)   ringscope/bpftrace $(awk -v a="$rs_ns" -v b="$bt_ns" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+echo "cost per event (bpf_stats, kmalloc+kfree programs; median and range over rounds):"
+for c in "${conds[@]}"; do
+	ls "$tmp"/stats."$c".* >/dev/null 2>&1 || continue
+	for f in "$tmp"/stats."$c".*; do awk '{ns+=$2; cnt+=$3} END {if (cnt) printf "%.2f %d\n", ns/cnt, cnt}' "$f"; done >"$tmp/per.$c"
+	printf '  %-12s %6.1f ns  (%s .. %s ns, %d rounds, %d events)\n' "$c" "$(cut -d' ' -f1 "$tmp/per.$c" | median)" \
+		"$(cut -d' ' -f1 "$tmp/per.$c" | sort -n | head -1)" "$(cut -d' ' -f1 "$tmp/per.$c" | sort -n | tail -1)" \
+		"$(wc -l <"$tmp/per.$c")" "$(awk '{n+=$2} END {print n}' "$tmp/per.$c")"
+done
+printf '  ringscope / bpftrace per event: %.2f\n' \
+	"$(echo "$(cut -d' ' -f1 "$tmp/per.ringscope" | median) / $(cut -d' ' -f1 "$tmp/per.bpftrace" | median)" | bc -l)"
+if [ -n "$BEFORE" ]; then
+	for pair in ringscope:before rs-life:before-life; do
+		a=$(cut -d' ' -f1 "$tmp/per.${pair%%:*}" | median) b=$(cut -d' ' -f1 "$tmp/per.${pair#*:}" | median)
+		printf '  %s / %s per event: %.3f\n' "${pair%%:*}" "${pair#*:}" "$(echo "$a / $b" | bc -l)"
+	done
+fi
+if [ -s "$tmp/mem.json" ]; then
+	echo
+	jq -r '"map memory of trace --kmalloc: \(.map_bytes / 1048576 * 10 | round / 10) MiB here ('"$(nproc --all)"' CPUs), \(.map_bytes_256cpu / 1048576 * 10 | round / 10) MiB computed for 256 CPUs"' "$tmp/mem.json"
+fi
 rs_slow=$(echo "1 - $med_ringscope / $base" | bc -l)
 bt_slow=$(echo "1 - $med_bpftrace / $base" | bc -l)
 echo "ringscope slowdown / bpftrace slowdown = $(echo "if ($bt_slow > 0) $rs_slow / $bt_slow else 0" | bc -l | cut -c1-5) (target <= 0.8)"

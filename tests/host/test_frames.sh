@@ -78,7 +78,7 @@ if rs_ready fwd 'fwd on '; then
 	stop fwd
 	expect frames_fwd_exit0 "$(rc_of fwd)" 0 "$(tail -2 "$tmp/fwd.err")"
 	expect_final frames_fwd_counts fwd packets_rx=4 corrupt=2 corrupt_reasons.ip_total_len=2 lost=0 \
-		clock_errors=1 rx_lat_ns_samples=1 'rx_lat_ns_log2_hist[0]=0'
+		clock_errors=1 rx_lat_ns_samples=1 'rx_lat_ns_buckets[0][0] > 0=true'
 else
 	fail frames_fwd_ready "no 'fwd on' notice: $(tail -2 "$tmp/fwd.err")"
 fi
@@ -172,9 +172,9 @@ expect demo_exit0 "$(rc_of demo)" 0 "$(tail -2 "$tmp/demo.err")"
 f=$(final_of demo)
 n=$(jq -r '.rx_lat_ns_samples' <<<"$f" 2>/dev/null)
 check demo_has_samples "rx_lat_ns_samples $n" [ "${n:-0}" -gt 1000 ]
-# log2 slots 0..10 hold 0..1023 ns.
-below=$(jq -r '[.rx_lat_ns_log2_hist[0:11][]] | add' <<<"$f" 2>/dev/null)
-expect demo_no_one_way_sample_below_1us "$below" 0 "$(jq -c '.rx_lat_ns_log2_hist[0:14]' <<<"$f" 2>/dev/null)"
+# Buckets are [lower, upper, count], edges inclusive: those ending below 1024 ns.
+below=$(jq -r '[.rx_lat_ns_buckets[] | select(.[1] < 1024) | .[2]] | add // 0' <<<"$f" 2>/dev/null)
+expect demo_no_one_way_sample_below_1us "$below" 0 "$(jq -c '.rx_lat_ns_buckets[0:4]' <<<"$f" 2>/dev/null)"
 expect_final demo_no_clock_errors demo clock_errors=0 seq_jumps=0 sender_restarts=0 stale_sender=0
 
 finish

@@ -187,6 +187,14 @@ refused bad_json_hist "--hist is for the text view.*drop --hist" trace --kmalloc
 refused bad_peer_without_iface "--peer b0 needs -i IFACE" run --peer b0 -d 1
 refused bad_no_trace_comm "--no-trace contradicts the trace options given" run --no-trace --comm x -d 1
 refused bad_demo_zero "-d 0: the demo is a run of a set length" demo -d 0
+refused bad_comm_too_long "--comm '0123456789abcdef': a task name \\(comm\\) has 1 to 15 characters" \
+	trace --kmalloc --comm 0123456789abcdef -d 1
+refused bad_flag_with_value "--no-pin takes no value" trace --kmalloc --no-pin=yes -d 1
+# demo makes its own pair: its help shows its own defaults and no link options.
+"$RS" demo --help >"$tmp/demo.help"
+check demo_help_own_defaults "$(grep -E 'duration|rate|force' "$tmp/demo.help" | tr '\n' '|')" \
+	eval "grep -q 'length of the run (default 10)' '$tmp/demo.help' && grep -q 'default 500000' '$tmp/demo.help' &&
+		! grep -qE -- '--(force|replace|dst-mac)' '$tmp/demo.help'"
 refused bad_parse_number "--cpu: 'x' is not a whole number" trace --kmalloc --cpu x
 refused bad_parse_unknown "unknown option '--nope'" gen rx -i b0 --netns "$c-b" --nope
 refused bad_unknown_command "unknown command 'bogus'" bogus

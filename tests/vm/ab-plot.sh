@@ -45,7 +45,11 @@ for f in $FUNCS; do
 	for slot in A B; do
 		mapfile -t files < <(find "$D/raw" -path "*-$slot/*" -name '*.json' ! -name '*.ndjson')
 		[ ${#files[@]} -gt 0 ] || continue
-		jq -s -r --arg f "$f" '[.[] | .raw.functions[]? | select(.name == $f) | .lat_ns_log2_hist] as $h
+		# Fine buckets [lower, upper, count] folded into power-of-two rows
+		# (row r holds [2^(r-1), 2^r - 1], row 0 holds 0).
+		jq -s -r --arg f "$f" 'def row: if .[0] == 0 then 0 else (.[0] | log2 | floor) + 1 end;
+			[.[] | .raw.functions[]? | select(.name == $f) | .lat_ns_buckets
+			 | reduce .[] as $b ([range(0; 65) | 0]; .[$b | row] += $b[2])] as $h
 			| if ($h | length) == 0 then empty else
 			  ($h | transpose | map(add)) as $sum | ($sum | add) as $tot
 			  | if $tot == 0 then empty else $sum | to_entries[] | "\(.key) \(.value / $tot)" end end' \

@@ -1,0 +1,28 @@
+/* Run time and run count of loaded BPF programs (bpf_prog_info), of one
+ * process or of the whole machine: the observer cost `bpf-stats` reports.
+ * run_time_ns only grows while run-time statistics are enabled
+ * (BPF_ENABLE_STATS or kernel.bpf_stats_enabled=1). */
+#ifndef RS_PROG_STATS_H
+#define RS_PROG_STATS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <bpf/bpf.h>
+
+#define PROG_STATS_MAX 256
+
+struct prog_stat {
+	__u32 id, type;		/* program id, enum bpf_prog_type */
+	char name[BPF_OBJ_NAME_LEN];
+	__u64 run_time_ns, run_cnt;
+};
+
+/* The programs pid holds open (pid > 0; from /proc/PID/fdinfo) or all loaded
+ * programs (pid == 0) into s; returns their number (<= max). A program fd
+ * held twice counts once. */
+int prog_stats_snapshot(struct prog_stat *s, int max, pid_t pid);
+/* pid exists and is not a zombie (a shell's background child stays a zombie
+ * until the shell waits for it, which happens after we return). */
+bool pid_alive(pid_t pid);
+
+#endif

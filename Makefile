@@ -20,7 +20,9 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(BUILD) -Iuser $(NL_CFLAGS)
-BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH_BPF) -I. -I$(BUILD) -Wall -Wno-unused-function
+# -mcpu=v3: BPF atomics with a fetched result (kmem.bpf.c's shared counters; kernels >= 5.12).
+BPF_CPU    := -mcpu=v3
+BPF_CFLAGS := -O2 -g -target bpf $(BPF_CPU) -D__TARGET_ARCH_$(ARCH_BPF) -I. -I$(BUILD) -Wall -Wno-unused-function
 # Netlink (user/netlink.c): libnl-route-3, whose headers live in their own folder.
 NL_CFLAGS := -I/usr/include/libnl3
 LIBS      := $(shell pkg-config --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lnl-route-3 -lnl-3 -lmicrohttpd -lpthread -lm

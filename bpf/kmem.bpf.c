@@ -107,7 +107,10 @@ static __always_inline bool filtered(__u64 call_site)
 	return false;
 }
 
-static __always_inline struct kmem_site_stats *site_stats(__u64 call_site, __u32 kind)
+/* The site's stats, created on first use; an allocation site (alloc) gets a
+ * lifetime histogram with it. A call site address is either an allocation
+ * or a free call, never both. */
+static __always_inline struct kmem_site_stats *site_stats(__u64 call_site, __u32 kind, bool alloc)
 {
 	struct kmem_site_key key = { .call_site = call_site, .kind = kind };
 	struct kmem_site_stats *st = bpf_map_lookup_elem(&kmem_sites, &key);
@@ -119,9 +122,11 @@ static __always_inline struct kmem_site_stats *site_stats(__u64 call_site, __u32
 		return st;
 	/* A new site: the next lifetime histogram, while there are any. Two
 	 * CPUs racing on one new site may use up an index for nothing. */
-	idx = __sync_fetch_and_add(&life_next, 1);
-	if (idx < RS_KMEM_LIFE_SITES)
-		init.life_idx = idx + 1;
+	if (alloc && track_lifetime) {
+		idx = __sync_fetch_and_add(&life_next, 1);
+		if (idx < RS_KMEM_LIFE_SITES)
+			init.life_idx = idx + 1;
+	}
 	bpf_map_update_elem(&kmem_sites, &key, &init, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&kmem_sites, &key);
 }
@@ -160,7 +165,7 @@ static __always_inline void on_alloc(__u64 call_site, __u64 ptr, __u64 req, __u6
 		return;
 	if (filtered(call_site))
 		return;
-	st = site_stats(call_site, kind);
+	st = site_stats(call_site, kind, true);
 	if (!st)
 		return;
 	if (!ptr) {
@@ -209,7 +214,7 @@ static __always_inline void on_free(__u64 call_site, __u64 ptr, __u32 kind)
 	}
 	if (filtered(call_site))
 		return;
-	st = site_stats(call_site, kind);
+	st = site_stats(call_site, kind, false);
 	if (st)
 		__sync_fetch_and_add(&st->frees, 1);
 }

@@ -26,7 +26,7 @@ ARM64_VMLINUX_H ?= vmlinux.h
 
 ARM64_CFLAGS ?= -O2 -g
 ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser -I/usr/include/libnl3 -DRS_NO_HTTP
-ARM64_BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_arm64 -I. -I$(ARM64_BUILD) -Wall -Wno-unused-function
+ARM64_BPF_CFLAGS := -O2 -g -target bpf $(BPF_CPU) -D__TARGET_ARCH_arm64 -I. -I$(ARM64_BUILD) -Wall -Wno-unused-function
 ARM64_LDLIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthread -lm
 
 ARM64_BPF_SRCS  := $(wildcard bpf/*.bpf.c)

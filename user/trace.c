@@ -548,7 +548,7 @@ static int pin_all(struct trace_session *s)
 	if (!err && s->fl)
 		err = pin_map(s->fl->maps.func_stats, s->pin_dir) ?: pin_map(s->fl->maps.func_names, s->pin_dir);
 	if (!err && s->km)
-		err = pin_map(s->km->maps.kmem_sites, s->pin_dir);
+		err = pin_map(s->km->maps.kmem_sites, s->pin_dir) ?: pin_map(s->km->maps.kmem_life, s->pin_dir);
 	if (!err && s->lpi)
 		err = pin_map(lpi_stats_map(s), s->pin_dir);
 	if (!err && s->zc)

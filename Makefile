@@ -186,9 +186,9 @@ bench-accel: deps all static
 vm-zerocopy: deps static
 	OUT=$(OUT)/zerocopy KERNELS="$(KERNEL)" bash tests/vm/vm-zerocopy.sh
 
-# LPI injection table (docs/lpi-lab.md): 6.1 stock / 6.1 sharded / 6.12 / 7.2,
+# LPI injection table (docs/lpi-lab.md): 6.1 stock / 6.1 sharded / 7.2,
 # K injectors in one boot per kernel, guest -smp 2 and 4, 8 nested vCPUs:
-# make vm-lpi [ROUNDS=5] [KS="1 4 10 32"] [SMPS="2 4"] [VCPUS=8] [SECS=2] [KERNELS="6.1-stock 6.1-sharded 6.12 7.2"]
+# make vm-lpi [ROUNDS=5] [KS="1 4 10 32"] [SMPS="2 4"] [VCPUS=8] [SECS=2] [KERNELS="6.1-stock 6.1-sharded 7.2 6.12"]
 # (the host binary runs ringscope compare on the results)
 vm-lpi: deps deps-arm64 all static-arm64
 	OUT=$(OUT)/lpi bash tests/vm/vm-lpi.sh

@@ -2,7 +2,8 @@
 # make vm-lpi: LPI injection through the vgic-its translation cache, kernels
 #   6.1 stock    our arm64 6.1 build without kernel-patches/6.1 (one LRU per VM)
 #   6.1 sharded  the same tree and config with the series (8 shards at >= 8 vCPUs)
-#   6.12, 7.2    Debian's stock arm64 kernels (upstream since 6.10: per-ITS xarray, RCU)
+#   7.2          Debian's stock arm64 kernel (upstream since 6.10: per-ITS xarray, RCU;
+#                6.12, the same cache, with KERNELS="... 6.12")
 # One arm64 guest boot per (round, guest -smp, kernel), variant order rotating
 # each round; inside it, for every K in KS (tests/vm/lpi/sweep-guest.sh):
 # lpi-load alone (untraced rate, user-space write latency), then beside
@@ -13,7 +14,7 @@
 # series sizes its shards from them).
 #
 #   OUT=results/lpi ROUNDS=5 KS="1 4 10 32" SMPS="2 4" VCPUS=8 EVENTS=1 SECS=2 \
-#     TIER=kprobe KERNELS="6.1-stock 6.1-sharded 6.12 7.2" tests/vm/vm-lpi.sh
+#     TIER=kprobe KERNELS="6.1-stock 6.1-sharded 7.2" tests/vm/vm-lpi.sh
 # Results: OUT/runs.ndjson (one line per run and K), OUT/lpi-table.txt and the
 # A/B statistics of 6.1 sharded vs 6.1 stock (tests/vm/lpi/report.sh).
 # The 6.1 Images come from kernel-patches/build-arm64-kernels.sh (~50 min once).
@@ -27,7 +28,7 @@ VCPUS=${VCPUS:-8}
 EVENTS=${EVENTS:-1}
 SECS=${SECS:-2}
 TIER=${TIER:-kprobe}
-KERNELS=${KERNELS:-6.1-stock 6.1-sharded 6.12 7.2}
+KERNELS=${KERNELS:-6.1-stock 6.1-sharded 7.2}
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 
 die() { echo "vm-lpi: ERROR: $*" >&2; exit 1; }

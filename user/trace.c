@@ -603,9 +603,6 @@ static void build_header(struct trace_session *s)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s",
 			 s->o.include_self ? " (ringscope's own map-reading thread included)" :
 			 " (ringscope's own map-reading thread left out: --include-self keeps it)");
-	for (int i = 0; i < s->nblind; i++)
-		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s%s",
-			 i ? "; " : "; blind on this tier: ", s->blind[i]);
 	if (s->lpi)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 			 "; LPI injection via %s", s->tier == TIER_FENTRY ? "fentry/fexit" : "kprobe/kretprobe");
@@ -615,6 +612,10 @@ static void build_header(struct trace_session *s)
 	snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 		 "; BPF maps lock %.1f MiB here (%d CPUs), %.1f MiB on 256 CPUs", s->map_bytes / 1048576.0,
 		 libbpf_num_possible_cpus(), s->map_bytes_256cpu / 1048576.0);
+	/* Last: every "; "-separated part after this label is a blind spot. */
+	for (int i = 0; i < s->nblind; i++)
+		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s%s",
+			 i ? "; " : "; blind on this tier: ", s->blind[i]);
 }
 
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin)

@@ -612,7 +612,7 @@ static void build_header(struct trace_session *s)
 	snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header),
 		 "; BPF maps lock %.1f MiB here (%d CPUs), %.1f MiB on 256 CPUs", s->map_bytes / 1048576.0,
 		 libbpf_num_possible_cpus(), s->map_bytes_256cpu / 1048576.0);
-	/* Last: what this tier cannot see, read as one list to the end of the line. */
+	/* Last: every "; "-separated part after this label is a blind spot. */
 	for (int i = 0; i < s->nblind; i++)
 		snprintf(s->header + strlen(s->header), sizeof(s->header) - strlen(s->header), "%s%s",
 			 i ? "; " : "; blind on this tier: ", s->blind[i]);

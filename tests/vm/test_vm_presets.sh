@@ -26,7 +26,7 @@ if [ ! -x "$BIN" ]; then
 	exit 1
 fi
 OUTD=$(mktemp -d /tmp/ringscope-vmpresets.XXXXXX)
-trap 'rm -rf "$OUTD"' EXIT
+trap '[ "${KEEP_OUT:-0}" = 1 ] && echo "kept $OUTD" || rm -rf "$OUTD"' EXIT
 # SMP=1: one vCPU, so no attach or detach can patch code another vCPU is
 # running (multi-threaded TCG crashed on that: docs/vm-lab.md).
 if ! OUT=$OUTD KERNEL=6.12 SMP=1 WORKLOAD=cmd GUEST_MODULES=veth TIMEOUT=1200 \

@@ -118,7 +118,11 @@ DEPS=(build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
 [[ $(uname -m) == x86_64 ]] || die "x86_64 host required (this is $(uname -m))"
 [[ -f $FRAGMENT ]] || die "config fragment missing: $FRAGMENT"
 shopt -s nullglob
-PATCHES=("$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch)
+PATCHES=()
+for p in "$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch; do
+	# git format-patch --cover-letter's 0000 is mail, not a patch
+	[[ $(basename "$p") == 0000-cover-letter.patch ]] || PATCHES+=("$p")
+done
 shopt -u nullglob
 [[ ${#PATCHES[@]} -gt 0 || $STOCK_ONLY -eq 1 ]] || die "no patches in $PATCH_DIR"
 

@@ -57,10 +57,8 @@ ck "link flap during flood" 0 "gen: $(tail -n 1 /tmp/flood2 | cut -c1-100)"
 burst after-flap
 # driver unbind/bind: eth0's virtio device loses and regains its queues
 dev=$(basename "$(readlink /sys/class/net/eth0/device)")
-echo "$dev" >/sys/bus/virtio/drivers/virtio_net/unbind
-u=$?
-echo "$dev" >/sys/bus/virtio/drivers/virtio_net/bind
-b=$?
+u=0; echo "$dev" >/sys/bus/virtio/drivers/virtio_net/unbind || u=1
+b=0; echo "$dev" >/sys/bus/virtio/drivers/virtio_net/bind || b=1
 i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 ip link set eth0 up
 i=0; while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -193,9 +193,10 @@ vm-zerocopy: deps static
 vm-lpi: deps deps-arm64 all static-arm64
 	OUT=$(OUT)/lpi bash tests/vm/vm-lpi.sh
 
-# Stock and patched kernels from one tree and one config (kernel-patches/).
+# Stock and patched kernels from one tree and one config (kernel-patches/):
+# make kernel [KERNEL=6.12|7.2], cached in /var/cache/ringscope/kernel/$(KERNEL)/.
 kernel: deps
-	bash kernel-patches/build-kernels.sh
+	bash kernel-patches/build-kernels.sh --kernel $(KERNEL)
 
 bench-gen: all
 	@bash tests/bench/bench-gen.sh

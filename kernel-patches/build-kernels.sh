@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# build-kernels.sh - build a stock and a patched Linux 6.12 guest kernel for
-# ringscope's qemu lab, from one source tree and one .config.
+# build-kernels.sh - build a stock and a patched Linux 6.12 or 7.2 guest
+# kernel for ringscope's qemu lab, from one source tree and one .config.
 #
 # Usage:
-#   kernel-patches/build-kernels.sh [--force] [--jobs N]     (or: make kernel)
+#   kernel-patches/build-kernels.sh [--kernel 6.12|7.2] [--force] [--jobs N] [--stock-only]
+#   (or: make kernel [KERNEL=7.2])
 #
-#   --force    rebuild both kernels even if their inputs did not change
-#   --jobs N   parallel make jobs (default: nproc)
+#   --kernel V   the series to build (default 6.12): kernel-patches/V/*.patch
+#   --force      rebuild both kernels even if their inputs did not change
+#   --jobs N     parallel make jobs (default: nproc)
+#   --stock-only build the stock kernel only
+#
+# 7.2 is not in this machine's Debian release: its linux-source-7.2 comes
+# from Debian's sid through tests/vm/debian-kernel.sh (a private apt
+# configuration; the machine's is never changed), cached in
+# $RINGSCOPE_CACHE/kernel/7.2/linux-source-7.2-<version>/.  Both series use
+# the same config fragment, config/x86_64-6.12.config.
 #
 # Environment:
 #   RINGSCOPE_CACHE  cache root, outside the repository
@@ -15,9 +24,9 @@
 # What it does:
 #   1. installs missing build dependencies with apt-get (needs root):
 #      build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
-#      xz-utils git linux-source-6.12
-#   2. unpacks /usr/src/linux-source-6.12.tar.xz into
-#      $RINGSCOPE_CACHE/kernel/6.12/src and makes it a git repository whose
+#      xz-utils git linux-source-6.12 (6.12 only)
+#   2. unpacks /usr/src/linux-source-6.12.tar.xz (or 7.2's) into
+#      $RINGSCOPE_CACHE/kernel/V/src and makes it a git repository whose
 #      branch "stock" is one commit, "stock"
 #   3. makes one .config: tinyconfig + kernel-patches/config/x86_64-6.12.config
 #      (merge_config.sh, olddefconfig); fails if any option of the fragment
@@ -26,7 +35,7 @@
 #   5. creates branch "patched" = stock + `git am kernel-patches/6.12/*.patch`
 #      and builds it in build-patched/ with the identical .config
 #
-# Results, in $RINGSCOPE_CACHE/kernel/6.12/:
+# Results, in $RINGSCOPE_CACHE/kernel/V/:
 #   stock/bzImage     patched/bzImage     kernels for qemu -kernel
 #   stock/vmlinux     patched/vmlinux     with BTF (and DWARF) for tooling
 #   stock/config      patched/config      the .config used (identical)
@@ -49,25 +58,18 @@ set -euo pipefail
 main() {
 
 KVER=6.12
-SRC_PKG=linux-source-$KVER
-TARBALL=/usr/src/linux-source-$KVER.tar.xz
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FRAGMENT=$HERE/config/x86_64-$KVER.config
-PATCH_DIR=$HERE/$KVER
+FRAGMENT=$HERE/config/x86_64-6.12.config
 CACHE_ROOT=${RINGSCOPE_CACHE:-/var/cache/ringscope}
-WORK=$CACHE_ROOT/kernel/$KVER
-SRC=$WORK/src
-LOGS=$WORK/logs
 # Bump when the way the .config is produced changes.
 RECIPE="tinyconfig+merge_config+olddefconfig v1"
-DEPS=(build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
-      xz-utils git "$SRC_PKG")
 # Static functions ringscope attaches to with fentry; both kernels must keep
 # them as symbols of their own.
 ATTACH_POINTS=(virtqueue_add_split virtqueue_add_packed detach_buf_split
 	       detach_buf_packed)
 
 FORCE=0
+STOCK_ONLY=0
 JOBS=$(nproc)
 
 say() { printf 'build-kernels: %s\n' "$*"; }
@@ -88,6 +90,9 @@ usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--force) FORCE=1 ;;
+	--stock-only) STOCK_ONLY=1 ;;
+	--kernel) [[ $# -ge 2 ]] || die "--kernel needs a version (6.12 or 7.2)"; KVER=$2; shift ;;
+	--kernel=*) KVER=${1#--kernel=} ;;
 	--jobs) [[ $# -ge 2 ]] || die "--jobs needs a number"; JOBS=$2; shift ;;
 	--jobs=*) JOBS=${1#--jobs=} ;;
 	-h|--help) usage; exit 0 ;;
@@ -96,12 +101,30 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number, not '$JOBS'"
+case $KVER in
+6.12|7.2) ;;
+*) die "--kernel must be 6.12 or 7.2 (got '$KVER')" ;;
+esac
+SRC_PKG=linux-source-$KVER
+TARBALL=/usr/src/$SRC_PKG.tar.xz
+PATCH_DIR=$HERE/$KVER
+WORK=$CACHE_ROOT/kernel/$KVER
+SRC=$WORK/src
+LOGS=$WORK/logs
+DEPS=(build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
+      xz-utils git)
+# 6.12 is a package of this Debian release; 7.2 is fetched below.
+[[ $KVER != 6.12 ]] || DEPS+=("$SRC_PKG")
 [[ $(uname -m) == x86_64 ]] || die "x86_64 host required (this is $(uname -m))"
 [[ -f $FRAGMENT ]] || die "config fragment missing: $FRAGMENT"
 shopt -s nullglob
-PATCHES=("$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch)
+PATCHES=()
+for p in "$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch; do
+	# git format-patch --cover-letter's 0000 is mail, not a patch
+	[[ $(basename "$p") == 0000-cover-letter.patch ]] || PATCHES+=("$p")
+done
 shopt -u nullglob
-[[ ${#PATCHES[@]} -gt 0 ]] || die "no patches in $PATCH_DIR"
+[[ ${#PATCHES[@]} -gt 0 || $STOCK_ONLY -eq 1 ]] || die "no patches in $PATCH_DIR"
 
 mkdir -p "$LOGS" || die "cannot create $LOGS"
 
@@ -137,8 +160,16 @@ fi
 for tool in gcc make bison flex bc pahole git xz tar flock; do
 	command -v "$tool" >/dev/null || die "$tool not found after installing dependencies"
 done
-[[ -f $TARBALL ]] || die "$TARBALL missing although $SRC_PKG is installed"
-SRC_VERSION=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
+if [[ $KVER == 6.12 ]]; then
+	[[ -f $TARBALL ]] || die "$TARBALL missing although $SRC_PKG is installed"
+	SRC_VERSION=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
+else
+	log=$LOGS/fetch-source.log
+	dir=$("$HERE/../tests/vm/debian-kernel.sh" "$KVER" source "$WORK" 2>"$log") ||
+		die_log "$log" "cannot fetch Debian's $SRC_PKG"
+	TARBALL=$dir/$SRC_PKG.tar.xz
+	SRC_VERSION=$(cat "$dir/version")
+fi
 
 # ---- 2. source tree ---------------------------------------------------------
 GIT=(git -C "$SRC" -c user.name="ringscope build" -c user.email=ringscope@localhost
@@ -276,6 +307,10 @@ build() { # NAME KEY
 }
 
 build stock "$STOCK_KEY"
+if [[ $STOCK_ONLY -eq 1 ]]; then
+	say "done (stock only): $WORK/stock/bzImage"
+	exit 0
+fi
 
 # Branch "patched": stock + the series, recreated whenever a build is due.
 if ! up_to_date "$WORK/patched" "$PATCHED_KEY"; then

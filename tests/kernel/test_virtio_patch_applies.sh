@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# test_virtio_patch_applies.sh - does ringscope's virtio indirect-table-cache
-# series (kernel-patches/6.12/*.patch) apply cleanly to Debian's
-# linux-source-6.12?
+# test_virtio_patch_applies.sh - do ringscope's virtio indirect-table-cache
+# series (kernel-patches/6.12/*.patch, kernel-patches/7.2/*.patch) apply
+# cleanly to Debian's linux-source-6.12 and linux-source-7.2?
 #
-# Usage: tests/kernel/test_virtio_patch_applies.sh
+# Usage: tests/kernel/test_virtio_patch_applies.sh [6.12|7.2]   (default: both)
 #
-# Installs linux-source-6.12 with apt-get if it is missing (needs root), takes
-# the files the series touches out of /usr/src/linux-source-6.12.tar.xz into a
+# Installs linux-source-6.12 with apt-get if it is missing (needs root); 7.2 is
+# not in this Debian release: tests/vm/debian-kernel.sh fetches it from sid with
+# a private apt configuration, cached in $RINGSCOPE_CACHE/kernel/7.2/. Takes
+# the files the series touches out of the source tarball into a
 # scratch git repository and runs `git am --whitespace=error` on the series,
 # in order.  `git am` reads nothing but the files a patch touches, so this is
 # the same check as applying to the full tree, in a fraction of the time.
@@ -15,14 +17,22 @@
 # Prints a PASS: line per check, or one "FAIL: ..." line.  Exit status 0 on pass,
 # 1 on fail.
 #
-# Environment: RINGSCOPE_KERNEL_PATCHES overrides the patch directory.
+# Environment: RINGSCOPE_KERNEL_PATCHES overrides the patch directory (with
+# one version given).
 
+# timeout: 2400
 set -uo pipefail
 
-KVER=6.12
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ $# -eq 0 ]]; then
+	rc=0
+	for v in 6.12 7.2; do bash "${BASH_SOURCE[0]}" "$v" || rc=1; done
+	exit $rc
+fi
+KVER=$1
+case $KVER in 6.12|7.2) ;; *) echo "FAIL: virtio_patch_applies: version must be 6.12 or 7.2, not '$KVER'"; exit 1 ;; esac
 PKG=linux-source-$KVER
 TARBALL=/usr/src/$PKG.tar.xz
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PATCH_DIR=${RINGSCOPE_KERNEL_PATCHES:-$HERE/../../kernel-patches/$KVER}
 
 scratch=
@@ -34,12 +44,21 @@ trap 'exit 1' INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 
 shopt -s nullglob
-patches=("$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch)
+patches=()
+for p in "$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch; do
+	# git format-patch --cover-letter's 0000 is mail, not a patch
+	[[ $(basename "$p") == 0000-cover-letter.patch ]] || patches+=("$p")
+done
 shopt -u nullglob
 [[ ${#patches[@]} -gt 0 ]] || fail "no patches in $PATCH_DIR"
 command -v git >/dev/null || fail "git is not installed"
 
-if ! dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed' ||
+if [[ $KVER == 7.2 ]]; then
+	dir=$("$HERE/../vm/debian-kernel.sh" "$KVER" source "${RINGSCOPE_CACHE:-/var/cache/ringscope}/kernel/$KVER" 2>&1 | tail -n 1)
+	[[ -f $dir/$PKG.tar.xz ]] || fail "cannot fetch Debian's $PKG: $dir"
+	TARBALL=$dir/$PKG.tar.xz
+	version=$(cat "$dir/version")
+elif ! dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed' ||
    [[ ! -f $TARBALL ]]; then
 	[[ $(id -u) -eq 0 ]] || fail "$PKG is not installed and installing it needs root"
 	if ! DEBIAN_FRONTEND=noninteractive timeout 900 \
@@ -51,7 +70,7 @@ if ! dpkg-query -W -f='${Status}' "$PKG" 2>/dev/null | grep -q 'ok installed' ||
 	fi
 	[[ -f $TARBALL ]] || fail "$TARBALL missing after installing $PKG"
 fi
-version=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null)
+[[ $KVER == 7.2 ]] || version=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null)
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ringscope-patch-test.XXXXXX") ||
 	fail "cannot create a scratch directory"
@@ -67,7 +86,7 @@ top=${top%%/*}
 
 tree=$scratch/tree
 mkdir -p "$tree"
-timeout 300 tar -xJf "$TARBALL" -C "$tree" --strip-components=1 \
+timeout 900 tar -xJf "$TARBALL" -C "$tree" --strip-components=1 \
 	"${files[@]/#/$top/}" >"$scratch/tar.log" 2>&1 ||
 	fail "$(basename "${patches[0]}")...: cannot extract $(head -n 1 "$scratch/tar.log")"
 

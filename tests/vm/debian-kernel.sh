@@ -5,6 +5,8 @@
 # Prints that directory's name (what vm-run.sh calls the kernel package) on stdout.
 #
 #   debian-kernel.sh KERNEL DEB_ARCH VMCACHE      e.g. debian-kernel.sh 7.2 amd64 /var/cache/ringscope/vm
+#   debian-kernel.sh KERNEL source CACHE          Debian's linux-source-KERNEL instead (for make kernel):
+#     $CACHE/linux-source-<version>/{linux-source-KERNEL.tar.xz, version, .complete}; prints that directory
 #
 # The suites come from the same Debian archive as the machine's own sources (read at run time from
 # /etc/apt/sources.list.d and /etc/apt/sources.list), through a PRIVATE sources file, lists
@@ -24,8 +26,8 @@ case "$KERNEL" in
 7.3) SUITE=trixie-backports ;;
 *) die "KERNEL must be 7.2 or 7.3 (got '$KERNEL'); 6.1 and 6.12 come from the machine's own sources" ;;
 esac
-case "$DEB_ARCH" in amd64 | arm64) ;; *) die "DEB_ARCH must be amd64 or arm64 (got '$DEB_ARCH')" ;; esac
-[ -n "$VMCACHE" ] || die "usage: debian-kernel.sh KERNEL DEB_ARCH VMCACHE"
+case "$DEB_ARCH" in amd64 | arm64 | source) ;; *) die "DEB_ARCH must be amd64, arm64 or source (got '$DEB_ARCH')" ;; esac
+[ -n "$VMCACHE" ] || die "usage: debian-kernel.sh KERNEL DEB_ARCH|source CACHE"
 mkdir -p "$VMCACHE"
 
 # Debian's ABI names: 7.2.13+deb14-amd64 (sid), 7.3.4+deb13-amd64 (trixie-backports)
@@ -35,6 +37,12 @@ cached() {
 	find "$VMCACHE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -E "^linux-image-$VER_RE\$" |
 		sort -V | while read -r d; do [ -f "$VMCACHE/$d/.complete" ] && echo "$d"; done | tail -n 1 || true
 }
+if [ "$DEB_ARCH" = source ]; then
+	cached() {
+		find "$VMCACHE" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | grep -E "^linux-source-${KERNEL//./\\.}[.-]" |
+			sort -V | while read -r d; do [ -f "$VMCACHE/$d/.complete" ] && echo "$VMCACHE/$d"; done | tail -n 1 || true
+	}
+fi
 hit=$(cached)
 if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
 
@@ -72,10 +80,30 @@ mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/deb" "$TMP/x"
 echo "deb $URI $SUITE main" >"$TMP/sources.list"
 APT=(-q -o Dir::Etc::sourcelist="$TMP/sources.list" -o Dir::Etc::sourceparts=-
 	-o Dir::State::Lists="$TMP/lists" -o Dir::Cache="$TMP/cache"
-	-o APT::Architectures::="$DEB_ARCH" -o Acquire::Languages=none)
+	-o APT::Architectures::="${DEB_ARCH/source/amd64}" -o Acquire::Languages=none)
 say "reading the $SUITE package lists from $URI (private apt configuration in $TMP)"
 apt-get "${APT[@]}" update >"$TMP/update.log" 2>&1 ||
 	die "apt-get update for $SUITE failed: $(grep -m1 -E '^(E|W):' "$TMP/update.log" || tail -n 1 "$TMP/update.log")"
+
+# The source tarball: one package, one file, kept with its Debian version.
+if [ "$DEB_ARCH" = source ]; then
+	P=linux-source-$KERNEL
+	say "downloading $P (once; cached in $VMCACHE)"
+	(cd "$TMP/deb" && apt-get "${APT[@]}" download "$P" >>"$TMP/download.log" 2>&1) ||
+		die "could not download $P: $(grep -m1 '^E:' "$TMP/download.log" | sed 's/^E: //')"
+	V=$(dpkg-deb -f "$TMP"/deb/"$P"_*.deb Version) || die "cannot read the version of $P"
+	dpkg-deb -x "$TMP"/deb/"$P"_*.deb "$TMP/x" || die "dpkg-deb -x failed for $P"
+	[ -f "$TMP/x/usr/src/$P.tar.xz" ] || die "$P $V has no usr/src/$P.tar.xz"
+	OUTD=$TMP/out
+	mkdir -p "$OUTD"
+	mv "$TMP/x/usr/src/$P.tar.xz" "$OUTD/"
+	echo "$V" >"$OUTD/version"
+	rm -rf "${VMCACHE:?}/$P-$V"
+	mv "$OUTD" "$VMCACHE/$P-$V"
+	touch "$VMCACHE/$P-$V/.complete"
+	echo "$VMCACHE/$P-$V"
+	exit 0
+fi
 
 # Newer Debian splits the kernel (linux-binary-*) from its modules (linux-modules-*) and keeps
 # linux-image-* as a meta package; older suites ship both in linux-image-*.

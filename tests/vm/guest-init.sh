@@ -197,7 +197,9 @@ xsk-zc)
 	# guests (docs/vm-lab.md, "Linux 7.2 and zero-copy TX"). One final object comes back.
 	ulimit -l unlimited 2>/dev/null
 	n=$((RATE * SECONDS_RUN))
-	funcs=virtqueue_add_outbuf_premapped,__xsk_generic_xmit,start_xmit,virtnet_xsk_wakeup,virtnet_poll_tx,detach_buf_split_in_order,xsk_tx_completed
+	# dma_map_phys/dma_unmap_phys (7.x: every streaming map/unmap of the DMA API ends there):
+	# with iommu_platform=on the only per-packet maps left are the ring's indirect tables.
+	funcs=virtqueue_add_outbuf_premapped,__xsk_generic_xmit,start_xmit,virtnet_xsk_wakeup,virtnet_poll_tx,detach_buf_split_in_order,xsk_tx_completed,dma_map_phys,dma_unmap_phys
 	rc=0
 	: >/tmp/trace.err
 	if [ "${TRACE:-on}" = on ]; then

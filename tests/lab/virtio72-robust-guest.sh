@@ -1,0 +1,73 @@
+# Guest half of tests/lab/test_virtio72_cache_boot.sh (vm-run.sh BIND=zc WORKLOAD=cmd GUEST_CMD):
+# life-cycle paths of the virtqueue while AF_XDP zero-copy TX floods eth0 -> eth1. Every
+# "RSCHK PASS|FAIL name: detail" line is one check; the host turns them into PASS:/FAIL: lines.
+#   - ring resize (ETHTOOL_SRINGPARAM: virtqueue_resize, TX and RX) during the flood;
+#   - XSK unbind/rebind (the socket closed, a new one bound) and traffic again;
+#   - link flap during the flood (gen stops on the flap by design), then traffic again;
+#   - driver unbind/bind of eth0's device (vring_del_virtqueue, probe: the queues made anew);
+#   - no WARNING/BUG/Oops/KASAN/kmemleak report in the kernel log.
+# rs_ringparam comes from tests/helpers (GUEST_BINS).
+ck() { if [ "$2" = 0 ]; then echo "RSCHK PASS $1: $3"; else echo "RSCHK FAIL $1: $3"; fi; }
+zc_ok() { grep -q 'zero-copy' "$1"; }
+# flood SECONDS LOG: zero-copy TX on eth0, unlimited rate, in the background (pid in $FP)
+flood() { ringscope gen tx -i eth0 --bind zc -s 64 -d "$1" --no-pin >"$2" 2>&1 & FP=$!; sleep 2; }
+# burst TAG: 2000 packets eth0 -> eth1, all must arrive
+burst() {
+	ringscope gen rx -i eth1 --bind zc --xdp-mode native -s 64 -n 2000 -d 40 --no-pin >/tmp/rx.$1 2>&1 &
+	rp=$!
+	i=0; while ! grep -q 'rx on eth1' /tmp/rx.$1 && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	ringscope gen tx -i eth0 --bind zc -s 64 -n 2000 -r 2000 --no-pin >/tmp/tx.$1 2>&1
+	t=$?
+	wait $rp
+	r=$?
+	zc_ok /tmp/tx.$1 && [ $t = 0 ] && [ $r = 0 ]
+	ck "traffic $1" $? "tx rc $t rx rc $r: $(grep -m1 'zero-copy' /tmp/tx.$1 | cut -c1-60) | $(tail -n 1 /tmp/rx.$1 | cut -c1-100)"
+}
+echo "rings before: $(rs_ringparam eth0)"
+burst before
+# resize TX and RX of eth0 while the flood runs
+flood 14 /tmp/flood1
+ok=0; steps=""
+# within the lab's maximum of 256 entries (vm-run.sh QUEUE_SIZE)
+for set in "0 128" "0 64" "0 256" "0 32" "128 0" "256 0" "0 256"; do
+	# shellcheck disable=SC2086  # "RX TX"
+	if ! e=$(rs_ringparam eth0 $set 2>&1); then ok=1; steps="$steps [$set: $e]"; fi
+	sleep 1
+done
+ck "ring resize under zero-copy flood" $ok "7 resizes (TX 128 64 256 32, RX 128 256, TX 256), now $(rs_ringparam eth0 2>&1)$steps"
+wait $FP
+echo "flood1: $(tail -n 2 /tmp/flood1 | tr '\n' ' ')"
+zc_ok /tmp/flood1
+ck "flood during resize was zero-copy" $? "$(grep -m1 'tx on' /tmp/flood1)"
+burst after-resize
+# XSK unbind/rebind: three short sockets in a row, then traffic
+ok=0
+for i in 1 2 3; do
+	ringscope gen tx -i eth0 --bind zc -s 1500 -n 500 --no-pin >/tmp/rebind 2>&1 || ok=1
+	zc_ok /tmp/rebind || ok=1
+done
+ck "XSK unbind/rebind" $ok "$(tail -n 1 /tmp/rebind)"
+burst after-rebind
+# link flap during the flood
+flood 8 /tmp/flood2
+ip link set eth0 down; sleep 1; ip link set eth0 up
+i=0; while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait $FP
+ck "link flap during flood" 0 "gen: $(tail -n 1 /tmp/flood2 | cut -c1-100)"
+burst after-flap
+# driver unbind/bind: eth0's virtio device loses and regains its queues
+dev=$(basename "$(readlink /sys/class/net/eth0/device)")
+u=0; echo "$dev" >/sys/bus/virtio/drivers/virtio_net/unbind || u=1
+b=0; echo "$dev" >/sys/bus/virtio/drivers/virtio_net/bind || b=1
+i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ip link set eth0 up
+i=0; while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ $u = 0 ] && [ $b = 0 ] && [ -e /sys/class/net/eth0 ]
+ck "driver unbind/bind of $dev" $? "unbind rc $u bind rc $b, eth0 $(cat /sys/class/net/eth0/operstate 2>/dev/null)"
+burst after-rebind-driver
+echo "rings after: $(rs_ringparam eth0)"
+echo "uncached notices: $(dmesg | grep -c 'indirect table cache')"
+dmesg | grep -E 'indirect table cache' | head -n 3
+bad=$(dmesg | grep -cE 'WARNING|BUG|Oops|KASAN|kmemleak|cut here|general protection')
+ck "no kernel warning" "$bad" "$bad report lines in dmesg"
+dmesg | grep -E -A5 'WARNING|BUG|Oops|KASAN|kmemleak|cut here' | head -n 40

@@ -112,23 +112,27 @@ for sig in INT TERM; do
 	wait_for "$tmp/sig.err" 'pinned at' 20
 	dir=$(grep -o '/sys/fs/bpf/ringscope/trace-[0-9]*' "$tmp/sig.err")
 	pinned=$([ -d "$dir" ] && echo yes || echo no)
+	ids=$(pid_prog_ids $pid)
 	kill -$sig $pid
 	wait $pid
 	rc=$?
-	if ((rc == 0)) && [ "$pinned" = yes ] && [ ! -e "$dir" ] && grep -q 'trace summary' "$tmp/sig.out" && [ -z "$(our_progs)" ]; then
+	if ((rc == 0)) && [ "$pinned" = yes ] && [ ! -e "$dir" ] && grep -q 'trace summary' "$tmp/sig.out" &&
+		[ -n "$ids" ] && [ -z "$(progs_left $ids)" ]; then
 		pass "trace_sig${sig}_detaches_and_summarizes"
 	else
-		fail "trace_sig${sig}_detaches_and_summarizes" "out=$(head -c 200 "$tmp/sig.out") rc=$rc pinned=$pinned dir-left=$([ -e "$dir" ] && echo yes) progs=$(our_progs | tr '\n' ' ')"
+		fail "trace_sig${sig}_detaches_and_summarizes" "out=$(head -c 200 "$tmp/sig.out") rc=$rc pinned=$pinned dir-left=$([ -e "$dir" ] && echo yes) progs=$(progs_left $ids)"
 	fi
 done
 "$RS" trace --kmalloc >/dev/null 2>"$tmp/kill.err" &
 pid=$!
 wait_for "$tmp/kill.err" 'pinned at' 20
 dir=$(grep -o '/sys/fs/bpf/ringscope/trace-[0-9]*' "$tmp/kill.err")
+ids=$(pid_prog_ids $pid)
 kill -KILL $pid; wait $pid 2>/dev/null
 sleep 0.3
 left_pin=$([ -d "$dir" ] && echo yes || echo no)
-progs_after_kill=$(our_progs | tr '\n' ' ')
+progs_after_kill=$(progs_left $ids)
+[ -n "$ids" ] || progs_after_kill="(no program seen in its fdinfo before the kill)"
 "$RS" cleanup >/dev/null 2>&1
 check trace_sigkill_leaves_no_program "programs after SIGKILL: $progs_after_kill" [ -z "$progs_after_kill" ]
 check trace_sigkill_pin_then_cleanup "pin after kill: $left_pin, after cleanup: $([ -e "$dir" ] && echo present || echo gone)" \

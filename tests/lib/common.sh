@@ -38,5 +38,18 @@ mark_progs() { prog_baseline=$(our_prog_ids); }
 # Programs are freed after an RCU grace period: give them up to 3 s to go.
 _new_progs() { comm -13 <(echo "${prog_baseline:-}") <(our_prog_ids) | grep . || true; }
 our_progs() { local p; for ((i = 0; i < 30; i++)); do p=$(_new_progs); [ -z "$p" ] && return; sleep 0.1; done; echo "$p"; }
+# The BPF programs process PID holds (their ids, from its fdinfo): a test that
+# checks them after the process ends cannot mistake another run's for its own.
+pid_prog_ids() { grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -un; }
+# Of the program ids given, those still loaded after up to 3 s (freed after RCU).
+progs_left() {
+	local i id left
+	for ((i = 0; i < 30; i++)); do
+		left=$(for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && echo "$id"; done)
+		[ -z "$left" ] && return
+		sleep 0.1
+	done
+	echo $left
+}
 # Wait until FILE contains REGEX (up to SECS).
 wait_for() { local f=$1 re=$2 secs=${3:-20}; for ((i = 0; i < secs * 10; i++)); do grep -Eq "$re" "$f" 2>/dev/null && return 0; sleep 0.1; done; return 1; }

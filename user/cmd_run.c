@@ -79,9 +79,14 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 
 	if (c->ts)
 		trace_extra(rl, w, f, final);
-	if (!final || !c->ps)
+	if (!c->ps)
 		return;
-	trace_path_finish(c->ps);
+	if (final)
+		trace_path_finish(c->ps);
+	if (metrics_enabled(c->metrics))	/* runloop publishes it after this */
+		path_metrics_view(&c->metrics->view, c->ps);
+	if (!final)
+		return;
 	if (w)
 		path_json_fields(w, c->ps);
 	else

@@ -433,6 +433,52 @@ static void zc_families(struct mw *w, const struct trace_session *s, const struc
 	}
 }
 
+/* ---- --path: per-hop latency ---- */
+
+/* What path_join's results hold, per hop in the table's order: packets that
+ * passed it, its latency (hops measured from another; end_to_end last), and
+ * the packets that left the path after it (dropped there, or still in
+ * flight when the run ended). Every series always listed. */
+static void path_families(struct mw *w, const struct path_def *d, const struct path_results *r)
+{
+	static const char *const left_names[PL_NLEFT] = { [PL_DROPPED] = "dropped", [PL_IN_FLIGHT] = "in_flight" };
+	const char *pkv[] = { "path", d->name, NULL };
+	const char *kv[] = { "path", d->name, "hop", NULL, NULL, NULL, NULL };
+	const char *name;
+
+	family(w, "ringscope_path_packets", M_COUNTER, "", "ringscope packets followed along the path to their end");
+	counter(w, "ringscope_path_packets", pkv, r->packets);
+	family(w, "ringscope_path_completed_packets", M_COUNTER, "", "packets that completed the path");
+	counter(w, "ringscope_path_completed_packets", pkv, r->done);
+	family(w, "ringscope_path_hop_packets", M_COUNTER, "", "packets that passed this hop of the path");
+	for (int i = 0; i < d->nhops; i++) {
+		kv[3] = d->hop[d->order[i]].name;
+		counter(w, "ringscope_path_hop_packets", kv, r->count[d->order[i]]);
+	}
+	family(w, "ringscope_path_left_packets", M_COUNTER, "",
+	       "packets that left the path after this hop: dropped there, or in flight when the run ended");
+	kv[4] = "reason";
+	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
+		for (int i = 0; i < d->nhops; i++) {
+			kv[3] = d->hop[d->order[i]].name, kv[5] = left_names[l];
+			counter(w, "ringscope_path_left_packets", kv, r->left[l][d->order[i]]);
+		}
+	kv[4] = NULL;
+	name = "ringscope_path_hop_latency_seconds";
+	family(w, name, M_HISTOGRAM, "seconds",
+	       "per-packet latency of a hop from the hop before it (docs/hop-latency.md); end_to_end: submit to the path's end");
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+
+		if (d->hop[h].from == PH_NONE)
+			continue;	/* the first hop: nothing to measure from */
+		kv[3] = d->hop[h].name;
+		histogram(w, name, kv, &r->lat[h]);
+	}
+	kv[3] = "end_to_end";
+	histogram(w, name, kv, &r->e2e);
+}
+
 void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v)
 {
 	struct mw w = { out, fmt };
@@ -461,6 +507,8 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 		if (v->ts->o.zerocopy)
 			zc_families(&w, v->ts, &v->snap->zc);
 	}
+	if (v->path)
+		path_families(&w, v->path, &v->path_r);
 	if (fmt == METRICS_OPENMETRICS)
 		fputs("# EOF\n", out);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "gen.h"
+#include "path_join.h"
 #include "trace.h"
 
 enum metrics_format {
@@ -34,6 +35,8 @@ struct metrics_view {
 	const struct trace_snapshot *snap;	/* cumulative, since attach */
 	bool have_observer;
 	uint64_t observer_ns;			/* run time of ts's BPF programs */
+	const struct path_def *path;		/* --path: NULL, no path families */
+	struct path_results path_r;		/* its results so far, as path_join_results() gives them */
 };
 
 /* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */

@@ -262,7 +262,7 @@ int cmd_run(int argc, char **argv)
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
 		return (err = trace_opts_check(&t)) ? err : run_zerocopy(&g, peer, &t, !no_trace);
 	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi || t.slab || t.comm || t.site_func ||
-			 t.cpu >= 0 || t.hist || t.path)) {
+			 t.cpu >= 0 || t.hist || t.path || t.sort != SORT_DEFAULT)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;
 	}

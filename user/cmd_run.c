@@ -247,7 +247,7 @@ int cmd_run(int argc, char **argv)
 		return -EINVAL;
 	}
 	if (t.zerocopy && (g.metrics.listen || g.metrics.file)) {
-		rs_err("run --zerocopy has no metrics export yet: use trace --zerocopy --metrics beside it");
+		rs_err("run --zerocopy is a one-shot benchmark whose rows exist only once each phase ends (docs/metrics.md): keep them with --json, or export live with trace --zerocopy --metrics beside it");
 		return -EINVAL;
 	}
 	if (t.path && g.iface && !peer) {

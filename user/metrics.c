@@ -466,7 +466,8 @@ static void path_families(struct mw *w, const struct path_def *d, const struct p
 	kv[4] = NULL;
 	name = "ringscope_path_hop_latency_seconds";
 	family(w, name, M_HISTOGRAM, "seconds",
-	       "per-packet latency of a hop from the hop before it (docs/hop-latency.md); end_to_end: submit to the path's end");
+	       "per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, "
+	       "docs/hop-latency.md); end_to_end: submit to the path's end");
 	for (int i = 0; i < d->nhops; i++) {
 		int h = d->order[i];
 

@@ -156,7 +156,7 @@ static const char prom[] =
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"submit\",reason=\"in_flight\"} 0\n"
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"rx\",reason=\"in_flight\"} 0\n"
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"reap\",reason=\"in_flight\"} 0\n"
-"# HELP ringscope_path_hop_latency_seconds per-packet latency of a hop from the hop before it (docs/hop-latency.md); end_to_end: submit to the path's end\n"
+"# HELP ringscope_path_hop_latency_seconds per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, docs/hop-latency.md); end_to_end: submit to the path's end\n"
 "# TYPE ringscope_path_hop_latency_seconds histogram\n"
 "@H ringscope_path_hop_latency_seconds path=\"p1\",hop=\"rx\" 4\n"
 "ringscope_path_hop_latency_seconds_sum{path=\"p1\",hop=\"rx\"} 0.000005\n"

@@ -246,10 +246,6 @@ int cmd_run(int argc, char **argv)
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
 		return -EINVAL;
 	}
-	if (t.zerocopy && (g.metrics.listen || g.metrics.file)) {
-		rs_err("run --zerocopy is a one-shot benchmark whose rows exist only once each phase ends (docs/metrics.md): keep them with --json, or export live with trace --zerocopy --metrics beside it");
-		return -EINVAL;
-	}
 	if (t.path && g.iface && !peer) {
 		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE (or drop -i for the private veth pair)",
 		       t.path);

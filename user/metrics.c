@@ -433,6 +433,59 @@ static void zc_families(struct mw *w, const struct trace_session *s, const struc
 	}
 }
 
+/* ---- run --zerocopy: one row per path, each final once its phase ended ---- */
+
+static void zc_run_families(struct mw *w, const struct metrics_zc_run_row *rows, int n)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;	/* of a uint64_t in struct metrics_zc_run_row */
+		bool kernel;
+	} cs[] = {
+		{ "ringscope_zerocopy_run_sends", "run --zerocopy: packets (AF_XDP) or send() calls submitted",
+		  offsetof(struct metrics_zc_run_row, sends), false },
+		{ "ringscope_zerocopy_run_completions", "run --zerocopy: submissions completed, as user space saw them",
+		  offsetof(struct metrics_zc_run_row, completions), false },
+		{ "ringscope_zerocopy_run_copied", "run --zerocopy: MSG_ZEROCOPY completions the kernel copied after all",
+		  offsetof(struct metrics_zc_run_row, copied), false },
+		{ "ringscope_zerocopy_run_kernel_completions", "run --zerocopy: completions seen in the kernel (trace --zerocopy)",
+		  offsetof(struct metrics_zc_run_row, k_completions), true },
+	};
+	const char *kv[] = { "path", NULL, NULL };
+	bool any = false, kernel = false;
+
+	for (int i = 0; i < n; i++)
+		any |= rows[i].ran, kernel |= rows[i].ran && rows[i].kernel;
+	if (!any)
+		return;
+	for (size_t c = 0; c < sizeof(cs) / sizeof(cs[0]); c++) {
+		if (cs[c].kernel && !kernel)
+			continue;
+		family(w, cs[c].name, M_COUNTER, "", cs[c].help);
+		for (int i = 0; i < n; i++)
+			if (rows[i].ran && (!cs[c].kernel || rows[i].kernel)) {
+				kv[1] = rows[i].path;
+				counter(w, cs[c].name, kv, *(const uint64_t *)((const char *)&rows[i] + cs[c].off));
+			}
+	}
+	family(w, "ringscope_zerocopy_run_user_completion_latency_seconds", M_HISTOGRAM, "seconds",
+	       "run --zerocopy: submit to completion seen in user space");
+	for (int i = 0; i < n; i++)
+		if (rows[i].ran) {
+			kv[1] = rows[i].path;
+			histogram(w, "ringscope_zerocopy_run_user_completion_latency_seconds", kv, &rows[i].user);
+		}
+	if (!kernel)
+		return;
+	family(w, "ringscope_zerocopy_run_kernel_completion_latency_seconds", M_HISTOGRAM, "seconds",
+	       "run --zerocopy: submit to completion in the kernel (trace --zerocopy)");
+	for (int i = 0; i < n; i++)
+		if (rows[i].ran && rows[i].kernel) {
+			kv[1] = rows[i].path;
+			histogram(w, "ringscope_zerocopy_run_kernel_completion_latency_seconds", kv, &rows[i].k);
+		}
+}
+
 /* ---- --path: per-hop latency ---- */
 
 /* What path_join's results hold, per hop in the table's order: packets that
@@ -508,6 +561,8 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 		if (v->ts->o.zerocopy)
 			zc_families(&w, v->ts, &v->snap->zc);
 	}
+	if (v->zc_run)
+		zc_run_families(&w, v->zc_run, v->nzc_run);
 	if (v->path)
 		path_families(&w, v->path, &v->path_r);
 	if (fmt == METRICS_OPENMETRICS)

@@ -229,9 +229,6 @@ bad metrics_bad_port_number 'not an ADDR:PORT' run -d 1 --no-pin --metrics 127.0
 bad metrics_bad_no_port 'not an ADDR:PORT' demo -d 1 --metrics 127.0.0.1
 bad metrics_bad_file 'cannot write it.*writable directory' trace --kmalloc -d 1 --no-pin --metrics-file /nonexistent-dir/x.prom
 bad metrics_bad_gen_rx 'not an ADDR:PORT' gen rx -i b0 --netns "$c-b" -d 1 --no-pin --metrics '[::1:80'
-bad metrics_run_zerocopy_refused 'run --zerocopy is a one-shot benchmark.*trace --zerocopy --metrics' \
-	run --zerocopy -d 1 --no-pin --metrics-file "$tmp/zc.prom"
-check metrics_run_zerocopy_refused_no_file "$tmp/zc.prom written" [ ! -e "$tmp/zc.prom" ]
 check metrics_bad_gen_rx_no_xdp "$(ip -n "$c-b" link show b0)" bash -c "! ip -n '$c-b' link show b0 | grep -q xdp"
 check metrics_bad_no_programs_left "left: $(our_progs)" [ -z "$(our_progs)" ]
 finish

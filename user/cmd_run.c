@@ -79,9 +79,14 @@ static void run_extra(struct runloop *rl, struct json_writer *w, const struct ge
 
 	if (c->ts)
 		trace_extra(rl, w, f, final);
-	if (!final || !c->ps)
+	if (!c->ps)
 		return;
-	trace_path_finish(c->ps);
+	if (final)
+		trace_path_finish(c->ps);
+	if (metrics_enabled(c->metrics))	/* runloop publishes it after this */
+		path_metrics_view(&c->metrics->view, c->ps);
+	if (!final)
+		return;
 	if (w)
 		path_json_fields(w, c->ps);
 	else
@@ -241,10 +246,6 @@ int cmd_run(int argc, char **argv)
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
 		return -EINVAL;
 	}
-	if (t.zerocopy && (g.metrics.listen || g.metrics.file)) {
-		rs_err("run --zerocopy has no metrics export yet: use trace --zerocopy --metrics beside it");
-		return -EINVAL;
-	}
 	if (t.path && g.iface && !peer) {
 		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE (or drop -i for the private veth pair)",
 		       t.path);
@@ -257,7 +258,7 @@ int cmd_run(int argc, char **argv)
 	if (t.zerocopy)	/* AF_XDP and MSG_ZEROCOPY, one after the other, side by side */
 		return (err = trace_opts_check(&t)) ? err : run_zerocopy(&g, peer, &t, !no_trace);
 	if (no_trace && (t.funcs || t.preset || t.tps || t.kmalloc || t.lpi || t.slab || t.comm || t.site_func ||
-			 t.cpu >= 0 || t.hist || t.path)) {
+			 t.cpu >= 0 || t.hist || t.path || t.sort != SORT_DEFAULT)) {
 		rs_err("--no-trace contradicts the trace options given: drop one");
 		return -EINVAL;
 	}

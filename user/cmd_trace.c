@@ -15,7 +15,7 @@
 
 static const char usage[] = "ringscope trace [-f FUNCS] [-p PRESET] [-t TPS] [--kmalloc] [-d S] [-I S] [--json]";
 
-/* ps: the hop table of --path (NULL: none), in the final only; hist: with
+/* ps: --path (NULL: none): its hop table in the final only, its metrics each interval; hist: with
  * each hop's histogram. */
 static void render(struct trace_session *s, const struct trace_snapshot *cur, const struct trace_snapshot *prev,
 		   struct path_session *ps, bool hist, double t, double dt, bool final, struct metrics_out *m,
@@ -23,15 +23,19 @@ static void render(struct trace_session *s, const struct trace_snapshot *cur, co
 {
 	bool views = trace_session_active(s);
 
-	if (!final) {	/* the metrics are cumulative: the interval's snapshot is the whole run so far */
+	if (final && ps)
+		trace_path_finish(ps);
+	/* The metrics are cumulative: the interval's snapshot is the whole run
+	 * so far; the final republishes only for the finished path. */
+	if (!final || (ps && metrics_enabled(m))) {
 		m->view.ts = views ? s : NULL;
 		m->view.snap = cur;
+		if (ps && metrics_enabled(m))
+			path_metrics_view(&m->view, ps);
 		metrics_out_publish(m);
 	}
 	if (!views && !final)
 		return;	/* --path alone: one table at the end */
-	if (final && ps)
-		trace_path_finish(ps);
 	if (rs_json) {
 		struct json_writer w;
 
@@ -126,7 +130,7 @@ int cmd_trace(int argc, char **argv)
 		if (now >= next) {
 			if (trace_session_active(&s))
 				trace_snapshot(&s, &cur);
-			render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
+			render(&s, &cur, &prev, t.path ? &ps : NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
 			trace_snapshot_free(&prev);
 			prev = cur;
 			last = now;
@@ -141,7 +145,7 @@ int cmd_trace(int argc, char **argv)
 	if (trace_session_active(&s))
 		trace_snapshot(&s, &cur);
 	now = now_ns();
-	render(&s, &cur, &prev, NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
+	render(&s, &cur, &prev, t.path ? &ps : NULL, false, (now - start) / 1e9, (now - last) / 1e9, false, &m, &live);
 	render(&s, &cur, NULL, t.path ? &ps : NULL, t.hist, (now - start) / 1e9, (now - start) / 1e9, true, &m, &live);
 	if (t.path && json && t.path_samples)
 		path_print_samples(stdout, &ps);

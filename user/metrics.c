@@ -433,6 +433,106 @@ static void zc_families(struct mw *w, const struct trace_session *s, const struc
 	}
 }
 
+/* ---- run --zerocopy: one row per path, each final once its phase ended ---- */
+
+static void zc_run_families(struct mw *w, const struct metrics_zc_run_row *rows, int n)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;	/* of a uint64_t in struct metrics_zc_run_row */
+		bool kernel;
+	} cs[] = {
+		{ "ringscope_zerocopy_run_sends", "run --zerocopy: packets (AF_XDP) or send() calls submitted",
+		  offsetof(struct metrics_zc_run_row, sends), false },
+		{ "ringscope_zerocopy_run_completions", "run --zerocopy: submissions completed, as user space saw them",
+		  offsetof(struct metrics_zc_run_row, completions), false },
+		{ "ringscope_zerocopy_run_copied", "run --zerocopy: MSG_ZEROCOPY completions the kernel copied after all",
+		  offsetof(struct metrics_zc_run_row, copied), false },
+		{ "ringscope_zerocopy_run_kernel_completions", "run --zerocopy: completions seen in the kernel (trace --zerocopy)",
+		  offsetof(struct metrics_zc_run_row, k_completions), true },
+	};
+	const char *kv[] = { "path", NULL, NULL };
+	bool any = false, kernel = false;
+
+	for (int i = 0; i < n; i++)
+		any |= rows[i].ran, kernel |= rows[i].ran && rows[i].kernel;
+	if (!any)
+		return;
+	for (size_t c = 0; c < sizeof(cs) / sizeof(cs[0]); c++) {
+		if (cs[c].kernel && !kernel)
+			continue;
+		family(w, cs[c].name, M_COUNTER, "", cs[c].help);
+		for (int i = 0; i < n; i++)
+			if (rows[i].ran && (!cs[c].kernel || rows[i].kernel)) {
+				kv[1] = rows[i].path;
+				counter(w, cs[c].name, kv, *(const uint64_t *)((const char *)&rows[i] + cs[c].off));
+			}
+	}
+	family(w, "ringscope_zerocopy_run_user_completion_latency_seconds", M_HISTOGRAM, "seconds",
+	       "run --zerocopy: submit to completion seen in user space");
+	for (int i = 0; i < n; i++)
+		if (rows[i].ran) {
+			kv[1] = rows[i].path;
+			histogram(w, "ringscope_zerocopy_run_user_completion_latency_seconds", kv, &rows[i].user);
+		}
+	if (!kernel)
+		return;
+	family(w, "ringscope_zerocopy_run_kernel_completion_latency_seconds", M_HISTOGRAM, "seconds",
+	       "run --zerocopy: submit to completion in the kernel (trace --zerocopy)");
+	for (int i = 0; i < n; i++)
+		if (rows[i].ran && rows[i].kernel) {
+			kv[1] = rows[i].path;
+			histogram(w, "ringscope_zerocopy_run_kernel_completion_latency_seconds", kv, &rows[i].k);
+		}
+}
+
+/* ---- --path: per-hop latency ---- */
+
+/* What path_join's results hold, per hop in the table's order: packets that
+ * passed it, its latency (hops measured from another; end_to_end last), and
+ * the packets that left the path after it (dropped there, or still in
+ * flight when the run ended). Every series always listed. */
+static void path_families(struct mw *w, const struct path_def *d, const struct path_results *r)
+{
+	static const char *const left_names[PL_NLEFT] = { [PL_DROPPED] = "dropped", [PL_IN_FLIGHT] = "in_flight" };
+	const char *pkv[] = { "path", d->name, NULL };
+	const char *kv[] = { "path", d->name, "hop", NULL, NULL, NULL, NULL };
+	const char *name;
+
+	family(w, "ringscope_path_packets", M_COUNTER, "", "ringscope packets followed along the path to their end");
+	counter(w, "ringscope_path_packets", pkv, r->packets);
+	family(w, "ringscope_path_completed_packets", M_COUNTER, "", "packets that completed the path");
+	counter(w, "ringscope_path_completed_packets", pkv, r->done);
+	family(w, "ringscope_path_hop_packets", M_COUNTER, "", "packets that passed this hop of the path");
+	for (int i = 0; i < d->nhops; i++) {
+		kv[3] = d->hop[d->order[i]].name;
+		counter(w, "ringscope_path_hop_packets", kv, r->count[d->order[i]]);
+	}
+	family(w, "ringscope_path_left_packets", M_COUNTER, "",
+	       "packets that left the path after this hop: dropped there, or in flight when the run ended");
+	kv[4] = "reason";
+	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
+		for (int i = 0; i < d->nhops; i++) {
+			kv[3] = d->hop[d->order[i]].name, kv[5] = left_names[l];
+			counter(w, "ringscope_path_left_packets", kv, r->left[l][d->order[i]]);
+		}
+	kv[4] = NULL;
+	name = "ringscope_path_hop_latency_seconds";
+	family(w, name, M_HISTOGRAM, "seconds",
+	       "per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, "
+	       "docs/hop-latency.md); end_to_end: submit to the path's end");
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+
+		if (d->hop[h].from == PH_NONE)
+			continue;	/* the first hop: nothing to measure from */
+		kv[3] = d->hop[h].name;
+		histogram(w, name, kv, &r->lat[h]);
+	}
+	kv[3] = "end_to_end";
+	histogram(w, name, kv, &r->e2e);
+}
+
 void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v)
 {
 	struct mw w = { out, fmt };
@@ -461,6 +561,10 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 		if (v->ts->o.zerocopy)
 			zc_families(&w, v->ts, &v->snap->zc);
 	}
+	if (v->zc_run)
+		zc_run_families(&w, v->zc_run, v->nzc_run);
+	if (v->path)
+		path_families(&w, v->path, &v->path_r);
 	if (fmt == METRICS_OPENMETRICS)
 		fputs("# EOF\n", out);
 }

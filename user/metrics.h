@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "gen.h"
+#include "path_join.h"
 #include "trace.h"
 
 enum metrics_format {
@@ -26,6 +27,17 @@ struct metrics_gen {
 	struct gen_counters c;	/* cumulative, as gen_session_snapshot() fills it */
 };
 
+/* One row of `run --zerocopy` (run_zerocopy.c): a path's phase, once it ended. */
+struct metrics_zc_run_row {
+	const char *path;		/* af_xdp, msg_zerocopy_tcp, msg_zerocopy_udp */
+	bool ran;			/* the phase ran and ended: its figures below are final */
+	uint64_t sends, completions, copied;
+	struct rs_hist user;		/* user space: submit -> completion seen, ns */
+	bool kernel;			/* the kernel side was traced: */
+	uint64_t k_completions;
+	struct rs_hist k;		/* kernel: submit -> completion, ns */
+};
+
 struct metrics_view {
 	const char *version, *git, *command;	/* ringscope_build_info labels */
 	struct metrics_gen gen[2];
@@ -34,6 +46,10 @@ struct metrics_view {
 	const struct trace_snapshot *snap;	/* cumulative, since attach */
 	bool have_observer;
 	uint64_t observer_ns;			/* run time of ts's BPF programs */
+	const struct metrics_zc_run_row *zc_run;	/* run --zerocopy: its rows */
+	int nzc_run;
+	const struct path_def *path;		/* --path: NULL, no path families */
+	struct path_results path_r;		/* its results so far, as path_join_results() gives them */
 };
 
 /* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */

@@ -11,7 +11,7 @@ void opts_help(const struct rs_opt *o, const char *usage)
 {
 	printf("usage: %s\n\noptions:\n", usage);
 	for (; o->name; o++) {
-		char lhs[64];
+		char lhs[128];	/* room for a long choice list (--sort) */
 
 		snprintf(lhs, sizeof(lhs), "%s%c%s--%s%s%s",
 			 o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',

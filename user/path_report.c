@@ -208,3 +208,9 @@ void path_print_samples(FILE *out, struct path_session *ps)
 	}
 	pthread_mutex_unlock(&j->lock);
 }
+
+void path_metrics_view(struct metrics_view *v, struct path_session *ps)
+{
+	v->path = ps->def;
+	path_join_results(&ps->join, &v->path_r);
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "json.h"
+#include "metrics.h"
 #include "trace_path.h"
 
 /* with_hist: each hop's histogram too. */
@@ -13,5 +14,9 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist);
 void path_json_fields(struct json_writer *w, struct path_session *ps);
 /* One {"type":"path_sample",...} line per kept packet. */
 void path_print_samples(FILE *out, struct path_session *ps);
+
+/* The path's results so far into a metrics view (its path families), the
+ * same snapshot the text and JSON renderers take. */
+void path_metrics_view(struct metrics_view *v, struct path_session *ps);
 
 #endif

@@ -12,6 +12,7 @@
 #include "gen_link.h"
 #include "gen_opts.h"
 #include "log.h"
+#include "metrics_out.h"
 #include "run_zerocopy.h"
 #include "stop.h"
 #include "trace.h"
@@ -142,6 +143,21 @@ static void kernel_row(struct zc_path_row *row, struct trace_session *ts, const 
 	hist_delta(&row->k, &h, &old);
 }
 
+/* The rows so far to --metrics / --metrics-file (out: n rows the view points
+ * to until the next publish): each path's once its phase ended. */
+static void publish(struct metrics_out *m, struct metrics_zc_run_row *out, const struct zc_path_row *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = (struct metrics_zc_run_row){
+			.path = rows[i].path, .ran = rows[i].ran, .sends = rows[i].sends, .completions = rows[i].packets,
+			.copied = rows[i].copied, .user = rows[i].user, .kernel = rows[i].kernel,
+			.k_completions = rows[i].k_completions, .k = rows[i].k,
+		};
+	m->view.zc_run = out;
+	m->view.nzc_run = n;
+	metrics_out_publish(m);
+}
+
 static void print_rows(const struct zc_path_row *rows, int n, const struct trace_session *ts, bool traced,
 		       const char *why)
 {
@@ -228,6 +244,8 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 	struct trace_session ts = {};
 	struct trace_snapshot s0 = {}, s1 = {};
 	struct kernel_caps caps;
+	struct metrics_out m;
+	struct metrics_zc_run_row mrows[3];
 	bool traced = false, others = t->funcs || t->preset || t->tps || t->kmalloc || t->lpi;
 	char why[640] = "";
 	int err = 0;
@@ -237,18 +255,20 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 		rs_err("AF_XDP, namespaces and tracing need root: run with sudo");
 		return -EPERM;
 	}
+	if (!trace && others) {
+		rs_err("--no-trace contradicts the trace options given: drop one");
+		return -EINVAL;
+	}
+	if ((err = metrics_out_open(&m, &g->metrics, "run")))
+		goto out;
 	/* The kernel view is optional here: user-space latencies still mean something. */
 	if (!trace) {
-		if (others) {
-			rs_err("--no-trace contradicts the trace options given: drop one");
-			return -EINVAL;
-		}
 		snprintf(why, sizeof(why), "kernel side not traced (--no-trace)");
 	} else if (!others && probe_best_tier(&caps) == TIER_TRACEPOINT) {
 		zc_unattached_msg(&caps, why, sizeof(why));
 		rs_note("%s", why);
 	} else if ((err = trace_session_open(&ts, t, !g->no_pin))) {
-		return err;
+		goto out;
 	} else {
 		traced = true;
 		rs_note("%s", ts.header);
@@ -305,6 +325,8 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 			trace_snapshot_free(&s1);
 		}
 		trace_snapshot_free(&s0);
+		if (!err)
+			publish(&m, mrows, rows, 3);
 	}
 	if (!err) {
 		if (rs_json)
@@ -314,5 +336,9 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 	}
 	if (traced)
 		trace_session_close(&ts);
+	if (!err)
+		metrics_out_linger(&m);	/* everything BPF is detached */
+out:
+	metrics_out_close(&m);
 	return err;
 }

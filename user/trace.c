@@ -58,6 +58,7 @@ void trace_opts_defaults(struct trace_opts *o)
 	o->tier = TIER_AUTO;
 	o->cpu = -1;
 	o->top = 10;
+	o->sort = SORT_DEFAULT;
 }
 
 bool trace_session_active(const struct trace_session *s)

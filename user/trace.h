@@ -15,6 +15,16 @@
 
 #define TIER_AUTO (-1)
 
+/* --sort: the column the text tables are ordered by, largest first (the
+ * function table: calls..p99; the call-site table: p50, p99 and allocs..).
+ * SORT_DEFAULT: functions in the order given, sites busiest first. */
+enum trace_sort {
+	SORT_DEFAULT = -1,
+	SORT_CALLS, SORT_AVG, SORT_P50, SORT_P90, SORT_P99,
+	SORT_ALLOCS, SORT_FREES, SORT_BYTES, SORT_FAILED, SORT_OUTSTANDING,
+};
+#define TRACE_SORT_CHOICES "calls,avg,p50,p90,p99,allocs,frees,bytes,failed,outstanding"
+
 struct trace_opts {
 	const char *funcs;	/* -f: comma list of names and globs */
 	const char *preset;	/* -p: comma list of presets */
@@ -25,6 +35,7 @@ struct trace_opts {
 	int tier;		/* TIER_AUTO or enum tier */
 	int cpu;		/* -1: all */
 	uint32_t top;
+	int sort;		/* enum trace_sort */
 	const char *path;	/* --path NAME: per-packet hop latency (trace_path.h) */
 	uint64_t path_samples;	/* --path-samples N: packets with seq < N as path_sample lines */
 };
@@ -123,6 +134,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "zerocopy", 0, OPT_FLAG, &(t).zerocopy, 0, 0, NULL, NULL, "AF_XDP, vhost-net and MSG_ZEROCOPY submit->completion latency" }, \
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
 	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }, \
+	{ "sort", 0, OPT_CHOICE, &(t).sort, 0, 0, TRACE_SORT_CHOICES, NULL, "order the tables by this column, largest first (default: functions as given, call sites busiest first)" }, \
 	{ "path", 0, OPT_STR, &(t).path, 0, 0, NULL, "NAME", "per-packet hop latency along a data path: veth-xsk (docs/hop-latency.md)" }, \
 	{ "path-samples", 0, OPT_U64, &(t).path_samples, 1, 1e9, NULL, "N", "with --path --json: every hop stamp of the packets with seq < N, one path_sample line each" }
 

@@ -12,6 +12,10 @@ bool trace_opts_has_views(const struct trace_opts *o)
 	return o->funcs || o->preset || o->tps || o->kmalloc || o->lpi || o->zerocopy;
 }
 
+/* The names of enum trace_sort, as TRACE_SORT_CHOICES lists them. */
+static const char *const sort_names[] = { "calls", "avg", "p50", "p90", "p99", "allocs", "frees", "bytes", "failed",
+					  "outstanding" };
+
 int trace_opts_check(const struct trace_opts *o)
 {
 	bool kmalloc = o->kmalloc || trace_preset_kmalloc(o->preset);
@@ -43,6 +47,17 @@ int trace_opts_check(const struct trace_opts *o)
 	if (o->site_func && strchr(o->site_func, ',')) {
 		rs_err("--site %s: one function per run (the filter is one address range): run once per function",
 		       o->site_func);
+		return -EINVAL;
+	}
+	/* A column only one table has, without that table, would order nothing. */
+	if (o->sort >= SORT_ALLOCS && !kmalloc) {
+		rs_err("--sort %s is a column of the call-site table: add --kmalloc, or sort by calls, avg, p50, p90 or p99",
+		       sort_names[o->sort]);
+		return -EINVAL;
+	}
+	if ((o->sort == SORT_CALLS || o->sort == SORT_AVG || o->sort == SORT_P90) && !o->funcs && !o->preset && !o->tps) {
+		rs_err("--sort %s is a column of the function table: add -f, -p or -t, or sort by allocs, frees, bytes, failed, outstanding, p50 or p99",
+		       sort_names[o->sort]);
 		return -EINVAL;
 	}
 	if (o->hist && rs_json) {

@@ -1,5 +1,7 @@
+#define _GNU_SOURCE	/* qsort_r */
 /* Rendering of trace snapshots: the figures are computed once per row
  * (func_row, site_row) and printed as text or JSON from there. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "trace.h"
@@ -132,12 +134,63 @@ static void site_row(struct site_row *r, struct trace_session *s, const struct s
 	snprintf(r->module, sizeof(r->module), "%s", sym ? sym->module : "");
 }
 
-static int cmp_rows(const void *a, const void *b)
+/* The figure a LIFE P50/P99 cell shows (fmt_life), as a number to sort by. */
+static double life_value(const struct site_row *r, double p)
+{
+	if (r->nlife_exact > 0)
+		return samples_percentile(r->life_exact, r->nlife_exact, p);
+	return hist_percentile(&r->life, p);
+}
+
+/* A call-site row's value in the --sort column; activity by default. */
+static double site_value(const struct site_row *r, int sort)
+{
+	switch (sort) {
+	case SORT_P50: return life_value(r, 50);
+	case SORT_P99: return life_value(r, 99);
+	case SORT_ALLOCS: return r->allocs;
+	case SORT_FREES: return r->frees;
+	case SORT_BYTES: return r->bytes_req;
+	case SORT_FAILED: return r->failed;
+	case SORT_OUTSTANDING: return r->outstanding;
+	default: return (double)(r->allocs + r->frees + r->failed);
+	}
+}
+
+/* Largest first; ties busiest first, then by name. */
+static int cmp_rows(const void *a, const void *b, void *sort)
 {
 	const struct site_row *x = a, *y = b;
+	double sx = site_value(x, *(int *)sort), sy = site_value(y, *(int *)sort);
 	uint64_t vx = x->allocs + x->frees + x->failed, vy = y->allocs + y->frees + y->failed;
 
+	if (sx != sy)
+		return sx < sy ? 1 : -1;
 	return vx < vy ? 1 : vx > vy ? -1 : strcmp(x->sym, y->sym);
+}
+
+/* A function row's value in the --sort column; NAN: keep the given order. */
+static double func_value(const struct func_row *r, int sort)
+{
+	switch (sort) {
+	case SORT_CALLS: return r->calls;
+	case SORT_AVG: return r->avg_ns;
+	case SORT_P50: return hist_percentile(&r->hist, 50);
+	case SORT_P90: return hist_percentile(&r->hist, 90);
+	case SORT_P99: return hist_percentile(&r->hist, 99);
+	default: return NAN;
+	}
+}
+
+/* Largest first, the order given among equals (slot index). */
+static int cmp_funcs(const void *a, const void *b, void *sort)
+{
+	const struct func_row *x = a, *y = b;
+	double vx = func_value(x, *(int *)sort), vy = func_value(y, *(int *)sort);
+
+	if (!isnan(vx) && vx != vy)
+		return vx < vy ? 1 : -1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
 /* Active sites of the window, busiest first; caller frees. */
@@ -154,7 +207,7 @@ static struct site_row *site_rows(struct trace_session *s, const struct trace_sn
 		if (rows[*n].allocs || rows[*n].frees || rows[*n].failed)
 			(*n)++;
 	}
-	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	qsort_r(rows, *n, sizeof(*rows), cmp_rows, &s->o.sort);
 	return rows;
 }
 
@@ -162,42 +215,47 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 		      const struct trace_snapshot *prev, double dt, uint64_t packets, bool final)
 {
 	char p50[16], p90[16], p99[16], avg[16];
-	struct func_row fr;
+	struct func_row *frows = NULL;
 	struct site_row *rows;
 	int nrows;
 
 	if (final)
 		fprintf(out, "\n--- trace summary (%.2f s, %s) ---\n", dt, s->header);
-	if (s->nslots) {
+	if (s->nslots && (frows = calloc(s->nslots, sizeof(*frows)))) {
+		for (int i = 0; i < s->nslots; i++)
+			func_row(&frows[i], &s->slots[i], &cur->f[i], prev ? &prev->f[i] : NULL, dt, packets);
+		qsort_r(frows, s->nslots, sizeof(*frows), cmp_funcs, &s->o.sort);
 		fprintf(out, "%-28s %10s %12s %9s %9s %9s %9s%s\n", "FUNCTION", "CALLS", "CALLS/s", "AVG", "P50",
 			"P90", "P99", packets ? "   CALLS/PKT" : "");
 		for (int i = 0; i < s->nslots; i++) {
-			func_row(&fr, &s->slots[i], &cur->f[i], prev ? &prev->f[i] : NULL, dt, packets);
-			if (fr.slot->kind == SLOT_TP) {
-				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
-					(unsigned long long)fr.calls, fr.rate, "-", "-", "-", "-");
+			const struct func_row *fr = &frows[i];
+
+			if (fr->slot->kind == SLOT_TP) {
+				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr->slot->name,
+					(unsigned long long)fr->calls, fr->rate, "-", "-", "-", "-");
 			} else {
-				fmt_ns(avg, sizeof(avg), fr.avg_ns);
-				fmt_ns(p50, sizeof(p50), hist_percentile(&fr.hist, 50));
-				fmt_ns(p90, sizeof(p90), hist_percentile(&fr.hist, 90));
-				fmt_ns(p99, sizeof(p99), hist_percentile(&fr.hist, 99));
-				if (fr.calls && hist_sparse(&fr.hist)) {	/* too few for a log2 bucket to say */
-					snprintf(p50, sizeof(p50), "n=%llu", (unsigned long long)fr.calls);
+				fmt_ns(avg, sizeof(avg), fr->avg_ns);
+				fmt_ns(p50, sizeof(p50), hist_percentile(&fr->hist, 50));
+				fmt_ns(p90, sizeof(p90), hist_percentile(&fr->hist, 90));
+				fmt_ns(p99, sizeof(p99), hist_percentile(&fr->hist, 99));
+				if (fr->calls && hist_sparse(&fr->hist)) {	/* too few for a log2 bucket to say */
+					snprintf(p50, sizeof(p50), "n=%llu", (unsigned long long)fr->calls);
 					snprintf(p90, sizeof(p90), "-");
 					snprintf(p99, sizeof(p99), "-");
 				}
-				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr.slot->name,
-					(unsigned long long)fr.calls, fr.rate, avg, p50, p90, p99);
+				fprintf(out, "%-28.28s %10llu %12.0f %9s %9s %9s %9s", fr->slot->name,
+					(unsigned long long)fr->calls, fr->rate, avg, p50, p90, p99);
 			}
 			if (packets)
-				fprintf(out, " %11.4f", fr.per_pkt);
+				fprintf(out, " %11.4f", fr->per_pkt);
 			fputc('\n', out);
-			if ((final || s->o.hist) && fr.slot->kind == SLOT_FUNC && fr.calls) {
-				fprintf(out, "\n%s latency:\n", fr.slot->name);
-				hist_print(out, &fr.hist, "nsecs");
+			if ((final || s->o.hist) && fr->slot->kind == SLOT_FUNC && fr->calls) {
+				fprintf(out, "\n%s latency:\n", fr->slot->name);
+				hist_print(out, &fr->hist, "nsecs");
 				fputc('\n', out);
 			}
 		}
+		free(frows);
 	}
 	if (s->lpi)
 		lpi_print_text(out, s, &cur->lpi, prev ? &prev->lpi : NULL, dt);

@@ -7,6 +7,8 @@
 # histogram_quantile(0.5) of a kmalloc lifetime and of the TX completion
 # latency lies in the bucket that holds ringscope's own p50, the scraped packet
 # counters equal -n exactly, every query of the Grafana dashboard returns data.
+# A `run --path veth-xsk -n N` beside them: every hop's scraped packet counter
+# and histogram count equal N, and equal the hop table of its own --json final.
 # promtool checks the --metrics-file output; bad --metrics input is one line,
 # a non-zero exit and nothing attached. No server is left running.
 set -u
@@ -18,7 +20,7 @@ for c in prometheus promtool curl jq; do
 done
 ensure_fs
 DASH=$(cd "$(dirname "$0")/../.." && pwd)/contrib/grafana/ringscope.json
-N_RUN=40000 N_GEN=30000
+N_RUN=40000 N_GEN=30000 N_PATH=10000
 
 # A TCP port nobody listens on here (bound by its user right after).
 used_ports=" "
@@ -30,7 +32,7 @@ free_port() {
 		ss -Htln "sport = :$p" | grep -q . || { used_ports+="$p "; echo "$p"; return; }
 	done
 }
-P_PROM=$(free_port) P_RUN=$(free_port) P_TX=$(free_port) P_RX=$(free_port)
+P_PROM=$(free_port) P_RUN=$(free_port) P_TX=$(free_port) P_RX=$(free_port) P_PATH=$(free_port)
 API=http://127.0.0.1:$P_PROM/api/v1
 
 cat >"$tmp/prom.yml" <<EOF
@@ -44,6 +46,8 @@ scrape_configs:
     static_configs: [{ targets: ['127.0.0.1:$P_TX'] }]
   - job_name: gen_rx
     static_configs: [{ targets: ['127.0.0.1:$P_RX'] }]
+  - job_name: path
+    static_configs: [{ targets: ['127.0.0.1:$P_PATH'] }]
 EOF
 prometheus --config.file="$tmp/prom.yml" --storage.tsdb.path="$tmp/tsdb" \
 	--web.listen-address="127.0.0.1:$P_PROM" --log.level=warn >"$tmp/prom.log" 2>&1 &
@@ -76,16 +80,18 @@ veth_pair "$c"
 mark_progs
 rs_bg run 120 run -n $N_RUN -r 20000 -I 0.5 --no-pin --json \
 	--metrics 127.0.0.1:$P_RUN --metrics-file "$tmp/run.prom" --metrics-linger 90
+rs_bg path 120 run --path veth-xsk -n $N_PATH -r 20000 -I 0.5 --no-pin --json \
+	--metrics 127.0.0.1:$P_PATH --metrics-linger 90
 wrap=$RT rs_bg rx 120 gen rx -i b0 --netns "$c-b" -n $N_GEN -d 60 --no-pin --json \
 	--metrics 127.0.0.1:$P_RX --metrics-linger 90
 rs_ready rx 'rx on ' || fail gen_rx_ready "$(tail -2 "$tmp/rx.err")"
 rs_bg tx 120 gen tx -i a0 --netns "$c-a" -n $N_GEN -r 20000 --no-pin --json \
 	--metrics 127.0.0.1:$P_TX --metrics-linger 90
 
-for who in run tx rx; do
+for who in run tx rx path; do
 	wait_for "$tmp/$who.out" '"type":"final"' 90 || fail "metrics_${who}_final" "no final line: $(tail -2 "$tmp/$who.err")"
 done
-for job in run gen_tx gen_rx; do
+for job in run gen_tx gen_rx path; do
 	check "metrics_${job}_two_scrapes_after_the_end" "Prometheus did not scrape $job twice more in 30 s" wait_scrapes $job 2
 	expect "metrics_${job}_up" "$(qv "up{job=\"$job\"}")" 1 "$(q "up{job=\"$job\"}" | head -c 300)"
 done
@@ -96,6 +102,20 @@ expect metrics_gen_rx_unique_exact "$(qv 'ringscope_gen_rx_unique_packets_total{
 expect metrics_run_tx_completed_exact "$(qv 'ringscope_gen_tx_completed_packets_total{job="run"}')" $N_RUN
 expect metrics_run_rx_unique_exact "$(qv 'ringscope_gen_rx_unique_packets_total{job="run"}')" $N_RUN
 expect metrics_run_build_info "$(qv 'ringscope_build_info{job="run",command="run"}')" 1
+
+# --path: per hop, the scraped packet counter and histogram count are N, and
+# the counter is the count of the hop table in run's own --json final.
+hop_vals() { q "$1" | jq -r '[.data.result[] | "\(.metric.hop)=\(.value[1])"] | sort | join(" ")'; }
+want_hops=$(final_of path | jq -r --argjson n $N_PATH '[.path.hops[].hop | "\(.)=\($n)"] | sort | join(" ")')
+want_lat=$(final_of path | jq -r --argjson n $N_PATH '[(.path.hops[] | select(.from != null) | .hop), "end_to_end" | "\(.)=\($n)"] | sort | join(" ")')
+json_hops=$(final_of path | jq -r '[.path.hops[] | "\(.hop)=\(.count)"] | sort | join(" ")')
+expect metrics_path_nine_hops "$(wc -w <<<"$want_hops")" 9 "$want_hops"
+expect metrics_path_hop_packets_exact "$(hop_vals 'ringscope_path_hop_packets_total{job="path",path="veth-xsk"}')" "$want_hops"
+expect metrics_path_hop_packets_are_the_json_table "$(hop_vals 'ringscope_path_hop_packets_total{job="path",path="veth-xsk"}')" "$json_hops"
+expect metrics_path_hop_latency_counts_exact "$(hop_vals 'ringscope_path_hop_latency_seconds_count{job="path",path="veth-xsk"}')" "$want_lat"
+expect metrics_path_completed_exact "$(qv 'ringscope_path_completed_packets_total{job="path",path="veth-xsk"}')" $N_PATH
+expect metrics_path_none_left "$(qv 'sum(ringscope_path_left_packets_total{job="path"})')" 0
+expect metrics_path_left_series "$(q 'ringscope_path_left_packets_total{job="path"}' | jq '.data.result | length')" 18
 
 # in_bucket NAME SELECTOR RS_P50_NS: histogram_quantile(0.5) of the scraped
 # buckets lies in the bucket (between two scraped le bounds) that holds
@@ -192,13 +212,13 @@ bad() {
 bad metrics_bad_port_in_use 'Address already in use.*pick a free one' trace --kmalloc -d 1 --no-pin --metrics 127.0.0.1:$P_PROM
 
 # --- the end: every server stopped, by its pid; nothing left listening ---
-for who in run tx rx; do
+for who in run tx rx path; do
 	kill -TERM "$(rs_pid $who)" 2>/dev/null
 	rs_wait $who
 	expect "metrics_${who}_exit0_after_linger" "$(rc_of $who)" 0 "$(tail -2 "$tmp/$who.err")"
 done
 kill $prom_pid && wait $prom_pid
-left=$(ss -Htln | grep -E ":($P_PROM|$P_RUN|$P_TX|$P_RX)\b" || true)
+left=$(ss -Htln | grep -E ":($P_PROM|$P_RUN|$P_TX|$P_RX|$P_PATH)\b" || true)
 check metrics_no_server_left "still listening: $left" [ -z "$left" ]
 check metrics_no_programs_left "left: $(our_progs)" [ -z "$(our_progs)" ]
 

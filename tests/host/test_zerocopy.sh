@@ -61,7 +61,7 @@ else
 fi
 
 # --- run --zerocopy: AF_XDP and MSG_ZEROCOPY side by side ----------------------
-timeout 120 "$RS" run --zerocopy -n 5000 -s 256 --no-pin --json >"$tmp/run.json" 2>"$tmp/run.err"
+timeout 120 "$RS" run --zerocopy -n 5000 -s 256 --no-pin --json --metrics-file "$tmp/run.prom" >"$tmp/run.json" 2>"$tmp/run.err"
 rc=$?
 f=$(grep '"type":"final"' "$tmp/run.json" | tail -1)
 check run_zerocopy_exit0 "rc $rc: $(tail -2 "$tmp/run.err")" [ $rc -eq 0 ]
@@ -69,7 +69,14 @@ for p in af_xdp msg_zerocopy_tcp msg_zerocopy_udp; do
 	row=$(jq -c ".paths[] | select(.path == \"$p\")" <<<"$f")
 	check "run_zerocopy_${p}_counts" "$row" \
 		jqe '.ran and .sends == 5000 and .packets == 5000 and .user_compl_lat_ns_samples == 5000' <<<"$row"
+	# --metrics-file: the same row, as exported once its phase ended
+	got=$(awk -v p="path=\"$p\"" 'index($0, p) && /^ringscope_zerocopy_run_(sends|completions|copied)_total|^ringscope_zerocopy_run_user_completion_latency_seconds_count/ {
+		sub(/\{.*\}/, ""); printf "%s=%s ", $1, $2 }' "$tmp/run.prom")
+	want=$(jq -r '"ringscope_zerocopy_run_sends_total=\(.sends) ringscope_zerocopy_run_completions_total=\(.packets) ringscope_zerocopy_run_copied_total=\(.copied) ringscope_zerocopy_run_user_completion_latency_seconds_count=\(.user_compl_lat_ns_samples) "' <<<"$row")
+	check "run_zerocopy_${p}_metrics_are_the_row" "metrics '$got', JSON '$want'" [ "$got" = "$want" ]
 done
+out=$(promtool check metrics <"$tmp/run.prom" 2>&1)
+check run_zerocopy_metrics_promtool "$out" [ $? -eq 0 -a -z "$out" ]
 if [ "$tier" = tracepoint ]; then
 	check run_zerocopy_says_what_is_not_attached "$(jq -r .kernel_note <<<"$f" | head -c 200)" \
 		grep -q 'not attached' <<<"$(jq -r .kernel_note <<<"$f")"

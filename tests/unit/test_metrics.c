@@ -1,14 +1,15 @@
 /* The exposition text of a fixed snapshot, byte for byte, in both formats:
  * gen counters of a sender and a receiver, a timed function and a counted
  * tracepoint, two kmalloc call sites (one in --top 1), the observer's run
- * time. Bucket lines are expanded from hist.h's edges (the layout belongs to
+ * time, run --zerocopy rows (one traced in the kernel, one skipped), a
+ * --path of three hops with a drop. Bucket lines are expanded from hist.h's edges (the layout belongs to
  * hist.c); everything else is literal. */
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
 #include "metrics.h"
 
-static struct rs_hist hists[4];
+static struct rs_hist hists[10];
 
 /* "@H name labels N": the cumulative bucket lines of hists[N]. */
 static void expand(FILE *out, const char *tmpl)
@@ -136,7 +137,65 @@ static const char prom[] =
 "# TYPE ringscope_kmem_lifetime_seconds histogram\n"
 "@H ringscope_kmem_lifetime_seconds site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\" 3\n"
 "ringscope_kmem_lifetime_seconds_sum{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 0.000006\n"
-"ringscope_kmem_lifetime_seconds_count{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 3\n";
+"ringscope_kmem_lifetime_seconds_count{site=\"0xffffffff81000010\",function=\"?\",kind=\"kmalloc\"} 3\n"
+"# HELP ringscope_zerocopy_run_sends_total run --zerocopy: packets (AF_XDP) or send() calls submitted\n"
+"# TYPE ringscope_zerocopy_run_sends_total counter\n"
+"ringscope_zerocopy_run_sends_total{path=\"af_xdp\"} 300\n"
+"ringscope_zerocopy_run_sends_total{path=\"msg_zerocopy_tcp\"} 200\n"
+"# HELP ringscope_zerocopy_run_completions_total run --zerocopy: submissions completed, as user space saw them\n"
+"# TYPE ringscope_zerocopy_run_completions_total counter\n"
+"ringscope_zerocopy_run_completions_total{path=\"af_xdp\"} 299\n"
+"ringscope_zerocopy_run_completions_total{path=\"msg_zerocopy_tcp\"} 200\n"
+"# HELP ringscope_zerocopy_run_copied_total run --zerocopy: MSG_ZEROCOPY completions the kernel copied after all\n"
+"# TYPE ringscope_zerocopy_run_copied_total counter\n"
+"ringscope_zerocopy_run_copied_total{path=\"af_xdp\"} 0\n"
+"ringscope_zerocopy_run_copied_total{path=\"msg_zerocopy_tcp\"} 7\n"
+"# HELP ringscope_zerocopy_run_kernel_completions_total run --zerocopy: completions seen in the kernel (trace --zerocopy)\n"
+"# TYPE ringscope_zerocopy_run_kernel_completions_total counter\n"
+"ringscope_zerocopy_run_kernel_completions_total{path=\"af_xdp\"} 298\n"
+"# HELP ringscope_zerocopy_run_user_completion_latency_seconds run --zerocopy: submit to completion seen in user space\n"
+"# TYPE ringscope_zerocopy_run_user_completion_latency_seconds histogram\n"
+"@H ringscope_zerocopy_run_user_completion_latency_seconds path=\"af_xdp\" 7\n"
+"ringscope_zerocopy_run_user_completion_latency_seconds_sum{path=\"af_xdp\"} 0.000598\n"
+"ringscope_zerocopy_run_user_completion_latency_seconds_count{path=\"af_xdp\"} 299\n"
+"@H ringscope_zerocopy_run_user_completion_latency_seconds path=\"msg_zerocopy_tcp\" 8\n"
+"ringscope_zerocopy_run_user_completion_latency_seconds_sum{path=\"msg_zerocopy_tcp\"} 0.001\n"
+"ringscope_zerocopy_run_user_completion_latency_seconds_count{path=\"msg_zerocopy_tcp\"} 200\n"
+"# HELP ringscope_zerocopy_run_kernel_completion_latency_seconds run --zerocopy: submit to completion in the kernel (trace --zerocopy)\n"
+"# TYPE ringscope_zerocopy_run_kernel_completion_latency_seconds histogram\n"
+"@H ringscope_zerocopy_run_kernel_completion_latency_seconds path=\"af_xdp\" 9\n"
+"ringscope_zerocopy_run_kernel_completion_latency_seconds_sum{path=\"af_xdp\"} 0.000298\n"
+"ringscope_zerocopy_run_kernel_completion_latency_seconds_count{path=\"af_xdp\"} 298\n"
+"# HELP ringscope_path_packets_total ringscope packets followed along the path to their end\n"
+"# TYPE ringscope_path_packets_total counter\n"
+"ringscope_path_packets_total{path=\"p1\"} 5\n"
+"# HELP ringscope_path_completed_packets_total packets that completed the path\n"
+"# TYPE ringscope_path_completed_packets_total counter\n"
+"ringscope_path_completed_packets_total{path=\"p1\"} 4\n"
+"# HELP ringscope_path_hop_packets_total packets that passed this hop of the path\n"
+"# TYPE ringscope_path_hop_packets_total counter\n"
+"ringscope_path_hop_packets_total{path=\"p1\",hop=\"submit\"} 5\n"
+"ringscope_path_hop_packets_total{path=\"p1\",hop=\"rx\"} 5\n"
+"ringscope_path_hop_packets_total{path=\"p1\",hop=\"reap\"} 4\n"
+"# HELP ringscope_path_left_packets_total packets that left the path after this hop: dropped there, or in flight when the run ended\n"
+"# TYPE ringscope_path_left_packets_total counter\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"submit\",reason=\"dropped\"} 0\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"rx\",reason=\"dropped\"} 1\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"reap\",reason=\"dropped\"} 0\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"submit\",reason=\"in_flight\"} 0\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"rx\",reason=\"in_flight\"} 0\n"
+"ringscope_path_left_packets_total{path=\"p1\",hop=\"reap\",reason=\"in_flight\"} 0\n"
+"# HELP ringscope_path_hop_latency_seconds per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, docs/hop-latency.md); end_to_end: submit to the path's end\n"
+"# TYPE ringscope_path_hop_latency_seconds histogram\n"
+"@H ringscope_path_hop_latency_seconds path=\"p1\",hop=\"rx\" 4\n"
+"ringscope_path_hop_latency_seconds_sum{path=\"p1\",hop=\"rx\"} 0.000005\n"
+"ringscope_path_hop_latency_seconds_count{path=\"p1\",hop=\"rx\"} 5\n"
+"@H ringscope_path_hop_latency_seconds path=\"p1\",hop=\"reap\" 5\n"
+"ringscope_path_hop_latency_seconds_sum{path=\"p1\",hop=\"reap\"} 0.00012\n"
+"ringscope_path_hop_latency_seconds_count{path=\"p1\",hop=\"reap\"} 4\n"
+"@H ringscope_path_hop_latency_seconds path=\"p1\",hop=\"end_to_end\" 6\n"
+"ringscope_path_hop_latency_seconds_sum{path=\"p1\",hop=\"end_to_end\"} 0.000124\n"
+"ringscope_path_hop_latency_seconds_count{path=\"p1\",hop=\"end_to_end\"} 4\n";
 
 /* A smaller view in OpenMetrics: counter families named without _total,
  * units, the info type, # EOF. */
@@ -299,7 +358,42 @@ int main(void)
 	v.have_observer = true;
 	v.observer_ns = 123456789;
 
+	/* --path: three hops shown in table order (reap, index 0, last), the
+	 * first has no latency; one packet dropped after rx */
+	static const struct path_def p1 = {
+		.name = "p1", .nhops = 3, .order = { 1, 2, 0 },
+		.hop = { [0] = { "reap", "", 2, true }, [1] = { "submit", "", PH_NONE, true }, [2] = { "rx", "", 1, true } },
+	};
+	v.path = &p1;
+	v.path_r.packets = 5, v.path_r.done = 4;
+	v.path_r.count[1] = 5, v.path_r.count[2] = 5, v.path_r.count[0] = 4;
+	v.path_r.left[PL_DROPPED][2] = 1;
+	for (int i = 0; i < 5; i++)
+		hist_add(&v.path_r.lat[2], 1000);
+	for (int i = 0; i < 4; i++)
+		hist_add(&v.path_r.lat[0], 30000), hist_add(&v.path_r.e2e, 31000);
+	hists[4] = v.path_r.lat[2], hists[5] = v.path_r.lat[0], hists[6] = v.path_r.e2e;
+
+	/* run --zerocopy: AF_XDP traced in the kernel too, TCP user space
+	 * only, UDP skipped (no samples at all) */
+	struct metrics_zc_run_row zc[3] = {
+		{ .path = "af_xdp", .ran = true, .sends = 300, .completions = 299, .kernel = true, .k_completions = 298 },
+		{ .path = "msg_zerocopy_tcp", .ran = true, .sends = 200, .completions = 200, .copied = 7 },
+		{ .path = "msg_zerocopy_udp" },
+	};
+	for (int i = 0; i < 299; i++)
+		hist_add(&zc[0].user, 2000);
+	for (int i = 0; i < 200; i++)
+		hist_add(&zc[1].user, 5000);
+	for (int i = 0; i < 298; i++)
+		hist_add(&zc[0].k, 1000);
+	hists[7] = zc[0].user, hists[8] = zc[1].user, hists[9] = zc[0].k;
+	v.zc_run = zc;
+	v.nzc_run = 3;
+
 	same_render("metrics_prom_004_bytes", METRICS_PROM_004, &v, prom);
+	v.path = NULL;
+	v.zc_run = NULL, v.nzc_run = 0;
 
 	/* the smaller view, as OpenMetrics */
 	v.ngen = 1;

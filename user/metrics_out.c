@@ -71,11 +71,14 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 		fclose(f);
 		err = metrics_file_write(o->file, text, len);
 		free(text);
-		if (err) {
+		if (err == -EINVAL)
+			rs_err("--metrics-file %s: it exists and is not a regular file (a device, FIFO, socket or symlink is never replaced): give the path of a regular file or a new one",
+			       o->file);
+		else if (err)
 			rs_err("--metrics-file %s: cannot write it (%s): give a path in a writable directory",
 			       o->file, strerror(-err));
+		if (err)
 			return err;
-		}
 	}
 	if (o->listen && !(m->http = metrics_http_open(o->listen)))
 		return -errno;

@@ -53,6 +53,11 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 	m->view.version = RS_VERSION;
 	m->view.git = RS_GIT_DESCRIBE;
 	m->view.command = command;
+	if (o->linger_s > 0 && !o->listen) {
+		/* It keeps the HTTP endpoint up; alone it was silently ignored. */
+		rs_err("--metrics-linger keeps the --metrics endpoint serving after the run: add --metrics ADDR:PORT (or drop --metrics-linger)");
+		return -EINVAL;
+	}
 	if (!metrics_enabled(m))
 		return 0;
 	if (o->file && !*o->file) {

@@ -87,7 +87,8 @@ static int listen_on(const char *addr_port)
 		err = -errno;
 		rs_err("--metrics %s: %s%s", addr_port, strerror(-err),
 		       err == -EADDRINUSE ? ": the port is taken, pick a free one" :
-		       err == -EADDRNOTAVAIL ? ": no such local address here" : "");
+		       err == -EADDRNOTAVAIL ? ": no such local address here" :
+		       err == -EINVAL ? ": a link-local IPv6 address needs its interface: [fe80::...%IFACE]:PORT" : "");
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);

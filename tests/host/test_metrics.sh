@@ -210,6 +210,8 @@ check metrics_no_programs_left "left: $(our_progs)" [ -z "$(our_progs)" ]
 mark_progs
 bad metrics_bad_address 'not an ADDR:PORT' trace --kmalloc -d 1 --no-pin --metrics localhost:9464
 bad metrics_bad_port_number 'not an ADDR:PORT' run -d 1 --no-pin --metrics 127.0.0.1:99999
+bad metrics_bad_link_local_names_iface 'link-local IPv6 address needs its interface: \[fe80::\.\.\.%IFACE\]:PORT' \
+	trace -t kfree -d 1 --no-pin --metrics '[fe80::1]:9464'
 bad metrics_bad_no_port 'not an ADDR:PORT' demo -d 1 --metrics 127.0.0.1
 bad metrics_bad_file 'cannot write it.*writable directory' trace --kmalloc -d 1 --no-pin --metrics-file /nonexistent-dir/x.prom
 mkfifo "$tmp/fifo.prom"

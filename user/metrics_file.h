@@ -6,7 +6,8 @@
 
 #include <stddef.h>
 
-/* Replace path with len bytes of text: 0 or -errno. */
+/* Replace path with len bytes of text: 0 or -errno; -EINVAL (-EISDIR) when
+ * path exists and is not a regular file: that is never replaced. */
 int metrics_file_write(const char *path, const char *text, size_t len);
 
 #endif

@@ -87,7 +87,8 @@ static int listen_on(const char *addr_port)
 		err = -errno;
 		rs_err("--metrics %s: %s%s", addr_port, strerror(-err),
 		       err == -EADDRINUSE ? ": the port is taken, pick a free one" :
-		       err == -EADDRNOTAVAIL ? ": no such local address here" : "");
+		       err == -EADDRNOTAVAIL ? ": no such local address here" :
+		       err == -EINVAL ? ": a link-local IPv6 address needs its interface: [fe80::...%IFACE]:PORT" : "");
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
@@ -110,9 +111,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	char *body;
 	size_t len;
 
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return MHD_NO;
-	if (strcmp(url, "/metrics")) {
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		/* A 405 that says what is allowed, not a dropped connection. */
+		static const char na[] = "ringscope serves GET /metrics\n";
+
+		resp = MHD_create_response_from_buffer(sizeof(na) - 1, (void *)na, MHD_RESPMEM_PERSISTENT);
+		if (resp)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+	} else if (strcmp(url, "/metrics")) {
 		static const char nf[] = "ringscope serves /metrics\n";
 
 		resp = MHD_create_response_from_buffer(sizeof(nf) - 1, (void *)nf, MHD_RESPMEM_PERSISTENT);

@@ -53,6 +53,11 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 	m->view.version = RS_VERSION;
 	m->view.git = RS_GIT_DESCRIBE;
 	m->view.command = command;
+	if (o->linger_s > 0 && !o->listen) {
+		/* It keeps the HTTP endpoint up; alone it was silently ignored. */
+		rs_err("--metrics-linger keeps the --metrics endpoint serving after the run: add --metrics ADDR:PORT (or drop --metrics-linger)");
+		return -EINVAL;
+	}
 	if (!metrics_enabled(m))
 		return 0;
 	if (o->file && !*o->file) {
@@ -71,11 +76,14 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 		fclose(f);
 		err = metrics_file_write(o->file, text, len);
 		free(text);
-		if (err) {
+		if (err == -EINVAL)
+			rs_err("--metrics-file %s: it exists and is not a regular file (a device, FIFO, socket or symlink is never replaced): give the path of a regular file or a new one",
+			       o->file);
+		else if (err)
 			rs_err("--metrics-file %s: cannot write it (%s): give a path in a writable directory",
 			       o->file, strerror(-err));
+		if (err)
 			return err;
-		}
 	}
 	if (o->listen && !(m->http = metrics_http_open(o->listen)))
 		return -errno;

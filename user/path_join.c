@@ -82,6 +82,14 @@ static void account(struct path_join *j, struct pj_slot *sl)
 	int last = PH_NONE, done_hop = j->user ? PH_RX_REAP : HK_SKB_FREE;
 	uint64_t prev = 0;
 
+	/* In a run, ours are the packets our sender completed: a frame that
+	 * only carries our epoch (another sender on the link forging it, a
+	 * replayed duplicate, a seq or stream we never sent) has no completion
+	 * and is not joined into the hops, the end-to-end time or the samples. */
+	if (j->user && !(sl->have & HAVE_T)) {
+		r->not_ours++;
+		goto out;
+	}
 	r->packets++;
 	for (int i = 0; i < d->nhops; i++) {
 		int h = d->order[i], f;

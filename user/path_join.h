@@ -59,6 +59,7 @@ struct path_results {
 	uint64_t left[PL_NLEFT][PH_N];	/* [dropped|in flight][last hop passed] */
 	uint64_t order_errors;		/* an on-path stamp earlier than the one before it */
 	uint64_t late;			/* a stamp for a packet already finished or replaced */
+	uint64_t not_ours;		/* run: stamped, but our sender never completed it (forged or replayed) */
 };
 
 struct pj_slot;

@@ -76,11 +76,11 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 			}
 	if (any)
 		fprintf(out, "\n");
-	if (r.order_errors || r.late || k.ringbuf_full || k.live_full || k.recycled || k.stale_alloc)
-		fprintf(out, "  bookkeeping: order_errors %" PRIu64 ", late %" PRIu64 ", ringbuf_full %" PRIu64
-			", live_full %" PRIu64 ", recycled %" PRIu64 ", stale_alloc %" PRIu64 "\n",
-			r.order_errors, r.late, (uint64_t)k.ringbuf_full, (uint64_t)k.live_full, (uint64_t)k.recycled,
-			(uint64_t)k.stale_alloc);
+	if (r.order_errors || r.late || r.not_ours || k.ringbuf_full || k.live_full || k.recycled || k.stale_alloc)
+		fprintf(out, "  bookkeeping: order_errors %" PRIu64 ", late %" PRIu64 ", not_ours %" PRIu64
+			", ringbuf_full %" PRIu64 ", live_full %" PRIu64 ", recycled %" PRIu64 ", stale_alloc %" PRIu64 "\n",
+			r.order_errors, r.late, r.not_ours, (uint64_t)k.ringbuf_full, (uint64_t)k.live_full,
+			(uint64_t)k.recycled, (uint64_t)k.stale_alloc);
 	if (!with_hist)
 		return;
 	for (int i = 0; i < d->nhops; i++) {
@@ -162,6 +162,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_obj_end(w);
 	json_kv_u64(w, "order_errors", r.order_errors);
 	json_kv_u64(w, "late", r.late);
+	json_kv_u64(w, "not_ours", r.not_ours);
 	json_kv_u64(w, "kernel_records", k.records);
 	json_kv_u64(w, "ringbuf_full", k.ringbuf_full);
 	json_kv_u64(w, "live_full", k.live_full);

@@ -159,6 +159,10 @@ check metrics_default_is_004 "$(grep -i content-type "$tmp/h004")" grep -qi 'con
 check metrics_openmetrics_on_request "$(grep -i content-type "$tmp/hom"), last line $(tail -1 "$tmp/bom")" \
 	bash -c "grep -qi 'content-type: application/openmetrics-text; version=1.0.0' '$tmp/hom' && [ \"\$(tail -1 '$tmp/bom')\" = '# EOF' ]"
 check metrics_404_elsewhere "not a 404" bash -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$P_RUN/ | grep -qx 404"
+# Other methods get a 405 naming what is allowed (they used to get the
+# connection closed without an answer).
+curl -s -D "$tmp/h405" -o /dev/null -X POST -d x "http://127.0.0.1:$P_RUN/metrics"
+check metrics_405_for_post "$(head -1 "$tmp/h405")" bash -c "grep -q ' 405 ' '$tmp/h405' && grep -qi '^allow: GET, HEAD' '$tmp/h405'"
 
 # --- promtool on the --metrics-file output (written atomically each interval) ---
 out=$(promtool check metrics <"$tmp/run.prom" 2>&1)
@@ -226,8 +230,14 @@ check metrics_no_programs_left "left: $(our_progs)" [ -z "$(our_progs)" ]
 mark_progs
 bad metrics_bad_address 'not an ADDR:PORT' trace --kmalloc -d 1 --no-pin --metrics localhost:9464
 bad metrics_bad_port_number 'not an ADDR:PORT' run -d 1 --no-pin --metrics 127.0.0.1:99999
+bad metrics_bad_link_local_names_iface 'link-local IPv6 address needs its interface: \[fe80::\.\.\.%IFACE\]:PORT' \
+	trace -t kfree -d 1 --no-pin --metrics '[fe80::1]:9464'
 bad metrics_bad_no_port 'not an ADDR:PORT' demo -d 1 --metrics 127.0.0.1
 bad metrics_bad_file 'cannot write it.*writable directory' trace --kmalloc -d 1 --no-pin --metrics-file /nonexistent-dir/x.prom
+mkfifo "$tmp/fifo.prom"
+bad metrics_bad_file_not_regular 'not a regular file.*regular file or a new one' trace --kmalloc -d 1 --no-pin --metrics-file "$tmp/fifo.prom"
+check metrics_bad_file_fifo_kept "$(ls -l "$tmp/fifo.prom")" test -p "$tmp/fifo.prom"
+bad metrics_bad_linger_without_endpoint 'metrics-linger.*add --metrics ADDR:PORT' trace -t kfree -d 1 --no-pin --metrics-linger 5
 bad metrics_bad_gen_rx 'not an ADDR:PORT' gen rx -i b0 --netns "$c-b" -d 1 --no-pin --metrics '[::1:80'
 check metrics_bad_gen_rx_no_xdp "$(ip -n "$c-b" link show b0)" bash -c "! ip -n '$c-b' link show b0 | grep -q xdp"
 check metrics_bad_no_programs_left "left: $(our_progs)" [ -z "$(our_progs)" ]

@@ -59,10 +59,12 @@ int main(void)
 	r = krec(2, 7, 3000);
 	r.ts[HK_WAKEUP] = r.ts[HK_SKB_ALLOC] = 0;
 	path_join_kernel(&j, &r);
+	user(&j, PH_TX_REAP, 2, 7, 9100);
 	/* seq 6 takes seq 2's slot (window 4): 2 leaves in flight after its
 	 * last stage, and its RX reap arriving later is late, not a new packet. */
 	r = krec(6, 7, 8000);
 	path_join_kernel(&j, &r);
+	user(&j, PH_TX_REAP, 6, 7, 9200);
 	CHECK(j.r.left[PL_IN_FLIGHT][HK_RECEIVE] == 1, "replaced_leaves_in_flight", "in flight after receive %llu",
 	      (unsigned long long)j.r.left[PL_IN_FLIGHT][HK_RECEIVE]);
 	CHECK(j.r.lat[HK_NETIF_RX].sum == 100 + 100 + 300, "missing_hops_joined_over", "netif_rx sum %llu",
@@ -71,14 +73,33 @@ int main(void)
 	CHECK(j.r.late == 1 && j.r.packets == 3, "late_stamp_not_a_packet", "late %llu packets %llu",
 	      (unsigned long long)j.r.late, (unsigned long long)j.r.packets);
 
-	/* Another sender's seq 6 is another packet. */
+	/* Another epoch's seq 6 is another packet: ours (epoch 7) leaves. */
 	r = krec(6, 8, 8000);
 	path_join_kernel(&j, &r);
 	CHECK(j.r.packets == 4, "other_epoch_other_packet", "packets %llu", (unsigned long long)j.r.packets);
 
+	/* Another sender on the link forging our epoch: a replay of seq 0 (ours
+	 * is long done), a seq and a stream we never sent. The kernel records
+	 * them and our receiver reaps them, but our sender never completed
+	 * them: not ours, never a packet of the path (before, each was one
+	 * more "done" packet, its forged send stamp in the end-to-end time). */
+	r = krec(0, 7, 100);
+	path_join_kernel(&j, &r);
+	user(&j, PH_RX_REAP, 0, 7, 200000);
+	r = krec(3000000000ull + 1, 7, 100);
+	path_join_kernel(&j, &r);
+	user(&j, PH_RX_REAP, 3000000000ull + 1, 7, 200000);
+	r = krec(1, 7, 100);
+	r.stream = 1;
+	path_join_kernel(&j, &r);
+
 	/* The end takes every packet still open, oldest first. */
 	path_join_finish(&j);
-	CHECK(j.r.packets == 5 && j.r.order_errors == 0, "finish_takes_every_open_packet", "packets %llu order_errors %llu",
+	CHECK(j.r.packets == 4 && j.r.not_ours == 4 && j.r.done == 1 && j.r.e2e.sum == 4000,
+	      "forged_with_our_epoch_not_ours", "packets %llu not_ours %llu done %llu e2e sum %llu",
+	      (unsigned long long)j.r.packets, (unsigned long long)j.r.not_ours, (unsigned long long)j.r.done,
+	      (unsigned long long)j.r.e2e.sum);
+	CHECK(j.r.packets == 4 && j.r.order_errors == 0, "finish_takes_every_open_packet", "packets %llu order_errors %llu",
 	      (unsigned long long)j.r.packets, (unsigned long long)j.r.order_errors);
 	CHECK(j.nsamples == 2 && j.samples[0].seq == 0 && j.samples[1].seq == 1 && j.samples[1].left == PL_DROPPED,
 	      "samples_below_limit", "%llu samples", (unsigned long long)j.nsamples);

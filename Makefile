@@ -19,11 +19,11 @@ ARCH_BPF  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS    ?= -O2 -g
-CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(BUILD) -Iuser $(NL_CFLAGS)
+CFLAGS    += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(BUILD) $(addprefix -I,$(USER_DIRS)) $(NL_CFLAGS)
 # -mcpu=v3: BPF atomics with a fetched result (kmem.bpf.c's shared counters; kernels >= 5.12).
 BPF_CPU    := -mcpu=v3
 BPF_CFLAGS := -O2 -g -target bpf $(BPF_CPU) -D__TARGET_ARCH_$(ARCH_BPF) -I. -I$(BUILD) -Wall -Wno-unused-function
-# Netlink (user/netlink.c): libnl-route-3, whose headers live in their own folder.
+# Netlink (user/lib/netlink.c): libnl-route-3, whose headers live in their own folder.
 NL_CFLAGS := -I/usr/include/libnl3
 LIBS      := $(shell pkg-config --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf -lelf -lz) -lnl-route-3 -lnl-3 -lmicrohttpd -lpthread -lm
 # Debian's libmicrohttpd.a needs gnutls's chain, whose libp11-kit and libunistring
@@ -33,8 +33,11 @@ STATIC_LIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthrea
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
+# user/: one folder per part (README, Layout); objects stay flat in $(BUILD).
+USER_DIRS := user/cli user/traffic user/lab user/stats user/render user/trace user/lib
+USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
+USER_OBJS := $(addprefix $(BUILD)/,$(notdir $(USER_SRCS:.c=.o)))
+vpath %.c $(USER_DIRS)
 LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
@@ -65,7 +68,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
 # Every user object may include any skeleton: build them all first.
-$(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
+$(BUILD)/%.o: %.c user/*/*.h bpf/*.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/cmd_version.o $(BUILD)/metrics_out.o: $(BUILD)/version.h
@@ -87,7 +90,7 @@ $(BUILD)/helpers/%.static: tests/helpers/%.c | $(BUILD)/helpers
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/unit/frames.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -Itests/lib -o $@ $^ $(LIBS)
 
-$(BUILD)/unit/frames.o: tests/lib/frames.c tests/lib/frames.h user/pkt.h | $(BUILD)
+$(BUILD)/unit/frames.o: tests/lib/frames.c tests/lib/frames.h user/traffic/pkt.h | $(BUILD)
 	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
 unit: $(UNIT_BINS) $(BUILD)/frame_send
@@ -129,11 +132,11 @@ asan:
 		RINGSCOPE=$(ASAN_BUILD)/ringscope $(ASAN_BUILD)/ringscope unit
 
 # libFuzzer harnesses (clang's runtime: Debian's libclang-rt-14-dev).
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -Iuser -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Iuser/traffic -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_seqtrack
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/pkt.c user/pkt.h user/seqtrack.c user/seqtrack.h
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/traffic/pkt.c user/traffic/pkt.h user/traffic/seqtrack.c user/traffic/seqtrack.h
 	@mkdir -p $(BUILD)/fuzz
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< user/pkt.c user/seqtrack.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< user/traffic/pkt.c user/traffic/seqtrack.c
 fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build
 	@BUILD=$(BUILD) bash tests/fuzz/fuzz.sh

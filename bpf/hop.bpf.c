@@ -2,7 +2,7 @@
 /* Per-packet hop stamps of the veth-xsk path on the raw tracepoint tier (the
  * host refuses fentry and has no kprobes). One record per packet, emitted to
  * a ring buffer when its skb's last event was seen; user space
- * (user/trace_path.c, user/path_join.c) joins it with its own stamps by
+ * (user/trace/trace_path.c, user/trace/path_join.c) joins it with its own stamps by
  * (stream, seq). docs/hop-latency.md says what each hop is.
  *
  * Identity: a packet is its skb address while the skb lives (hop_live), and

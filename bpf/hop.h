@@ -1,4 +1,4 @@
-/* Per-packet hop stamps of `--path` (bpf/hop.bpf.c -> user/trace_path.c):
+/* Per-packet hop stamps of `--path` (bpf/hop.bpf.c -> user/trace/trace_path.c):
  * the record the kernel side emits once per packet, and its counters. */
 #ifndef RS_HOP_H
 #define RS_HOP_H

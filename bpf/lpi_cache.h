@@ -1,6 +1,6 @@
 /* Which LPI translation cache the traced VM really has, read from the kernel
  * by lpi.bpf.c on the first cached injection of each VM (not assumed from
- * the kernel version): shared by lpi.bpf.c and user/trace_lpi.c. */
+ * the kernel version): shared by lpi.bpf.c and user/trace/trace_lpi.c. */
 #ifndef RS_LPI_CACHE_H
 #define RS_LPI_CACHE_H
 

@@ -200,7 +200,7 @@ static __always_inline void rs_hist_inc_shared(struct rs_bpf_hist *h, __u64 v)
 }
 
 /* This CPU's row `row` of an ARRAY with `rows` rows per CPU (mmap-able, so
- * user space reads it without a syscall; user/cpu_array.c). */
+ * user space reads it without a syscall; user/trace/cpu_array.c). */
 #define rs_cpu_row(map, rows, row) ({						\
 	__u32 __key = bpf_get_smp_processor_id() * (rows) + (row);		\
 	bpf_map_lookup_elem(map, &__key);					\

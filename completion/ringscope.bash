@@ -3,7 +3,7 @@
 # share/bash-completion/completions/ringscope; needs no bash-completion package.
 #
 # Commands and options are read from the binary's own --help, which prints the
-# command table (user/main.c) and each command's option table (user/opts.c):
+# command table (user/cli/main.c) and each command's option table (user/cli/opts.c):
 # the completion cannot drift from the CLI. man/gen-man.sh reads the options
 # through the same functions.
 

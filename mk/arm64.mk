@@ -25,15 +25,15 @@ ARM64_LIBDIR ?= /usr/lib/aarch64-linux-gnu
 ARM64_VMLINUX_H ?= vmlinux.h
 
 ARM64_CFLAGS ?= -O2 -g
-ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) -Iuser -I/usr/include/libnl3 -DRS_NO_HTTP
+ARM64_ALL_CFLAGS = $(ARM64_CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I. -I$(ARM64_BUILD) $(addprefix -I,$(USER_DIRS)) -I/usr/include/libnl3 -DRS_NO_HTTP
 ARM64_BPF_CFLAGS := -O2 -g -target bpf $(BPF_CPU) -D__TARGET_ARCH_arm64 -I. -I$(ARM64_BUILD) -Wall -Wno-unused-function
 ARM64_LDLIBS := -static -lxdp -lbpf -lelf -lz -lzstd -lnl-route-3 -lnl-3 -lpthread -lm
 
 ARM64_BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 ARM64_BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(ARM64_BUILD)/%.bpf.o,$(ARM64_BPF_SRCS))
 ARM64_SKELS     := $(patsubst bpf/%.bpf.c,$(ARM64_BUILD)/%.skel.h,$(ARM64_BPF_SRCS))
-ARM64_USER_SRCS := $(wildcard user/*.c)
-ARM64_USER_OBJS := $(patsubst user/%.c,$(ARM64_BUILD)/%.o,$(ARM64_USER_SRCS))
+ARM64_USER_SRCS := $(USER_SRCS)
+ARM64_USER_OBJS := $(addprefix $(ARM64_BUILD)/,$(notdir $(ARM64_USER_SRCS:.c=.o)))
 ARM64_STATIC_LIBS := libbpf.a libxdp.a libelf.a libz.a libzstd.a libnl-3.a libnl-route-3.a
 
 include mk/version.mk
@@ -57,7 +57,7 @@ $(ARM64_BUILD)/%.skel.h: $(ARM64_BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 # Every user object may include any skeleton: build them all first.
-$(ARM64_BUILD)/%.o: user/%.c user/*.h bpf/*.h $(ARM64_SKELS) | $(ARM64_BUILD)
+$(ARM64_BUILD)/%.o: %.c user/*/*.h bpf/*.h $(ARM64_SKELS) | $(ARM64_BUILD)
 	$(ARM64_CC) $(ARM64_ALL_CFLAGS) -c $< -o $@
 
 $(ARM64_BUILD):

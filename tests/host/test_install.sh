@@ -115,8 +115,8 @@ expect_completion "complete_gen_modes" "$(echo fwd rx tx | sorted)" ringscope ge
 expect_completion "complete_long_option" "--bind " ringscope gen tx --bi
 expect_completion "complete_choice" "$(echo auto copy zc | sorted)" ringscope gen tx --bind ""
 expect_completion "complete_choice_after_equals" "zc " ringscope gen tx --bind = z
-presets=$(sed -n '/^const struct preset trace_presets\[\] = {/,/^};/s/^\t{ "\([a-z0-9-]*\)".*/\1/p' "$repo/user/trace_presets.c")
-check presets_table_read "no preset names read from user/trace_presets.c" [ "$(echo $presets | wc -w)" -ge 4 ]
+presets=$(sed -n '/^const struct preset trace_presets\[\] = {/,/^};/s/^\t{ "\([a-z0-9-]*\)".*/\1/p' "$repo/user/trace/trace_presets.c")
+check presets_table_read "no preset names read from user/trace/trace_presets.c" [ "$(echo $presets | wc -w)" -ge 4 ]
 expect_completion "complete_presets_from_table" "$(echo $presets | sorted)" ringscope trace -p ""
 expect_completion "complete_preset_list" "virtio-tx,xsk-tx " ringscope trace --preset virtio-tx,xs
 expect_completion "complete_host_ifaces" "$(ls /sys/class/net | sorted)" ringscope gen tx -i ""

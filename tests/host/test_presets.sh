@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Presets are honest per tier: under the workload the preset table
-# (user/trace_presets.c, `trace -p list`) names, every event it says must fire
+# (user/trace/trace_presets.c, `trace -p list`) names, every event it says must fire
 # counts > 0, and the header and JSON name exactly the blind spots it lists
 # for this host's tier. Presets whose workload needs a virtio-net NIC (VM lab)
 # are checked here for their blind spots only.

@@ -1,4 +1,4 @@
-/* Unit tests of the compare engine (user/samples.c, user/compare.c): the
+/* Unit tests of the compare engine (user/stats/samples.c, user/stats/compare.c): the
  * sample file reader, metric directions, the two Holm families and the
  * minimum number of rounds for a verdict. Expected p-values are those of
  * tests/unit/test_stats.c (5 vs 5 fully separated: exact 2/252; all-tied

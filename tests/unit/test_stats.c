@@ -1,4 +1,4 @@
-/* Unit tests of user/stats.c against values computed by hand and by an
+/* Unit tests of user/stats/stats.c against values computed by hand and by an
  * independent reference (tests/unit/stats_reference.py: exact fractions by
  * enumeration for the Mann-Whitney null distribution, math.erfc for the normal
  * approximation, the same splitmix64 bootstrap), run once, numbers committed. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Presets are honest per tier in Debian's 6.12 guest (issue 11): one boot
 # (tests/vm/presets-guest.sh) runs every preset of the table the binary prints
-# (`trace -p list`, user/trace_presets.c) on each tier, fentry, kprobe and
+# (`trace -p list`, user/trace/trace_presets.c) on each tier, fentry, kprobe and
 # tracepoint (forced with --tier), under the preset's own workload: gen tx ->
 # gen rx over the virtio-net loop eth0 -> eth1 for the virtio presets, over a
 # guest veth pair for the others. For each preset and tier:

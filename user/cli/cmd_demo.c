@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "log.h"
 #include "gen_opts.h"
+#include "run_traffic.h"
 #include "trace.h"
 
 static const char usage[] = "ringscope demo [--duration S] [--size B] [--rate PPS] [--no-trace] [--json]";

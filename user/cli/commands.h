@@ -18,9 +18,4 @@ int cmd_version(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_bpf_stats(int argc, char **argv);
 
-/* gen + trace on -i/--peer, or on the embedded veth pair without -i (cmd_run.c). */
-struct gen_opts;
-struct trace_opts;
-int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace, bool trace_final_only);
-
 #endif

@@ -33,7 +33,7 @@ intervals_add_up() {
 	if [[ -z $bad ]]; then pass "$name"; else fail "$name" "$bad"; fi
 }
 TX_KEYS=(packets_tx tx_submitted tx_ring_full tx_wakeups tx_invalid_descs link_tx_dropped link_rx_dropped)
-RX_KEYS=(packets_rx corrupt foreign duplicates reordered rx_dropped rx_ring_full rx_fill_ring_empty
+RX_KEYS=(packets_rx corrupt foreign duplicates reordered seq_implausible rx_dropped rx_ring_full rx_fill_ring_empty
 	 xdp_not_redirected link_rx_dropped link_tx_dropped link_rx_missed)
 
 # --- MTU of the sender, of its veth peer, and the receive room of a frame ---

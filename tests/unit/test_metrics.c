@@ -78,6 +78,9 @@ static const char prom[] =
 "# HELP ringscope_gen_rx_reordered_packets_total test packets received after a later one of their stream\n"
 "# TYPE ringscope_gen_rx_reordered_packets_total counter\n"
 "ringscope_gen_rx_reordered_packets_total{interface=\"b\\\"0\"} 3\n"
+"# HELP ringscope_gen_rx_seq_implausible_packets_total test packets further ahead than their sender can have sent (ignored)\n"
+"# TYPE ringscope_gen_rx_seq_implausible_packets_total counter\n"
+"ringscope_gen_rx_seq_implausible_packets_total{interface=\"b\\\"0\"} 1\n"
 "# HELP ringscope_gen_fwd_packets_total packets forwarded back out (gen fwd)\n"
 "# TYPE ringscope_gen_fwd_packets_total counter\n"
 "ringscope_gen_fwd_packets_total{interface=\"b\\\"0\"} 0\n"
@@ -327,6 +330,7 @@ int main(void)
 	v.gen[1] = (struct metrics_gen){ .iface = "b\"0", .has_rx = true };
 	v.gen[1].c.rx_packets = 1005, v.gen[1].c.rx_unique = 1000, v.gen[1].c.rx_foreign = 5;
 	v.gen[1].c.rx_reordered = 3;
+	v.gen[1].c.rx_seq_implausible = 1;
 	for (int i = 0; i < 1000; i++)
 		hist_add(&v.gen[1].c.rx_lat, 50000);
 	hists[0] = v.gen[0].c.compl_lat;

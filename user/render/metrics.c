@@ -160,6 +160,7 @@ static const struct gen_counter_def gen_counters_defs[] = {
 	{ "ringscope_gen_rx_corrupt_packets", "test frames failing the verifier (truncated, bad checksum, ...)", GC(rx_corrupt), true },
 	{ "ringscope_gen_rx_duplicate_packets", "test packets received again", GC(rx_duplicates), true },
 	{ "ringscope_gen_rx_reordered_packets", "test packets received after a later one of their stream", GC(rx_reordered), true },
+	{ "ringscope_gen_rx_seq_implausible_packets", "test packets further ahead than their sender can have sent (ignored)", GC(rx_seq_implausible), true },
 	{ "ringscope_gen_fwd_packets", "packets forwarded back out (gen fwd)", GC(fwd_packets), true },
 };
 

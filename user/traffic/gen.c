@@ -278,8 +278,8 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		}
 		r->streams[pl.stream] = st;
 	}
-	cls = seqtrack_add(st, pl.epoch, pl.seq);
-	if (cls == SEQ_JUMP || cls == SEQ_STALE_SENDER)
+	cls = seqtrack_add(st, pl.epoch, pl.seq, now);
+	if (cls == SEQ_JUMP || cls == SEQ_IMPLAUSIBLE || cls == SEQ_STALE_SENDER)
 		return;
 	if (r->path) {
 		struct path_stamp *ps = &r->path[r->npath++];
@@ -298,7 +298,7 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 static void rx_totals(struct rx_state *r, struct gen_counters *c)
 {
 	c->rx_unique = c->rx_duplicates = c->rx_reordered = c->rx_gaps = c->rx_too_late = 0;
-	c->rx_sender_restarts = c->rx_stale_sender = c->rx_seq_jumps = 0;
+	c->rx_sender_restarts = c->rx_stale_sender = c->rx_seq_jumps = c->rx_seq_implausible = 0;
 	for (int i = 0; i < RS_MAX_QUEUES; i++) {
 		struct seqtrack *st = r->streams[i];
 
@@ -312,6 +312,7 @@ static void rx_totals(struct rx_state *r, struct gen_counters *c)
 		c->rx_sender_restarts += st->restarts;
 		c->rx_stale_sender += st->stale;
 		c->rx_seq_jumps += st->jumps;
+		c->rx_seq_implausible += st->implausible;
 	}
 }
 

@@ -55,7 +55,7 @@ struct gen_counters {
 	 * replaced another on a stream, packets of a replaced epoch, sequence
 	 * numbers too far ahead, send stamps later than the receive clock. */
 	uint64_t rx_foreign_why[PKT_NREASONS], rx_corrupt_why[PKT_NREASONS];
-	uint64_t rx_sender_restarts, rx_stale_sender, rx_seq_jumps, rx_clock_errors;
+	uint64_t rx_sender_restarts, rx_stale_sender, rx_seq_jumps, rx_seq_implausible, rx_clock_errors;
 	struct xsk_kstats k;
 	uint64_t xdp_seen, xdp_redirected, xdp_passed;	/* from the XDP program */
 	struct link_drops link;		/* the interface's kernel counters since the session opened */

@@ -35,6 +35,7 @@ void gen_figures(struct gen_figures *f, const struct gen_counters *cur, const st
 	f->sender_restarts = d.rx_sender_restarts;
 	f->stale_sender = d.rx_stale_sender;
 	f->seq_jumps = d.rx_seq_jumps;
+	f->seq_implausible = d.rx_seq_implausible;
 	f->clock_errors = d.rx_clock_errors;
 	f->corrupt = d.rx_corrupt;
 	f->foreign = d.rx_foreign;
@@ -89,10 +90,12 @@ static void print_text_verifier(FILE *out, const struct gen_figures *f)
 			if (cls[c].why[r])
 				fprintf(out, "rx %s: %s %llu\n", cls[c].what, pkt_reason_name(r),
 					(unsigned long long)cls[c].why[r]);
-	if (f->sender_restarts || f->stale_sender || f->seq_jumps || f->clock_errors)
-		fprintf(out, "rx senders: restarts %llu, packets of a replaced sender %llu, sequence jumps %llu, clock errors %llu\n",
+	if (f->sender_restarts || f->stale_sender || f->seq_jumps || f->seq_implausible || f->clock_errors)
+		fprintf(out, "rx senders: restarts %llu, packets of a replaced sender %llu, sequence jumps %llu, "
+			"implausible jumps %llu, clock errors %llu\n",
 			(unsigned long long)f->sender_restarts, (unsigned long long)f->stale_sender,
-			(unsigned long long)f->seq_jumps, (unsigned long long)f->clock_errors);
+			(unsigned long long)f->seq_jumps, (unsigned long long)f->seq_implausible,
+			(unsigned long long)f->clock_errors);
 }
 
 /* "name": {reason: count, ...} over the reasons of one verdict, zeros included. */
@@ -203,6 +206,7 @@ void gen_json_fields(struct json_writer *w, const struct gen_figures *f, bool fi
 		json_kv_u64(w, "sender_restarts", f->sender_restarts);
 		json_kv_u64(w, "stale_sender", f->stale_sender);
 		json_kv_u64(w, "seq_jumps", f->seq_jumps);
+		json_kv_u64(w, "seq_implausible", f->seq_implausible);
 		json_kv_u64(w, "clock_errors", f->clock_errors);
 		json_kv_u64(w, "rx_dropped", f->k.rx_dropped);
 		json_kv_u64(w, "rx_ring_full", f->k.rx_ring_full);

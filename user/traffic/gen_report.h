@@ -17,7 +17,7 @@ struct gen_figures {
 	uint64_t lost, corrupt, foreign, reordered, duplicates;
 	bool lost_known;	/* false: nothing expected and nothing received */
 	uint64_t foreign_why[PKT_NREASONS], corrupt_why[PKT_NREASONS];
-	uint64_t sender_restarts, stale_sender, seq_jumps, clock_errors;
+	uint64_t sender_restarts, stale_sender, seq_jumps, seq_implausible, clock_errors;
 	uint64_t ring_full, wakeups, kick_errors, fill_short;
 	struct xsk_kstats k;
 	uint64_t xdp_passed;

@@ -62,47 +62,78 @@ static bool is_old_epoch(const struct seqtrack *s, uint16_t epoch)
 	return false;
 }
 
-/* The current sender is gone: its gaps are final, a new window starts at 0. */
-static void start_epoch(struct seqtrack *s, uint16_t epoch)
+/* The first frame of an epoch sets its base: nothing before it is a gap. */
+static void begin_epoch(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns)
+{
+	s->epoch = epoch;
+	s->base = s->next = seq;
+	s->last_ns = now_ns;
+	s->epoch_unique = s->epoch_too_late = 0;
+}
+
+/* The current sender is gone: its gaps are final, its window is forgotten. */
+static void end_epoch(struct seqtrack *s)
 {
 	s->gaps_final += seqtrack_epoch_gaps(s);
 	s->old_epochs[s->nold++ % SEQ_OLD_EPOCHS] = s->epoch;
-	clear_range(s, 0, s->next);
-	s->epoch = epoch;
-	s->next = s->epoch_unique = s->epoch_too_late = 0;
+	clear_range(s, s->base, s->next);
 	s->restarts++;
 }
 
-enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq)
+/* How far past `next` the sender can have got since the last number that
+ * advanced it, by the receiver's clock: a window of reordering plus one
+ * packet per SEQ_MIN_NS_PER_PKT. A long idle stream allows a long jump. */
+static uint64_t jump_allowed(const struct seqtrack *s, uint64_t now_ns)
 {
+	uint64_t elapsed_ns = now_ns > s->last_ns ? now_ns - s->last_ns : 0;
+
+	return SEQ_WINDOW + elapsed_ns / SEQ_MIN_NS_PER_PKT;
+}
+
+enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns)
+{
+	/* 2^64-1 is never a number: next would wrap to 0. */
+	if (seq == UINT64_MAX) {
+		s->jumps++;
+		return SEQ_JUMP;
+	}
 	if (!s->started) {
 		s->started = true;
-		s->epoch = epoch;
+		begin_epoch(s, epoch, seq, now_ns);
 	} else if (epoch != s->epoch) {
 		if (is_old_epoch(s, epoch)) {
 			s->stale++;
 			return SEQ_STALE_SENDER;
 		}
-		start_epoch(s, epoch);
+		end_epoch(s);
+		begin_epoch(s, epoch, seq, now_ns);
 	}
 	if (seq >= s->next) {
-		/* 2^64-1 after 0..9 is not 1.8e19 lost packets. */
-		if (seq - s->next >= SEQ_JUMP_MAX || seq == UINT64_MAX) {
+		/* 2^32 ahead is 24 minutes of total loss at 3 Mpps, never real. */
+		if (seq - s->next >= SEQ_JUMP_MAX) {
 			s->jumps++;
 			return SEQ_JUMP;
+		}
+		if (seq - s->next > jump_allowed(s, now_ns)) {
+			s->implausible++;
+			return SEQ_IMPLAUSIBLE;
 		}
 		clear_range(s, s->next, seq + 1);
 		test_and_set(s, seq);
 		s->next = seq + 1;
+		s->last_ns = now_ns;
 		s->unique++;
 		s->epoch_unique++;
 		return SEQ_NEW;
 	}
 	if (s->next - seq > SEQ_WINDOW) {
 		s->too_late++;
-		s->epoch_too_late++;
+		if (seq >= s->base)	/* below the base it fills no gap */
+			s->epoch_too_late++;
 		return SEQ_TOO_LATE;
 	}
+	if (seq < s->base)	/* the epoch's head came late: what lies between is a gap */
+		s->base = seq;
 	if (test_and_set(s, seq)) {
 		s->duplicates++;
 		return SEQ_DUPLICATE;

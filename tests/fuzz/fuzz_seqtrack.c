@@ -10,7 +10,7 @@
 static struct seqtrack s;
 
 /* The most gaps `adds` numbers can open by time now_ns: each may lower the
- * base or jump ahead by a window, and the jumps beyond that share the elapsed
+ * base, start an epoch or jump ahead by a window, and the jumps beyond that share the elapsed
  * time at one number per SEQ_MIN_NS_PER_PKT. One forged number cannot do more. */
 static uint64_t gaps_max(uint64_t adds, uint64_t now_ns)
 {

@@ -48,13 +48,19 @@ if rs_ready rx 'rx on '; then
 	# Stream 4: a sender loses 3 and 7 of 0..19, restarts and loses 5 of 0..9:
 	# lost 3, one restart.
 	send -s 4 -e 0x4441 0..2 4..6 8..19 -e 0x4442 0..4 6..9
-	expect frames_sent "$(grep -c 'frame_send: ' "$tmp/send.log")" 5 "$(cat "$tmp/send.log")"
-	# 35 + 16 + 9 + 10 + 27 frames; wait until the receiver has seen them all.
-	wait_until 10 bash -c "grep '\"type\":\"interval\"' '$tmp/rx.out' | jq -s -e 'map(.packets_rx + .foreign) | add == 97' >/dev/null"
+	# Stream 7: the tester's forged frame: 0..99, ONE frame 3e9 ahead (below
+	# 2^32, 20 us after 99: the sender cannot have sent that many), then the
+	# genuine 100..199: seq_implausible 1, nothing lost, nothing too late.
+	# Stream 8: a receiver that joins a long-running sender at 5e9 (over
+	# 2^32): the first frame sets the base, nothing lost, no jump.
+	send -s 7 -e 0x7771 0..99 3000000000 100..199 -s 8 -e 0x8881 5000000000..5000000019
+	expect frames_sent "$(grep -c 'frame_send: ' "$tmp/send.log")" 6 "$(cat "$tmp/send.log")"
+	# 35 + 16 + 9 + 10 + 27 + 221 frames; wait until the receiver has seen them all.
+	wait_until 20 bash -c "grep '\"type\":\"interval\"' '$tmp/rx.out' | jq -s -e 'map(.packets_rx + .foreign) | add == 318' >/dev/null"
 	stop rx
 	expect frames_rx_exit0 "$(rc_of rx)" 0 "$(tail -2 "$tmp/rx.err")"
-	expect_final frames_totals rx packets_rx=77 foreign=20 corrupt=13 lost=3 duplicates=2 reordered=0 \
-		sender_restarts=2 stale_sender=4 seq_jumps=3
+	expect_final frames_totals rx packets_rx=298 foreign=20 corrupt=13 lost=3 duplicates=2 reordered=0 \
+		sender_restarts=2 stale_sender=4 seq_jumps=3 seq_implausible=1
 	expect_final frames_foreign_reasons rx foreign_reasons.truncated=4 foreign_reasons.vlan=3 \
 		foreign_reasons.not_ipv4=3 foreign_reasons.ip_header=1 foreign_reasons.ip_options=3 \
 		foreign_reasons.ip_fragment=2 foreign_reasons.not_udp=1 foreign_reasons.bad_magic=1 \
@@ -104,13 +110,13 @@ else
 fi
 rs_bg txt 60 gen rx -i b0 --netns "$c-b"
 if rs_ready txt 'rx on '; then
-	send ip_total_len_20 vlan -e 0x77 -s 5 0..3 18446744073709551615
+	send ip_total_len_20 vlan -e 0x77 -s 5 0..3 18446744073709551615 3000000000 4
 	sleep 1
 	stop txt
 	expect frames_text_exit0 "$(rc_of txt)" 0 "$(tail -2 "$tmp/txt.err")"
-	for line in 'rx: 6 packets, .*lost 0, corrupt 1, reordered 0, duplicates 0, foreign 1' \
+	for line in 'rx: 8 packets, .*lost 0, corrupt 1, reordered 0, duplicates 0, foreign 1' \
 		'rx foreign: vlan 1' 'rx corrupt: ip_total_len 1' \
-		'rx senders: restarts 0, packets of a replaced sender 0, sequence jumps 1, clock errors 0'; do
+		'rx senders: restarts 0, packets of a replaced sender 0, sequence jumps 1, implausible jumps 1, clock errors 0'; do
 		grep -q "^$line" "$tmp/txt.out" && pass "frames_text: $line" || fail "frames_text" "no '$line': $(grep '^rx' "$tmp/txt.out")"
 	done
 else
@@ -146,7 +152,7 @@ if rs_ready rx 'rx on '; then
 	stop rx
 	expect restart_rx_exit0 "$(rc_of rx)" 0 "$(tail -2 "$tmp/rx.err")"
 	expect_final restart_exact rx packets_rx=50000 lost=0 duplicates=0 reordered=0 corrupt=0 \
-		sender_restarts=1 stale_sender=0 seq_jumps=0 clock_errors=0
+		sender_restarts=1 stale_sender=0 seq_jumps=0 seq_implausible=0 clock_errors=0
 else
 	fail restart_rx_ready "no 'rx on' notice: $(tail -2 "$tmp/rx.err")"
 fi
@@ -175,6 +181,6 @@ check demo_has_samples "rx_lat_ns_samples $n" [ "${n:-0}" -gt 1000 ]
 # Buckets are [lower, upper, count], edges inclusive: those ending below 1024 ns.
 below=$(jq -r '[.rx_lat_ns_buckets[] | select(.[1] < 1024) | .[2]] | add // 0' <<<"$f" 2>/dev/null)
 expect demo_no_one_way_sample_below_1us "$below" 0 "$(jq -c '.rx_lat_ns_buckets[0:4]' <<<"$f" 2>/dev/null)"
-expect_final demo_no_clock_errors demo clock_errors=0 seq_jumps=0 sender_restarts=0 stale_sender=0
+expect_final demo_no_clock_errors demo clock_errors=0 seq_jumps=0 seq_implausible=0 sender_restarts=0 stale_sender=0
 
 finish

@@ -28,11 +28,10 @@ int main(void)
 	      "seq_in_order", "unique %lu gaps %lu", s.unique, seqtrack_gaps(&s));
 	seqtrack_free(&s);
 
-	/* Drop every 10th (5, 15, ...: none before the first or after the
-	 * last, which no receiver can see): 10000 gaps. */
+	/* Drop every 10th (0, 10, ...: the head counts too): 10000 gaps. */
 	seqtrack_init(&s);
 	for (uint64_t i = 0; i < 100000; i++)
-		if (i % 10 != 5)
+		if (i % 10)
 			add(&s, E, i);
 	CHECK(seqtrack_gaps(&s) == 10000 && s.unique == 90000, "seq_loss_exact", "gaps %lu", seqtrack_gaps(&s));
 	seqtrack_free(&s);
@@ -241,16 +240,26 @@ int main(void)
 	      seqtrack_gaps(&s));
 	seqtrack_free(&s);
 
-	/* The head of an epoch arriving late lowers the base: 5 then 2, 6..9:
-	 * 2 reordered in, 3 and 4 lost; 0 and 1 were never seen and are not. */
+	/* A receiver that joined late: the head of the epoch arriving late
+	 * lowers the base. B+5, then B+2, B+6..B+9 (B beyond the window): B+2
+	 * reordered in, B+3 and B+4 lost; below B+2 nothing was seen, nothing is. */
 	seqtrack_init(&s);
-	add(&s, E, 5);
-	add(&s, E, 2);
+	add(&s, E, SEQ_WINDOW + 5);
+	add(&s, E, SEQ_WINDOW + 2);
 	for (uint64_t i = 6; i < 10; i++)
-		add(&s, E, i);
-	CHECK(s.unique == 6 && s.reordered == 1 && seqtrack_gaps(&s) == 2 && s.base == 2,
+		add(&s, E, SEQ_WINDOW + i);
+	CHECK(s.unique == 6 && s.reordered == 1 && seqtrack_gaps(&s) == 2 && s.base == SEQ_WINDOW + 2,
 	      "seq_late_head_lowers_base", "unique %lu reordered %lu gaps %lu base %lu", s.unique, s.reordered,
 	      seqtrack_gaps(&s), s.base);
+	seqtrack_free(&s);
+
+	/* A sender whose first 3 packets were dropped (the receiver ran first):
+	 * a first number within the window of 0 is a lost head, counted. */
+	seqtrack_init(&s);
+	for (uint64_t i = 3; i < 10; i++)
+		add(&s, E, i);
+	CHECK(s.unique == 7 && seqtrack_gaps(&s) == 3 && s.base == 0, "seq_lost_head_counts",
+	      "unique %lu gaps %lu base %lu", s.unique, seqtrack_gaps(&s), s.base);
 	seqtrack_free(&s);
 	CHECK_DONE();
 }

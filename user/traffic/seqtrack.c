@@ -62,11 +62,13 @@ static bool is_old_epoch(const struct seqtrack *s, uint16_t epoch)
 	return false;
 }
 
-/* The first frame of an epoch sets its base: nothing before it is a gap. */
+/* The first frame of an epoch: within a window of 0 the sender started
+ * there and a lost head counts; further on, the receiver joined late (or the
+ * frame is forged) and it sets the base: nothing before it is a gap. */
 static void begin_epoch(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns)
 {
 	s->epoch = epoch;
-	s->base = s->next = seq;
+	s->base = s->next = seq < SEQ_WINDOW ? 0 : seq;
 	s->last_ns = now_ns;
 	s->epoch_unique = s->epoch_too_late = 0;
 }

@@ -1,8 +1,9 @@
 /* Receiver-side accounting of one stream id: exact loss, reordering and
  * duplicates with a sliding window of SEQ_WINDOW sequence numbers, per sender
  * epoch. A new epoch on the stream is a restarted (or another) sender: the
- * loss of the finished epoch becomes final, and the first frame of an epoch
- * sets its base (a receiver started late counts nothing it never could see).
+ * loss of the finished epoch becomes final. The first frame of an epoch
+ * beyond SEQ_WINDOW sets its base (a receiver started late counts nothing it
+ * never could see); nearer to 0, the numbers before it are a lost head.
  * A number further ahead than the sender can have sent since the stream's
  * last in-order packet, by the receiver's own clock, is refused and counted
  * (implausible): one forged frame cannot move the tracker.
@@ -35,7 +36,7 @@ struct seqtrack {
 	/* the current epoch */
 	uint16_t epoch;
 	bool started;
-	uint64_t base;		/* the lowest sequence seen (the first one, unless an earlier one came late) */
+	uint64_t base;		/* where gaps start: 0, or the first number if beyond SEQ_WINDOW (lowered by a late head) */
 	uint64_t next;		/* one past the highest sequence seen */
 	uint64_t last_ns;	/* receiver's clock at the last number that advanced next */
 	uint64_t epoch_unique, epoch_too_late;

@@ -10,16 +10,17 @@
 static struct seqtrack s;
 
 /* The most gaps `adds` numbers can open by time now_ns: each may lower the
- * base, start an epoch or jump ahead by a window, and the jumps beyond that share the elapsed
- * time at one number per SEQ_MIN_NS_PER_PKT. One forged number cannot do more. */
+ * base, start an epoch or jump ahead by a window, and the jumps beyond that
+ * share the elapsed time at one number per SEQ_MIN_NS_PER_PKT (twice: each
+ * frame is dated from the one before it). One forged number cannot do more. */
 static uint64_t gaps_max(uint64_t adds, uint64_t now_ns)
 {
-	return adds * 2 * (uint64_t)SEQ_WINDOW + now_ns / SEQ_MIN_NS_PER_PKT;
+	return adds * 2 * (uint64_t)SEQ_WINDOW + 2 * (now_ns / SEQ_MIN_NS_PER_PKT);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint64_t adds = 0, sorted, now_ns = 0;
+	uint64_t adds = 0, sorted, now_ns = 0, after_ns;
 
 	if (!s.bits && seqtrack_init(&s))
 		abort();
@@ -38,12 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&epoch, data + off, 2);
 		memcpy(&seq, data + off + 2, 8);
 		memcpy(&dt, data + off + 10, 2);
+		after_ns = now_ns;	/* the frame arrived since the last one */
 		now_ns += (uint64_t)(dt & 0xfff) << 2 * (dt >> 12);
 		/* Keep most numbers near the window so that paths other than the
 		 * jump are explored; the top bit keeps the raw value. */
 		if (!(seq >> 63))
 			seq %= 4 * (uint64_t)SEQ_WINDOW;
-		seqtrack_add(&s, epoch, seq, now_ns);
+		seqtrack_add(&s, epoch, seq, after_ns, now_ns);
 		sorted = s.unique + s.duplicates + s.too_late + s.jumps + s.stale + s.implausible;
 		gaps = seqtrack_gaps(&s);
 		if (sorted != adds + 1 || s.base > s.next || s.epoch_unique > s.next - s.base || s.unique > adds + 1 ||

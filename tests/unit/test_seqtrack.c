@@ -8,13 +8,14 @@
 
 #define E 0x1111	/* an epoch */
 
-/* The receiver's clock: each frame arrives step_ns after the one before. */
+/* The receiver's clock: each frame arrives step_ns after the one before and
+ * is taken at once (the ring was empty just before). */
 static uint64_t now_ns, step_ns = 1000;
 
 static enum seq_class add(struct seqtrack *s, uint16_t epoch, uint64_t seq)
 {
 	now_ns += step_ns;
-	return seqtrack_add(s, epoch, seq, now_ns);
+	return seqtrack_add(s, epoch, seq, now_ns, now_ns);
 }
 
 int main(void)
@@ -200,17 +201,34 @@ int main(void)
 	 * not. A refused frame does not restart the clock: the next one is
 	 * measured from the same last in-order number. */
 	seqtrack_init(&s);
-	seqtrack_add(&s, E, 0, 5000000);
-	CHECK(seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100000 + 1, 6000000) == SEQ_IMPLAUSIBLE &&
-	      seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100000, 6000000) == SEQ_NEW &&
+	seqtrack_add(&s, E, 0, 5000000, 5000000);
+	CHECK(seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100000 + 1, 6000000, 6000000) == SEQ_IMPLAUSIBLE &&
+	      seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100000, 6000000, 6000000) == SEQ_NEW &&
 	      seqtrack_gaps(&s) == SEQ_WINDOW + 100000 && s.implausible == 1, "seq_implausible_bound_exact",
 	      "implausible %lu gaps %lu", s.implausible, seqtrack_gaps(&s));
 	seqtrack_free(&s);
 	seqtrack_init(&s);
-	seqtrack_add(&s, E, 0, 0);
-	seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100, 500);	/* 50 allowed: refused */
-	CHECK(seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100, 1000) == SEQ_NEW && s.implausible == 1,
+	seqtrack_add(&s, E, 0, 0, 0);
+	seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100, 500, 500);	/* 50 allowed: refused */
+	CHECK(seqtrack_add(&s, E, 1 + SEQ_WINDOW + 100, 1000, 1000) == SEQ_NEW && s.implausible == 1,
 	      "seq_implausible_clock_from_last_in_order", "implausible %lu", s.implausible);
+	seqtrack_free(&s);
+
+	/* A receiver stopped for 1 s: it took 0..99 at 1 ms (its ring empty at
+	 * 0), then 100..163 at 1.001 s (a full batch: waiting since before the
+	 * stop) and 3000164..3000199 just after (the sender went on at 3 Mpps,
+	 * the kernel dropped the rest). Dated from when they were taken, the
+	 * jump would look like 3e6 in 0.1 ms; dated from the last empty ring it
+	 * is 1 s of sending: loss, not implausible. */
+	seqtrack_init(&s);
+	for (uint64_t i = 0; i < 100; i++)
+		seqtrack_add(&s, E, i, 0, 1000000);
+	for (uint64_t i = 100; i < 164; i++)
+		seqtrack_add(&s, E, i, 1000000, 1001000000);
+	for (uint64_t i = 3000164; i < 3000200; i++)
+		seqtrack_add(&s, E, i, 1000000, 1001100000);
+	CHECK(s.implausible == 0 && s.unique == 200 && seqtrack_gaps(&s) == 3000000, "seq_stalled_receiver_is_loss",
+	      "implausible %lu unique %lu gaps %lu", s.implausible, s.unique, seqtrack_gaps(&s));
 	seqtrack_free(&s);
 
 	/* A long idle stream (a minute without a packet) may come back far

@@ -231,6 +231,12 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
 	uint16_t expect_epoch;	/* gen_cfg.expect_epoch */
+	/* The clock just before the last peek that left the RX ring empty:
+	 * every frame taken since arrived after it. A frame that waited in the
+	 * ring (a busy or stopped receiver) is dated from then, not from when
+	 * it was taken, so the sequence tracker's jump bound counts the wait. */
+	uint64_t drained_ns;
+	uint64_t arrived_after_ns;	/* drained_ns before this batch's peek */
 	struct path_stamp *path;	/* --path: this batch's RX reap stamps (batch) */
 	uint32_t npath;
 };
@@ -278,7 +284,7 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		}
 		r->streams[pl.stream] = st;
 	}
-	cls = seqtrack_add(st, pl.epoch, pl.seq, now);
+	cls = seqtrack_add(st, pl.epoch, pl.seq, r->arrived_after_ns, now);
 	if (cls == SEQ_JUMP || cls == SEQ_IMPLAUSIBLE || cls == SEQ_STALE_SENDER)
 		return;
 	if (r->path) {
@@ -324,15 +330,18 @@ static uint32_t rx_batch(struct gen_worker *w, struct rx_state *r, struct gen_co
 			 bool forward)
 {
 	struct xsk_port *p = &w->port;
-	uint32_t idx, n, fidx, tidx = 0, ok;
-	uint64_t now;
+	uint32_t idx, n, want, fidx, tidx = 0, ok;
+	uint64_t now, before_peek = now_ns();
 
-	n = w->s->cfg.batch;
+	want = w->s->cfg.batch;
 	/* fwd: never take more than the TX ring can hold, so every frame taken
 	 * from RX goes straight back out. */
 	if (forward)
-		n = xsk_prod_nb_free(&p->tx, n);
-	n = n ? xsk_ring_cons__peek(&p->rx, n, &idx) : 0;
+		want = xsk_prod_nb_free(&p->tx, want);
+	n = want ? xsk_ring_cons__peek(&p->rx, want, &idx) : 0;
+	r->arrived_after_ns = r->drained_ns;
+	if (want && n < want)
+		r->drained_ns = before_peek;
 	if (!n)
 		return 0;
 	now = now_ns();
@@ -626,7 +635,7 @@ static void *worker_main(void *arg)
 	const struct gen_cfg *cfg = &w->s->cfg;
 	uint32_t nframes = cfg->port.nframes, tx_frames = nframes;
 	struct tx_state t = {};
-	struct rx_state r = { .expect_epoch = cfg->expect_epoch };
+	struct rx_state r = { .expect_epoch = cfg->expect_epoch, .drained_ns = now_ns() };
 	struct gen_counters c = {};
 
 	t.free = calloc(nframes, sizeof(*t.free));

@@ -65,11 +65,11 @@ static bool is_old_epoch(const struct seqtrack *s, uint16_t epoch)
 /* The first frame of an epoch: within a window of 0 the sender started
  * there and a lost head counts; further on, the receiver joined late (or the
  * frame is forged) and it sets the base: nothing before it is a gap. */
-static void begin_epoch(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns)
+static void begin_epoch(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t after_ns)
 {
 	s->epoch = epoch;
 	s->base = s->next = seq < SEQ_WINDOW ? 0 : seq;
-	s->last_ns = now_ns;
+	s->last_ns = after_ns;
 	s->epoch_unique = s->epoch_too_late = 0;
 }
 
@@ -83,8 +83,9 @@ static void end_epoch(struct seqtrack *s)
 }
 
 /* How far past `next` the sender can have got since the last number that
- * advanced it, by the receiver's clock: a window of reordering plus one
- * packet per SEQ_MIN_NS_PER_PKT. A long idle stream allows a long jump. */
+ * advanced it arrived, by the receiver's clock: a window of reordering (and
+ * ~10 ms in flight) plus one packet per SEQ_MIN_NS_PER_PKT. A long idle
+ * stream, or a receiver that fell behind, allows a long jump. */
 static uint64_t jump_allowed(const struct seqtrack *s, uint64_t now_ns)
 {
 	uint64_t elapsed_ns = now_ns > s->last_ns ? now_ns - s->last_ns : 0;
@@ -92,7 +93,8 @@ static uint64_t jump_allowed(const struct seqtrack *s, uint64_t now_ns)
 	return SEQ_WINDOW + elapsed_ns / SEQ_MIN_NS_PER_PKT;
 }
 
-enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns)
+enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t after_ns,
+			    uint64_t now_ns)
 {
 	/* 2^64-1 is never a number: next would wrap to 0. */
 	if (seq == UINT64_MAX) {
@@ -101,14 +103,14 @@ enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, ui
 	}
 	if (!s->started) {
 		s->started = true;
-		begin_epoch(s, epoch, seq, now_ns);
+		begin_epoch(s, epoch, seq, after_ns);
 	} else if (epoch != s->epoch) {
 		if (is_old_epoch(s, epoch)) {
 			s->stale++;
 			return SEQ_STALE_SENDER;
 		}
 		end_epoch(s);
-		begin_epoch(s, epoch, seq, now_ns);
+		begin_epoch(s, epoch, seq, after_ns);
 	}
 	if (seq >= s->next) {
 		/* 2^32 ahead is 24 minutes of total loss at 3 Mpps, never real. */
@@ -123,7 +125,7 @@ enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, ui
 		clear_range(s, s->next, seq + 1);
 		test_and_set(s, seq);
 		s->next = seq + 1;
-		s->last_ns = now_ns;
+		s->last_ns = after_ns;
 		s->unique++;
 		s->epoch_unique++;
 		return SEQ_NEW;

@@ -38,7 +38,7 @@ struct seqtrack {
 	bool started;
 	uint64_t base;		/* where gaps start: 0, or the first number if beyond SEQ_WINDOW (lowered by a late head) */
 	uint64_t next;		/* one past the highest sequence seen */
-	uint64_t last_ns;	/* receiver's clock at the last number that advanced next */
+	uint64_t last_ns;	/* the last number that advanced next arrived after this (receiver's clock) */
 	uint64_t epoch_unique, epoch_too_late;
 	/* finished epochs */
 	uint16_t old_epochs[SEQ_OLD_EPOCHS];
@@ -57,9 +57,11 @@ struct seqtrack {
 
 int seqtrack_init(struct seqtrack *s);
 void seqtrack_free(struct seqtrack *s);
-/* now_ns: the receiver's own clock (CLOCK_MONOTONIC) when the frame was
- * taken, never the frame's send stamp (as forgeable as its seq). */
-enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t now_ns);
+/* The frame arrived between after_ns and now_ns by the receiver's own clock
+ * (CLOCK_MONOTONIC): after its last empty RX ring, before it was taken.
+ * Never the frame's send stamp, which is as forgeable as its seq. */
+enum seq_class seqtrack_add(struct seqtrack *s, uint16_t epoch, uint64_t seq, uint64_t after_ns,
+			    uint64_t now_ns);
 
 /* Sequence numbers of the current epoch in [base, next) not seen, plus the
  * final gaps of finished epochs. A too-late packet is taken to fill a gap

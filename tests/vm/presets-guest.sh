@@ -1,4 +1,4 @@
-# Guest half of tests/vm/test_vm_presets.sh (vm-run.sh WORKLOAD=cmd GUEST_CMD,
+# Guest half of tests/lab/test_vm_presets.sh (vm-run.sh WORKLOAD=cmd GUEST_CMD,
 # GUEST_MODULES=veth): every preset of `trace -p list` on every tier, each
 # under its own workload, forced with --tier. trace attaches before the
 # traffic starts and detaches after it ends (attaching during traffic crashed

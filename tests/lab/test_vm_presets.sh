@@ -30,8 +30,8 @@ trap '[ "${KEEP_OUT:-0}" = 1 ] && echo "kept $OUTD" || rm -rf "$OUTD"' EXIT
 # SMP=1: one vCPU, so no attach or detach can patch code another vCPU is
 # running (multi-threaded TCG crashed on that: docs/vm-lab.md).
 if ! OUT=$OUTD KERNEL=6.12 SMP=1 WORKLOAD=cmd GUEST_MODULES=veth TIMEOUT=1200 \
-	GUEST_CMD="PRESET_PKTS=$N; $(cat "$HERE/presets-guest.sh")" RINGSCOPE_BIN=$BIN \
-	"$HERE/vm-run.sh" >"$OUTD/vm.log" 2>&1; then
+	GUEST_CMD="PRESET_PKTS=$N; $(cat "$REPO/tests/vm/presets-guest.sh")" RINGSCOPE_BIN=$BIN \
+	"$REPO/tests/vm/vm-run.sh" >"$OUTD/vm.log" 2>&1; then
 	fail vm_presets "vm-run.sh failed: $(grep -m1 ERROR "$OUTD/vm.log")"
 	tail -n 30 "$OUTD/vm.log"
 	exit 1

@@ -11,37 +11,6 @@
 #include "metrics_out.h"
 #include "stop.h"
 #include "version.h"
-#include "funclat.skel.h"
-#include "kmem.skel.h"
-#include "lpi.skel.h"
-#include "zerocopy.skel.h"
-
-/* Sum of run_time_ns of the programs of obj (kernel.bpf_stats or our
- * BPF_ENABLE_STATS fd must be on for it to move). */
-static uint64_t obj_run_time_ns(struct bpf_object *obj)
-{
-	struct bpf_program *p;
-	uint64_t ns = 0;
-
-	if (!obj)
-		return 0;
-	bpf_object__for_each_program(p, obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(p);
-
-		memset(&info, 0, sizeof(info));
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			ns += info.run_time_ns;
-	}
-	return ns;
-}
-
-static uint64_t observer_ns(const struct trace_session *s)
-{
-	return obj_run_time_ns(s->fl ? s->fl->obj : NULL) + obj_run_time_ns(s->km ? s->km->obj : NULL) +
-	       obj_run_time_ns(s->lpi ? s->lpi->obj : NULL) + obj_run_time_ns(s->zc ? s->zc->obj : NULL);
-}
 
 int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const char *command)
 {
@@ -103,7 +72,7 @@ void metrics_out_publish(struct metrics_out *m)
 		return;
 	m->view.have_observer = m->view.ts && m->stats_fd >= 0;
 	if (m->view.have_observer)
-		m->view.observer_ns = observer_ns(m->view.ts);
+		m->view.observer_ns = trace_session_run_time_ns(m->view.ts);
 	for (int fmt = 0; fmt < 2; fmt++) {
 		FILE *f = open_memstream(&text[fmt], &len[fmt]);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "prog_stats.h"
 
 /* Ids of the BPF programs pid holds open: the fdinfo of a program fd has a
@@ -100,4 +101,23 @@ bool pid_alive(pid_t pid)
 	buf[n] = '\0';
 	p = strrchr(buf, ')');	/* comm may contain spaces and parentheses */
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+__u64 obj_run_time_ns(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	__u64 ns = 0;
+
+	if (!obj)
+		return 0;
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			ns += info.run_time_ns;
+	}
+	return ns;
 }

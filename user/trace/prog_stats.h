@@ -21,6 +21,9 @@ struct prog_stat {
  * programs (pid == 0) into s; returns their number (<= max). A program fd
  * held twice counts once. */
 int prog_stats_snapshot(struct prog_stat *s, int max, pid_t pid);
+/* Sum of run_time_ns of the loaded programs of obj (0 for NULL). */
+struct bpf_object;
+__u64 obj_run_time_ns(struct bpf_object *obj);
 /* pid exists and is not a zombie (a shell's background child stays a zombie
  * until the shell waits for it, which happens after we return). */
 bool pid_alive(pid_t pid);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "map_mem.h"
 #include "pin.h"
+#include "prog_stats.h"
 #include "trace.h"
 #include "funclat.skel.h"
 #include "kmem.skel.h"
@@ -672,6 +673,14 @@ int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool
 fail:
 	trace_session_close(s);
 	return err;
+}
+
+uint64_t trace_session_run_time_ns(struct trace_session *s)
+{
+	if (!s)
+		return 0;
+	return obj_run_time_ns(s->fl ? s->fl->obj : NULL) + obj_run_time_ns(s->km ? s->km->obj : NULL) +
+	       obj_run_time_ns(lpi_object(s)) + obj_run_time_ns(zc_object(s));
 }
 
 void trace_session_close(struct trace_session *s)

@@ -108,6 +108,9 @@ bool trace_preset_kmalloc(const char *list);
  * with nothing left attached. */
 int trace_session_open(struct trace_session *s, const struct trace_opts *o, bool pin);
 void trace_session_close(struct trace_session *s);
+/* The session's own BPF run time so far, ns, all its programs (moves only
+ * while BPF_ENABLE_STATS or kernel.bpf_stats_enabled is on); 0 for NULL. */
+uint64_t trace_session_run_time_ns(struct trace_session *s);
 bool trace_session_active(const struct trace_session *s);
 int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap);
 void trace_snapshot_free(struct trace_snapshot *snap);

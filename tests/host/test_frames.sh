@@ -67,6 +67,10 @@ if rs_ready rx 'rx on '; then
 		foreign_reasons.stream_out_of_range=2
 	expect_final frames_corrupt_reasons rx corrupt_reasons.ip_total_len=4 corrupt_reasons.truncated=3 \
 		corrupt_reasons.udp_len=2 corrupt_reasons.ip_checksum=2 corrupt_reasons.bad_checksum=2
+	# One latency sample per packet's first arrival: duplicates, refused and
+	# stale frames add none (before, the two duplicates were samples).
+	expect_final frames_rx_lat_first_arrivals_only rx \
+		'rx_lat_ns_samples + .clock_errors - .packets_rx + .corrupt + .duplicates + .stale_sender + .seq_jumps + .seq_implausible=0'
 	expect_final frames_no_drops rx rx_dropped=0 rx_ring_full=0 rx_fill_ring_empty=0 xdp_not_redirected=0
 else
 	fail frames_rx_ready "no 'rx on' notice: $(tail -2 "$tmp/rx.err")"

@@ -285,7 +285,10 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		r->streams[pl.stream] = st;
 	}
 	cls = seqtrack_add(st, pl.epoch, pl.seq, r->arrived_after_ns, now);
-	if (cls == SEQ_JUMP || cls == SEQ_IMPLAUSIBLE || cls == SEQ_STALE_SENDER)
+	/* Only a packet's first arrival is a sample: a duplicate (a replay), a
+	 * frame too late to classify or a refused one adds no latency sample and
+	 * no path stamp, so rx_lat_ns_samples + clock_errors == unique packets. */
+	if (cls != SEQ_NEW && cls != SEQ_REORDERED)
 		return;
 	if (r->path) {
 		struct path_stamp *ps = &r->path[r->npath++];

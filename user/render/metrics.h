@@ -53,6 +53,8 @@ struct metrics_view {
 };
 
 /* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */
+/* The format an Accept header asks for (metrics_accept.c); NULL: the text format. */
+enum metrics_format metrics_negotiate(const char *accept);
 void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v);
 /* ns as exact decimal seconds ("0.000001023", "0", "3"). */
 void metrics_fmt_seconds(char *buf, size_t len, uint64_t ns);

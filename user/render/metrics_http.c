@@ -103,8 +103,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 {
 	struct metrics_http *h = cls;
 	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-	enum metrics_format fmt = accept && strstr(accept, "application/openmetrics-text") ?
-				  METRICS_OPENMETRICS : METRICS_PROM_004;
+	enum metrics_format fmt = metrics_negotiate(accept);
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	unsigned int status = MHD_HTTP_OK;

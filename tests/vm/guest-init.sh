@@ -99,6 +99,21 @@ featbit() { f=$(features "$1"); [ -n "$f" ] || { echo null; return; }; b=$(echo 
 
 echo "@@RSVM:INFO:$RUNID@@ {\"uname_r\":$(jstr "$(uname -r)"),\"uname_m\":$(jstr "$(uname -m)"),\"proc_version\":$(jstr "$(cat /proc/version)"),\"init_uptime_s\":$(uptime_s),\"nproc\":$(nproc),\"btf_vmlinux\":$(jbool /sys/kernel/btf/vmlinux),\"btf_virtio_net\":$(jbool /sys/kernel/btf/virtio_net),\"tracefs\":$(jbool /sys/kernel/tracing/events),\"eth0_mac\":$(jstr "$(cat /sys/class/net/eth0/address)"),\"eth1_mac\":$(jstr "$(cat /sys/class/net/eth1/address)"),\"eth0_driver\":$(jstr "$(drv eth0)"),\"mtu\":$(cat /sys/class/net/eth0/mtu),\"eth0_virtio_features\":$(jstr "$(features eth0)"),\"indirect_desc\":$(featbit eth0 28),\"event_idx\":$(featbit eth0 29),\"packed\":$(featbit eth0 34)}"
 
+# The guest's CPU time in USER_HZ ticks (10 ms on x86_64 and arm64), from
+# /proc/stat's first line: "user system irq softirq idle" (user with nice,
+# system with steal, idle with iowait). Around the run without probes,
+# cpu_json prints {"type":"cpu_untraced",...}: the deltas, and busy = all but
+# idle. Under icount guest time counts guest instructions (docs/ab.md, "A cost
+# measure the host cannot move").
+cpu_ticks() {
+	read -r _ u n s i w q sq st _ </proc/stat
+	echo "$((u + n)) $((s + st)) $q $sq $((i + w))"
+}
+cpu_json() {
+	set -- $1 $2
+	echo "{\"type\":\"cpu_untraced\",\"user_ticks\":$(($6 - $1)),\"system_ticks\":$(($7 - $2)),\"irq_ticks\":$(($8 - $3)),\"softirq_ticks\":$(($9 - $4)),\"idle_ticks\":$((${10} - $5)),\"busy_ticks\":$(($6 + $7 + $8 + $9 - $1 - $2 - $3 - $4)),\"user_hz\":100,\"ncpu\":$(nproc)}"
+}
+
 # wait_ready FILE PATTERN PID: until a background ringscope has printed PATTERN to FILE (it is
 # attached / bound), has exited, or 120 s have passed.
 wait_ready() {
@@ -134,10 +149,12 @@ ringscope)
 	if [ "${TRACE:-on}" = both ]; then
 		# Throughput first, with no probe attached, in the same boot; its
 		# final object is renamed so the traced run's stays "final".
+		c0=$(cpu_ticks)
 		# shellcheck disable=SC2086  # RS_EXTRA_ARGS is a word list on purpose
 		/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
 			--rate "${RATE_UNTRACED:-0}" --no-trace --json $RS_EXTRA_ARGS >/tmp/untraced.json 2>>/tmp/ringscope.err
 		rc=$?
+		cpu_json "$c0" "$(cpu_ticks)"
 		sed -n 's/"type":"final"/"type":"final_untraced"/p' /tmp/untraced.json
 	fi
 	if [ "${TRACE:-on}" = off ]; then
@@ -149,6 +166,7 @@ ringscope)
 		[ -w /proc/sys/kernel/bpf_stats_enabled ] && echo 1 >/proc/sys/kernel/bpf_stats_enabled
 	fi
 	if [ $rc = 0 ]; then
+		c0=$(cpu_ticks)
 		# shellcheck disable=SC2086  # TRACE_ARGS is a word list on purpose
 		/bin/ringscope run -i eth0 --peer eth1 --size "$PKT_SIZE" --duration "$SECONDS_RUN" \
 			--rate "$RATE" $TRACE_ARGS --json $RS_EXTRA_ARGS >/tmp/run.json 2>>/tmp/ringscope.err &
@@ -157,6 +175,7 @@ ringscope)
 		[ "${TRACE:-on}" = off ] || /bin/ringscope bpf-stats --until-exit $rp >/tmp/bpf_stats.json 2>>/tmp/ringscope.err
 		wait $rp
 		rc=$?
+		[ "${TRACE:-on}" = off ] && cpu_json "$c0" "$(cpu_ticks)"
 		cat /tmp/run.json /tmp/bpf_stats.json 2>/dev/null
 	fi
 	echo "@@RSVM:END:$RUNID:$rc@@"

@@ -597,6 +597,9 @@ UNTRACED=$(jq -c 'select(.type == "final_untraced")' "$TMP/ndjson" | tail -n 1)
 [ "$TRACE" != both ] || [ -n "$UNTRACED" ] || [ "$WRC" != 0 ] ||
 	die "TRACE=both but the guest printed no untraced result (console: $CONSOLE_LOG)"
 [ -n "$UNTRACED" ] || UNTRACED=null
+# The guest CPU time the run without probes kept busy (guest-init.sh cpu_json).
+UNTRACED_CPU=$(jq -c 'select(.type == "cpu_untraced") | del(.type)' "$TMP/ndjson" | tail -n 1)
+[ -n "$UNTRACED_CPU" ] || UNTRACED_CPU=null
 # The guest's BPF program statistics at the end of the traced run (observer cost).
 BPF_STATS=$(jq -c 'select(.type == "bpf_stats")' "$TMP/ndjson" | tail -n 1)
 [ -n "$BPF_STATS" ] || BPF_STATS=null
@@ -640,12 +643,13 @@ META=$(jq -n \
 	--argjson rate "$RATE" --arg layout "$LAYOUT" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
 	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" --arg accel "$ACCEL" --argjson smp "$SMP" \
 	--arg trace "$TRACE" --arg backend "$BACKEND" --argjson untraced "$UNTRACED" --argjson bpf_stats "$BPF_STATS" \
+	--argjson untraced_cpu "$UNTRACED_CPU" \
 	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
 	  workload: $workload, console_log: $console, qemu: $qemu,
 	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
 	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate,
 	           accel: $accel, smp: $smp, trace: $trace, backend: $backend},
-	  untraced: $untraced, bpf_stats: $bpf_stats,
+	  untraced: $untraced, untraced_cpu: $untraced_cpu, bpf_stats: $bpf_stats,
 	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
 	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},
 	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, guest: $guest}')

@@ -36,6 +36,34 @@ void lpi_result_free(struct lpi_result *r)
 	r->per = NULL;
 }
 
+/* Bad combinations refused before anything is created. */
+int lpi_opts_check(struct lpi_opts *o)
+{
+	uint64_t nlpis;
+
+	if (!o->devices)
+		o->devices = o->injectors;
+	nlpis = (uint64_t)o->devices * o->events;
+	if (o->devices < o->injectors) {
+		rs_err("--devices %u < --injectors %u: every injector needs a device of its own", o->devices,
+		       o->injectors);
+		return -EINVAL;
+	}
+	if (nlpis > KITS_MAX_LPIS) {
+		rs_err("--devices x --events = %llu LPIs: KVM's ITS has %u (INTIDs 8192..65535)",
+		       (unsigned long long)nlpis, KITS_MAX_LPIS);
+		return -EINVAL;
+	}
+	if (o->mode == LPI_MODE_IRQFD && nlpis > KITS_MAX_ROUTES) {
+		rs_err("irqfd needs one GSI route per event: --devices x --events = %llu > %u (KVM_MAX_IRQ_ROUTES); "
+		       "use fewer or --mode signal-msi", (unsigned long long)nlpis, KITS_MAX_ROUTES);
+		return -EINVAL;
+	}
+	if (!o->count && o->duration <= 0)
+		o->duration = 5;
+	return 0;
+}
+
 #ifndef __aarch64__
 int lpi_load_run(const struct lpi_opts *o, struct lpi_result *r)
 {

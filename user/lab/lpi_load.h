@@ -2,7 +2,7 @@
  * D devices x E events mapped to LPIs, a warm-up that caches every
  * translation, then K injector threads ("NICs") firing MSIs at them through
  * irqfd or KVM_SIGNAL_MSI, and a delivery check (every LPI pending).
- * cmd_lpi_load.c parses the options and renders the result. */
+ * cmd_lpi_load.c parses the options, lpi_report.c renders the result. */
 #ifndef RS_LPI_LOAD_H
 #define RS_LPI_LOAD_H
 
@@ -39,6 +39,9 @@ struct lpi_result {
 	struct lpi_injector_result *per;	/* opts->injectors entries */
 };
 
+/* Bad combinations refused before anything is created: one error line and
+ * -EINVAL. Fills in the defaults (devices = injectors, 5 s without a count). */
+int lpi_opts_check(struct lpi_opts *o);
 /* Validated options in, result out (free with lpi_result_free). Prints one
  * error line and returns -errno on failure; -EOPNOTSUPP outside arm64. */
 int lpi_load_run(const struct lpi_opts *o, struct lpi_result *r);

@@ -21,11 +21,10 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "gen.h"
-#include "interval_loop.h"
+#include "lab_gen.h"
 #include "log.h"
 #include "stop.h"
 #include "vhost_gen.h"
-#include "zc_gen.h"
 
 #define VHOST_TX_VQ 1			/* virtio-net: queue 0 receives, queue 1 transmits */
 #define VH_ETHERTYPE 0x88b5		/* IEEE local experimental: no protocol handler takes it */
@@ -46,11 +45,11 @@ struct vh_run {
 	uint8_t *bufs;
 	size_t stride;
 	uint64_t *submit_ts;
-	pthread_t driver, sink;
-	bool driver_started, sink_started, backend_set;
-	volatile bool stop, driver_done, sink_stop;
-	pthread_mutex_t lock;
-	struct vhost_counters pub;
+	struct lab_worker w;		/* the driver */
+	pthread_t sink;
+	bool sink_started, backend_set;
+	volatile bool sink_stop;
+	struct vhost_counters pub;	/* the driver's, published through w */
 	uint64_t rx_frames, rx_bytes;	/* atomic */
 	uint64_t start_ns, end_ns;
 	int err;
@@ -250,13 +249,6 @@ static void init_buffers(struct vh_run *r)
 	}
 }
 
-static void publish(struct vh_run *r, const struct vhost_counters *c)
-{
-	pthread_mutex_lock(&r->lock);
-	r->pub = *c;
-	pthread_mutex_unlock(&r->lock);
-}
-
 static uint32_t reap(struct vh_run *r, struct vhost_counters *c, uint16_t *last_used, uint16_t *free_ids,
 		     uint32_t *nfree)
 {
@@ -296,7 +288,7 @@ static void wait_call(struct vh_run *r, struct vhost_counters *c, uint16_t last_
 	__atomic_store_n(&r->avail->flags, VRING_AVAIL_F_NO_INTERRUPT, __ATOMIC_RELAXED);
 }
 
-static void *driver_main(void *arg)
+static void driver_main(void *arg)
 {
 	struct vh_run *r = arg;
 	const struct vhost_cfg *cfg = r->cfg;
@@ -316,11 +308,11 @@ static void *driver_main(void *arg)
 	r->start_ns = start;
 	for (;;) {
 		uint64_t now = now_ns();
-		bool sending = !r->stop && now < end && (!cfg->count || c.sent < cfg->count);
+		bool sending = !r->w.stop && now < end && (!cfg->count || c.sent < cfg->count);
 		uint32_t added = 0;
 
 		if (now - last_pub >= PUBLISH_NS) {
-			publish(r, &c);
+			lab_publish(&r->w, &c);
 			last_pub = now;
 		}
 		while (sending && nfree && added < cfg->batch && (!cfg->count || c.sent < cfg->count)) {
@@ -345,7 +337,7 @@ static void *driver_main(void *arg)
 		if (reap(r, &c, &last_used, free_ids, &nfree) || (added && sending))
 			continue;
 		if (!sending) {
-			if (c.used >= c.sent || r->stop)
+			if (c.used >= c.sent || r->w.stop)
 				break;
 			if (!drain_end)
 				drain_end = now + DRAIN_NS;
@@ -357,9 +349,7 @@ static void *driver_main(void *arg)
 	r->end_ns = now_ns();
 out:
 	free(free_ids);
-	publish(r, &c);
-	r->driver_done = true;
-	return NULL;
+	lab_publish(&r->w, &c);
 }
 
 /* ---- the sink: a packet socket on the tap (--sink read) ---------------------- */
@@ -406,20 +396,20 @@ static void *sink_main(void *arg)
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static void snapshot(struct vh_run *r, struct vhost_counters *c)
+/* The driver's counters as published, the sink's as they are. */
+static void snapshot(void *arg, void *counters)
 {
-	pthread_mutex_lock(&r->lock);
-	*c = r->pub;
-	pthread_mutex_unlock(&r->lock);
+	struct vh_run *r = arg;
+	struct vhost_counters *c = counters;
+
+	lab_read(&r->w, c);
 	c->rx_frames = __atomic_load_n(&r->rx_frames, __ATOMIC_RELAXED);
 	c->rx_bytes = __atomic_load_n(&r->rx_bytes, __ATOMIC_RELAXED);
 }
 
 static void teardown(struct vh_run *r)
 {
-	r->stop = true;
-	if (r->driver_started)
-		pthread_join(r->driver, NULL);
+	lab_worker_stop(&r->w);
 	if (r->backend_set) {
 		/* Detach: vhost waits for zero-copy buffers still in flight. */
 		struct vhost_vring_file file = { .index = VHOST_TX_VQ, .fd = -1 };
@@ -446,30 +436,10 @@ static void teardown(struct vh_run *r)
 	free(r->submit_ts);
 }
 
-/* One report interval: the counters so far, rendered against the last ones. */
-struct vhost_tick {
-	struct vh_run *r;
-	vhost_interval_fn fn;
-	void *ctx;
-	struct vhost_counters prev;
-};
-
-static void tick(void *p, double t_s, double dt_s)
-{
-	struct vhost_tick *k = p;
-	struct vhost_counters cur;
-
-	snapshot(k->r, &cur);
-	k->fn(k->ctx, &cur, &k->prev, t_s, dt_s);
-	k->prev = cur;
-}
-
-int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_interval_fn fn, void *ctx)
+int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, lab_interval_fn fn, void *ctx)
 {
 	struct vh_run r = { .cfg = cfg, .vhost_fd = -1, .tap_fd = -1, .kick_fd = -1, .call_fd = -1, .sink_fd = -1 };
-	struct vhost_tick k = { .r = &r, .fn = fn, .ctx = ctx };
 	uint64_t tap0 = 0;
-	double busy0, self0;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -482,7 +452,7 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 		rs_err("--size %u: an Ethernet frame has at least 60 bytes", cfg->size);
 		return -EINVAL;
 	}
-	pthread_mutex_init(&r.lock, NULL);
+	lab_worker_init(&r.w, driver_main, snapshot, &r, &r.pub, sizeof(r.pub));
 	r.submit_ts = calloc(cfg->qsize, sizeof(*r.submit_ts));
 	if (!r.submit_ts) {
 		err = -ENOMEM;
@@ -502,26 +472,15 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_i
 		r.sink_started = true;
 	}
 	tap0 = tap_rx_packets(r.tap);
-	busy0 = cpu_busy_seconds(&res->ncpu);
-	self0 = cpu_self_seconds();
-	if (pthread_create(&r.driver, NULL, driver_main, &r)) {
-		err = -EAGAIN;
+	if ((err = lab_worker_run(&r.w, cfg->interval, cfg->count || cfg->duration > 0, fn, ctx, &res->cpu)))
 		goto out;
-	}
-	r.driver_started = true;
-	interval_loop(&r.driver_done, &r.stop, cfg->interval, cfg->count || cfg->duration > 0,
-		      fn ? tick : NULL, &k);
-	pthread_join(r.driver, NULL);
-	r.driver_started = false;
 	res->tap_rx_packets = tap_rx_packets(r.tap) - tap0;	/* before the tap goes away */
-	res->cpu_busy_s = cpu_busy_seconds(NULL) - busy0;
-	res->cpu_self_s = cpu_self_seconds() - self0;
 	res->duration_s = (r.end_ns - r.start_ns) / 1e9;
 	err = r.err;
 out:
 	teardown(&r);
 	snapshot(&r, &res->c);
-	pthread_mutex_destroy(&r.lock);
+	lab_worker_fini(&r.w);
 	return err;
 }
 
@@ -532,9 +491,18 @@ static const char *sink_name(int sink)
 	return sink == VHOST_SINK_READ ? "read" : "drop";
 }
 
-void vhost_print_interval(FILE *out, const struct vhost_counters *cur, const struct vhost_counters *prev,
-			  double t_s, double dt_s)
+static void vhost_print_banner(FILE *out, const void *cfg_)
 {
+	const struct vhost_cfg *cfg = cfg_;
+
+	fprintf(out, "vhost-gen: %u B frames, experimental_zcopytx=%d (vhost_net module parameter)\n", cfg->size,
+		vhost_zcopytx());
+}
+
+static void vhost_print_interval(FILE *out, const void *cfg, const void *cur_, const void *prev_, double t_s,
+			   double dt_s)
+{
+	const struct vhost_counters *cur = cur_, *prev = prev_;
 	struct rs_hist lat;
 
 	hist_delta(&lat, &cur->lat, &prev->lat);
@@ -545,8 +513,24 @@ void vhost_print_interval(FILE *out, const struct vhost_counters *cur, const str
 	fflush(out);
 }
 
-void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhost_result *r)
+static void vhost_json_interval(struct json_writer *w, const void *cfg, const void *cur_, const void *prev_, double dt_s)
 {
+	const struct vhost_counters *cur = cur_, *prev = prev_;
+	struct rs_hist lat;
+
+	hist_delta(&lat, &cur->lat, &prev->lat);
+	json_kv_u64(w, "used", cur->used - prev->used);
+	json_kv_double(w, "pps", dt_s > 0 ? (cur->used - prev->used) / dt_s : 0);
+	json_kv_double(w, "gbps", dt_s > 0 ? (cur->bytes - prev->bytes) * 8 / dt_s / 1e9 : 0);
+	json_kv_u64(w, "kicks", cur->kicks - prev->kicks);
+	json_kv_double(w, "used_lat_ns_p50", hist_percentile(&lat, 50));
+	json_kv_double(w, "used_lat_ns_p99", hist_percentile(&lat, 99));
+}
+
+static void vhost_print_final(FILE *out, const void *cfg_, const void *res)
+{
+	const struct vhost_cfg *cfg = cfg_;
+	const struct vhost_result *r = res;
 	const struct vhost_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
 
@@ -559,13 +543,15 @@ void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhos
 	if (cfg->sink == VHOST_SINK_READ)
 		fprintf(out, ", sink read %llu frames", (unsigned long long)c->rx_frames);
 	fprintf(out, "\nCPU per packet: %.0f ns busy on all %d CPUs (/proc/stat), %.0f ns in this process (getrusage)\n",
-		c->used ? r->cpu_busy_s * 1e9 / c->used : 0, r->ncpu, c->used ? r->cpu_self_s * 1e9 / c->used : 0);
+		c->used ? r->cpu.busy_s * 1e9 / c->used : 0, r->cpu.ncpu, c->used ? r->cpu.self_s * 1e9 / c->used : 0);
 	hist_print_titled(out, "avail -> used (descriptor made available -> its used entry reaped)", &c->lat);
 	fflush(out);
 }
 
-void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const struct vhost_result *r)
+static void vhost_json_final(struct json_writer *w, const void *cfg_, const void *res)
 {
+	const struct vhost_cfg *cfg = cfg_;
+	const struct vhost_result *r = res;
 	const struct vhost_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
 
@@ -589,10 +575,30 @@ void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const
 	json_kv_u64(w, "tap_rx_packets", r->tap_rx_packets);
 	json_kv_u64(w, "sink_frames", c->rx_frames);
 	json_kv_u64(w, "sink_bytes", c->rx_bytes);
-	json_kv_double(w, "cpu_busy_s", r->cpu_busy_s);
-	json_kv_double(w, "cpu_self_s", r->cpu_self_s);
-	json_kv_u64(w, "ncpu", r->ncpu);
-	json_kv_double(w, "cpu_busy_ns_per_pkt", c->used ? r->cpu_busy_s * 1e9 / c->used : 0);
-	json_kv_double(w, "cpu_self_ns_per_pkt", c->used ? r->cpu_self_s * 1e9 / c->used : 0);
+	json_kv_double(w, "cpu_busy_s", r->cpu.busy_s);
+	json_kv_double(w, "cpu_self_s", r->cpu.self_s);
+	json_kv_u64(w, "ncpu", r->cpu.ncpu);
+	json_kv_double(w, "cpu_busy_ns_per_pkt", c->used ? r->cpu.busy_s * 1e9 / c->used : 0);
+	json_kv_double(w, "cpu_self_ns_per_pkt", c->used ? r->cpu.self_s * 1e9 / c->used : 0);
 	hist_json(w, "used_lat_ns", &c->lat, true);
 }
+
+static int vhost_lab_run(const void *cfg, void *res, lab_interval_fn fn, void *ctx)
+{
+	return vhost_gen_run(cfg, res, fn, ctx);
+}
+
+static double vhost_lab_duration_s(const void *res)
+{
+	return ((const struct vhost_result *)res)->duration_s;
+}
+
+const struct lab_gen vhost_gen = {
+	.run = vhost_lab_run,
+	.duration_s = vhost_lab_duration_s,
+	.print_banner = vhost_print_banner,
+	.print_interval = vhost_print_interval,
+	.json_interval = vhost_json_interval,
+	.print_final = vhost_print_final,
+	.json_final = vhost_json_final,
+};

@@ -8,9 +8,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "hist.h"
-#include "json.h"
+#include "lab_gen.h"
 
 enum vhost_sink {
 	VHOST_SINK_DROP = 0,	/* frames of an ethertype nobody handles: freed by the stack, no copy */
@@ -40,22 +39,23 @@ struct vhost_counters {
 
 struct vhost_result {
 	struct vhost_counters c;
-	double duration_s, cpu_busy_s, cpu_self_s;
-	int ncpu;
+	double duration_s;
+	struct lab_cpu cpu;
 	int zcopytx;		/* /sys/module/vhost_net/parameters/experimental_zcopytx, -1 unknown */
 	uint64_t features;	/* negotiated with VHOST_SET_FEATURES */
 	uint64_t tap_rx_packets;	/* the tap's rx_packets: frames vhost handed to the stack */
 	char tap[16];
 };
 
-typedef void (*vhost_interval_fn)(void *ctx, const struct vhost_counters *cur, const struct vhost_counters *prev,
-				  double t_s, double dt_s);
-
-int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, vhost_interval_fn fn, void *ctx);
+/* One run. The interval callback (may be NULL) runs in the calling thread;
+ * its counters are struct vhost_counters. Returns 0 or -errno after one
+ * error line; interrupted runs return 0. */
+int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, lab_interval_fn fn, void *ctx);
+/* /sys/module/vhost_net/parameters/experimental_zcopytx, -1 unknown. */
 int vhost_zcopytx(void);
-void vhost_print_interval(FILE *out, const struct vhost_counters *cur, const struct vhost_counters *prev,
-			  double t_s, double dt_s);
-void vhost_print_final(FILE *out, const struct vhost_cfg *cfg, const struct vhost_result *r);
-void vhost_json_fields(struct json_writer *w, const struct vhost_cfg *cfg, const struct vhost_result *r);
+/* The generator for zc_traced_run(): its run, and its figures in text and
+ * JSON (cfg a struct vhost_cfg, counters struct vhost_counters, res struct
+ * vhost_result). */
+extern const struct lab_gen vhost_gen;
 
 #endif

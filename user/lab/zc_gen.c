@@ -15,10 +15,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include "gen.h"
-#include "interval_loop.h"
+#include "lab_gen.h"
 #include "log.h"
 #include "netlink.h"
 #include "stop.h"
@@ -53,49 +52,15 @@ struct zc_run {
 	void *buf;
 	uint64_t *ts;			/* send time per zerocopy id, ring */
 	uint32_t ts_mask;
-	pthread_t sender, receiver;
-	bool sender_started, receiver_started;
-	volatile bool stop, sender_done, receiver_stop;
-	pthread_mutex_t lock;
-	struct zc_counters pub;		/* sender's counters, under lock */
+	struct lab_worker w;		/* the sender */
+	pthread_t receiver;
+	bool receiver_started;
+	volatile bool receiver_stop;
+	struct zc_counters pub;		/* the sender's, published through w */
 	uint64_t rx_bytes, rx_msgs;	/* receiver's, atomic */
 	uint64_t start_ns, end_ns;
 	int err;
 };
-
-/* ---- CPU accounting --------------------------------------------------------- */
-
-double cpu_busy_seconds(int *ncpu)
-{
-	unsigned long long v[10] = {}, busy = 0;
-	char line[512];
-	FILE *f = fopen("/proc/stat", "r");
-	int n = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f))
-		sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		       &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "cpu", 3);
-	fclose(f);
-	if (ncpu)
-		*ncpu = n;
-	/* user nice system idle iowait irq softirq steal guest guest_nice:
-	 * guest time is already in user, idle and iowait are not busy. */
-	busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-	return (double)busy / sysconf(_SC_CLK_TCK);
-}
-
-double cpu_self_seconds(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 /* ---- namespaces and the veth pair ------------------------------------------- */
 
@@ -242,14 +207,7 @@ static void read_errqueue(struct zc_run *r, struct zc_counters *c, uint64_t *out
 	}
 }
 
-static void publish(struct zc_run *r, const struct zc_counters *c)
-{
-	pthread_mutex_lock(&r->lock);
-	r->pub = *c;
-	pthread_mutex_unlock(&r->lock);
-}
-
-static void *sender_main(void *arg)
+static void sender_main(void *arg)
 {
 	struct zc_run *r = arg;
 	const struct zc_cfg *cfg = r->cfg;
@@ -263,10 +221,10 @@ static void *sender_main(void *arg)
 		uint64_t now = now_ns(), t1;
 		ssize_t n;
 
-		if (r->stop || now >= end || (cfg->count && c.sends >= cfg->count))
+		if (r->w.stop || now >= end || (cfg->count && c.sends >= cfg->count))
 			break;
 		if (now - last_pub >= PUBLISH_NS) {
-			publish(r, &c);
+			lab_publish(&r->w, &c);
 			last_pub = now;
 		}
 		if (cfg->zerocopy) {
@@ -304,12 +262,10 @@ static void *sender_main(void *arg)
 	}
 	/* Drain: the last completions. */
 	drain_end = now_ns() + DRAIN_NS;
-	while (cfg->zerocopy && outstanding && now_ns() < drain_end && !r->stop)
+	while (cfg->zerocopy && outstanding && now_ns() < drain_end && !r->w.stop)
 		read_errqueue(r, &c, &outstanding, true);
 	r->end_ns = now_ns();
-	publish(r, &c);
-	r->sender_done = true;
-	return NULL;
+	lab_publish(&r->w, &c);
 }
 
 /* ---- receiver --------------------------------------------------------------- */
@@ -350,11 +306,13 @@ static void *receiver_main(void *arg)
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static void snapshot(struct zc_run *r, struct zc_counters *c)
+/* The sender's counters as published, the receiver's as they are. */
+static void snapshot(void *arg, void *counters)
 {
-	pthread_mutex_lock(&r->lock);
-	*c = r->pub;
-	pthread_mutex_unlock(&r->lock);
+	struct zc_run *r = arg;
+	struct zc_counters *c = counters;
+
+	lab_read(&r->w, c);
 	c->rx_bytes = __atomic_load_n(&r->rx_bytes, __ATOMIC_RELAXED);
 	c->rx_msgs = __atomic_load_n(&r->rx_msgs, __ATOMIC_RELAXED);
 }
@@ -415,9 +373,7 @@ home:
 
 static void teardown(struct zc_run *r)
 {
-	r->stop = true;
-	if (r->sender_started)
-		pthread_join(r->sender, NULL);
+	lab_worker_stop(&r->w);
 	if (r->sfd >= 0 && r->cfg->proto == IPPROTO_TCP)
 		shutdown(r->sfd, SHUT_WR);	/* EOF for the receiver once it has read everything */
 	if (r->receiver_started) {
@@ -451,29 +407,9 @@ static void teardown(struct zc_run *r)
 	free(r->ts);
 }
 
-/* One report interval: the counters so far, rendered against the last ones. */
-struct zc_tick {
-	struct zc_run *r;
-	zc_interval_fn fn;
-	void *ctx;
-	struct zc_counters prev;
-};
-
-static void tick(void *p, double t_s, double dt_s)
-{
-	struct zc_tick *k = p;
-	struct zc_counters cur;
-
-	snapshot(k->r, &cur);
-	k->fn(k->ctx, &cur, &k->prev, t_s, dt_s);
-	k->prev = cur;
-}
-
-int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn fn, void *ctx)
+int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, lab_interval_fn fn, void *ctx)
 {
 	struct zc_run r = { .cfg = cfg, .home_fd = -1, .ns_a = -1, .ns_b = -1, .sfd = -1, .lfd = -1, .rfd = -1 };
-	struct zc_tick k = { .r = &r, .fn = fn, .ctx = ctx };
-	double busy0, self0;
 	uint32_t ring = 1024;
 	int err;
 
@@ -484,7 +420,7 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 	}
 	while (ring < 2 * cfg->inflight)
 		ring <<= 1;
-	pthread_mutex_init(&r.lock, NULL);
+	lab_worker_init(&r.w, sender_main, snapshot, &r, &r.pub, sizeof(r.pub));
 	r.ts = calloc(ring, sizeof(*r.ts));
 	r.ts_mask = ring - 1;
 	r.buf = aligned_alloc(4096, (cfg->size + 4095) & ~4095u);
@@ -494,27 +430,15 @@ int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn f
 	}
 	for (uint32_t i = 0; i < cfg->size; i++)
 		((uint8_t *)r.buf)[i] = (uint8_t)(i * 7 + 1);
-	if ((err = setup(&r)))
+	if ((err = setup(&r)) ||
+	    (err = lab_worker_run(&r.w, cfg->interval, cfg->count || cfg->duration > 0, fn, ctx, &res->cpu)))
 		goto out;
-	busy0 = cpu_busy_seconds(&res->ncpu);
-	self0 = cpu_self_seconds();
-	if (pthread_create(&r.sender, NULL, sender_main, &r)) {
-		err = -EAGAIN;
-		goto out;
-	}
-	r.sender_started = true;
-	interval_loop(&r.sender_done, &r.stop, cfg->interval, cfg->count || cfg->duration > 0,
-		      fn ? tick : NULL, &k);
-	pthread_join(r.sender, NULL);
-	r.sender_started = false;
-	res->cpu_busy_s = cpu_busy_seconds(NULL) - busy0;
-	res->cpu_self_s = cpu_self_seconds() - self0;
 	res->duration_s = (r.end_ns - r.start_ns) / 1e9;
 	err = r.err;
 out:
 	teardown(&r);
 	snapshot(&r, &res->c);	/* the receiver's count includes what it drained */
-	pthread_mutex_destroy(&r.lock);
+	lab_worker_fini(&r.w);
 	return err;
 }
 
@@ -532,9 +456,19 @@ static void fmt_ns(char *b, size_t n, double ns)
 	else snprintf(b, n, "%.0fns", ns);
 }
 
-void zc_print_interval(FILE *out, const struct zc_cfg *cfg, const struct zc_counters *cur,
-		       const struct zc_counters *prev, double t_s, double dt_s)
+static void zc_print_banner(FILE *out, const void *cfg_)
 {
+	const struct zc_cfg *cfg = cfg_;
+
+	fprintf(out, "zc-gen: %s %s, %u B per send, %s\n", zc_proto_name(cfg), cfg->zerocopy ? "MSG_ZEROCOPY" : "copy",
+		cfg->size, cfg->ifname ? cfg->ifname : "veth " ZC_IF_A " -> " ZC_IF_B " in private namespaces");
+}
+
+static void zc_print_interval(FILE *out, const void *cfg_, const void *cur_, const void *prev_, double t_s,
+			   double dt_s)
+{
+	const struct zc_cfg *cfg = cfg_;
+	const struct zc_counters *cur = cur_, *prev = prev_;
 	struct rs_hist lat;
 	char p50[16], p99[16];
 	uint64_t sends = cur->sends - prev->sends, compl = cur->completions - prev->completions;
@@ -553,8 +487,25 @@ void zc_print_interval(FILE *out, const struct zc_cfg *cfg, const struct zc_coun
 	fflush(out);
 }
 
-void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result *r)
+static void zc_json_interval(struct json_writer *w, const void *cfg, const void *cur_, const void *prev_, double dt_s)
 {
+	const struct zc_counters *cur = cur_, *prev = prev_;
+	struct rs_hist lat;
+
+	hist_delta(&lat, &cur->lat, &prev->lat);
+	json_kv_u64(w, "sends", cur->sends - prev->sends);
+	json_kv_double(w, "sends_per_s", dt_s > 0 ? (cur->sends - prev->sends) / dt_s : 0);
+	json_kv_double(w, "gbps", dt_s > 0 ? (cur->bytes - prev->bytes) * 8 / dt_s / 1e9 : 0);
+	json_kv_u64(w, "completions", cur->completions - prev->completions);
+	json_kv_u64(w, "copied", cur->copied - prev->copied);
+	json_kv_double(w, "compl_lat_ns_p50", hist_percentile(&lat, 50));
+	json_kv_double(w, "compl_lat_ns_p99", hist_percentile(&lat, 99));
+}
+
+static void zc_print_final(FILE *out, const void *cfg_, const void *res)
+{
+	const struct zc_cfg *cfg = cfg_;
+	const struct zc_result *r = res;
 	const struct zc_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
 
@@ -568,7 +519,7 @@ void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result 
 			(unsigned long long)c->completions, (unsigned long long)c->notifications,
 			(unsigned long long)(c->completions - c->copied), (unsigned long long)c->copied);
 	fprintf(out, "CPU per send: %.0f ns in this process (getrusage), %.0f ns busy on all %d CPUs (/proc/stat)\n",
-		c->sends ? r->cpu_self_s * 1e9 / c->sends : 0, c->sends ? r->cpu_busy_s * 1e9 / c->sends : 0, r->ncpu);
+		c->sends ? r->cpu.self_s * 1e9 / c->sends : 0, c->sends ? r->cpu.busy_s * 1e9 / c->sends : 0, r->cpu.ncpu);
 	fprintf(out, "\ntime inside send():\n");
 	hist_print(out, &c->send_lat, "nsecs");
 	if (cfg->zerocopy) {
@@ -577,8 +528,10 @@ void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result 
 	fflush(out);
 }
 
-void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struct zc_result *r)
+static void zc_json_final(struct json_writer *w, const void *cfg_, const void *res)
 {
+	const struct zc_cfg *cfg = cfg_;
+	const struct zc_result *r = res;
 	const struct zc_counters *c = &r->c;
 	double d = r->duration_s > 0 ? r->duration_s : 1;
 
@@ -598,11 +551,31 @@ void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struc
 	json_kv_u64(w, "completions", c->completions);
 	json_kv_u64(w, "copied", c->copied);
 	json_kv_u64(w, "zerocopied", c->completions - c->copied);
-	json_kv_double(w, "cpu_self_s", r->cpu_self_s);
-	json_kv_double(w, "cpu_busy_s", r->cpu_busy_s);
-	json_kv_u64(w, "ncpu", r->ncpu);
-	json_kv_double(w, "cpu_self_ns_per_send", c->sends ? r->cpu_self_s * 1e9 / c->sends : 0);
-	json_kv_double(w, "cpu_busy_ns_per_send", c->sends ? r->cpu_busy_s * 1e9 / c->sends : 0);
+	json_kv_double(w, "cpu_self_s", r->cpu.self_s);
+	json_kv_double(w, "cpu_busy_s", r->cpu.busy_s);
+	json_kv_u64(w, "ncpu", r->cpu.ncpu);
+	json_kv_double(w, "cpu_self_ns_per_send", c->sends ? r->cpu.self_s * 1e9 / c->sends : 0);
+	json_kv_double(w, "cpu_busy_ns_per_send", c->sends ? r->cpu.busy_s * 1e9 / c->sends : 0);
 	hist_json(w, "compl_lat_ns", &c->lat, true);
 	hist_json(w, "send_ns", &c->send_lat, true);
 }
+
+static int zc_lab_run(const void *cfg, void *res, lab_interval_fn fn, void *ctx)
+{
+	return zc_gen_run(cfg, res, fn, ctx);
+}
+
+static double zc_lab_duration_s(const void *res)
+{
+	return ((const struct zc_result *)res)->duration_s;
+}
+
+const struct lab_gen zc_gen = {
+	.run = zc_lab_run,
+	.duration_s = zc_lab_duration_s,
+	.print_banner = zc_print_banner,
+	.print_interval = zc_print_interval,
+	.json_interval = zc_json_interval,
+	.print_final = zc_print_final,
+	.json_final = zc_json_final,
+};

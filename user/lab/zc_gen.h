@@ -7,9 +7,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "hist.h"
-#include "json.h"
+#include "lab_gen.h"
 
 struct zc_cfg {
 	int proto;		/* IPPROTO_TCP or IPPROTO_UDP */
@@ -40,26 +39,17 @@ struct zc_counters {
 struct zc_result {
 	struct zc_counters c;
 	double duration_s;
-	double cpu_self_s;	/* getrusage: user + system of this process (sender + receiver) */
-	double cpu_busy_s;	/* /proc/stat: busy time of all CPUs (softirqs and kernel threads too) */
-	int ncpu;
+	struct lab_cpu cpu;	/* sender + receiver, and the kernel's work for them */
 };
 
-typedef void (*zc_interval_fn)(void *ctx, const struct zc_counters *cur, const struct zc_counters *prev,
-			       double t_s, double dt_s);
-
-/* One run. The interval callback (may be NULL) runs in the calling thread.
- * Returns 0 or -errno after one error line; interrupted runs return 0. */
-int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, zc_interval_fn fn, void *ctx);
+/* One run. The interval callback (may be NULL) runs in the calling thread;
+ * its counters are struct zc_counters. Returns 0 or -errno after one error
+ * line; interrupted runs return 0. */
+int zc_gen_run(const struct zc_cfg *cfg, struct zc_result *res, lab_interval_fn fn, void *ctx);
 const char *zc_proto_name(const struct zc_cfg *cfg);
-void zc_print_interval(FILE *out, const struct zc_cfg *cfg, const struct zc_counters *cur,
-		       const struct zc_counters *prev, double t_s, double dt_s);
-void zc_print_final(FILE *out, const struct zc_cfg *cfg, const struct zc_result *r);
-void zc_json_fields(struct json_writer *w, const struct zc_cfg *cfg, const struct zc_result *r);
-
-/* CPU accounting shared with vhost-gen: busy (non-idle, non-iowait) seconds
- * of all CPUs from /proc/stat, and user+system seconds of this process. */
-double cpu_busy_seconds(int *ncpu);
-double cpu_self_seconds(void);
+/* The generator for zc_traced_run(): its run, and its figures in text and
+ * JSON (cfg a struct zc_cfg, counters struct zc_counters, res struct
+ * zc_result). */
+extern const struct lab_gen zc_gen;
 
 #endif

@@ -1,40 +1,25 @@
-/* A load generator's run with `--trace` (zc-gen, vhost-gen): the kernel view
- * of `trace --zerocopy` taken around it where the kernel allows one, and its
- * final report with the generator's own figures first. */
+/* A lab load generator's run with its reports (zc-gen, vhost-gen): the
+ * banner, each interval's figures and the final report, text or JSON
+ * (--json); with `--trace`, the kernel view of `trace --zerocopy` taken
+ * around the run where the kernel allows one, after the generator's own
+ * figures in the final report. */
 #ifndef RS_ZC_TRACED_H
 #define RS_ZC_TRACED_H
 
 #include <stdbool.h>
-#include <stdio.h>
-#include "json.h"
-#include "trace.h"
+#include "lab_gen.h"
 
-struct zc_traced {
-	struct trace_session ts;
-	struct trace_snapshot before, after;
-	bool traced;		/* a session is open: the kernel figures are valid */
-};
+/* One run of generator g with cfg, its result in res (g's own structs).
+ * interval_s <= 0: the final report only. want_trace: the user asked for
+ * --trace (a kernel that allows no view gets one notice saying why).
+ * Returns the run's 0 or -errno (after one error line); no final report
+ * after an error. */
+int zc_traced_run(const struct lab_gen *g, const void *cfg, void *res, double interval_s, bool want_trace);
 
-/* For commands whose kernel view is optional: open a session with only
- * --zerocopy, or say in one notice why there is none (*opened tells which).
- * Errors other than "no tier" are returned. */
-int zc_session_open_optional(struct trace_session *s, bool *opened);
-
-/* want: the user asked for --trace. Opens the session (or notes why not) and
- * takes the snapshot the run is measured from. */
-int zc_traced_begin(struct zc_traced *z, bool want);
-/* The snapshot after the run. */
-void zc_traced_end(struct zc_traced *z);
-
-/* The generator's own final figures, rendered by the caller's functions. */
-struct zc_traced_final {
-	void (*json_fields)(struct json_writer *w, const void *ctx);
-	void (*print)(FILE *out, const void *ctx);
-	const void *ctx;
-	double duration_s;
-};
-/* The final report (one JSON object with --json, else text): the generator's
- * figures, then the kernel's over the same run. Closes the session. */
-void zc_traced_finish(struct zc_traced *z, const struct zc_traced_final *f, bool report);
+/* The option rows of what zc_traced_run() takes, for the commands' tables. */
+#define ZC_TRACED_OPT_ROWS(interval_s, want_trace, json) \
+	{ "trace", 0, OPT_FLAG, &(want_trace), 0, 0, NULL, NULL, "also the kernel side (trace --zerocopy) where the kernel allows it" }, \
+	{ "interval", 'I', OPT_DOUBLE, &(interval_s), 0, 3600, NULL, "SECONDS", "report interval, 0 = final only (default 1)" }, \
+	{ "json", 'j', OPT_FLAG, &(json), 0, 0, NULL, NULL, "NDJSON: one object per interval and a final one" }
 
 #endif

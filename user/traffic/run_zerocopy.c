@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include "cpu_time.h"
 #include "demo_net.h"
 #include "gen_link.h"
 #include "gen_opts.h"
@@ -310,8 +311,8 @@ int run_zerocopy(struct gen_opts *g, const char *peer, struct trace_opts *t, boo
 					r->duration_s = res.duration_s;
 					r->pps = res.duration_s > 0 ? res.c.sends / res.duration_s : 0;
 					r->gbps = res.duration_s > 0 ? res.c.bytes * 8 / res.duration_s / 1e9 : 0;
-					r->cpu_busy_ns = res.c.sends ? res.cpu_busy_s * 1e9 / res.c.sends : 0;
-					r->cpu_self_ns = res.c.sends ? res.cpu_self_s * 1e9 / res.c.sends : 0;
+					r->cpu_busy_ns = res.c.sends ? res.cpu.busy_s * 1e9 / res.c.sends : 0;
+					r->cpu_self_ns = res.c.sends ? res.cpu.self_s * 1e9 / res.c.sends : 0;
 					r->user = res.c.lat;
 					snprintf(r->note, sizeof(r->note), "%llu sends, %llu completions, copied %llu, veth rst-zc-a -> rst-zc-b",
 						 (unsigned long long)res.c.sends, (unsigned long long)res.c.completions,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-packet hop stamps of the veth-xsk path on the raw tracepoint tier (the
- * host refuses fentry and has no kprobes). One record per packet, emitted to
+/* Per-packet hop stamps of `--path`: veth-xsk on the raw tracepoint tier (the
+ * host refuses fentry and has no kprobes), virtio-tx on fentry or kprobes
+ * (below; user space loads only the path's programs). One record per packet, emitted to
  * a ring buffer when its skb's last event was seen; user space
  * (user/trace/trace_path.c, user/trace/path_join.c) joins it with its own stamps by
  * (stream, seq). docs/hop-latency.md says what each hop is.

@@ -12,7 +12,8 @@
 #   a kick / an interrupt + packets given none == 2000, as many distinct kick
 #   (irq) stamps in the samples as events given packets, every kick on eth0's
 #   TX virtqueue given at least one packet (IPv6 off: nothing else is sent),
-#   and user space saw every event the kernel emitted.
+#   user space saw every event the kernel emitted, and the batch metrics
+#   (--metrics-file) are the JSON's.
 # About 2.5 min per kernel under TCG. Needs `make static` (build/static/ringscope).
 # timeout: 1200
 set -uo pipefail
@@ -31,7 +32,7 @@ OUTD=$(mktemp -d /tmp/ringscope-vmpath.XXXXXX)
 trap 'rm -rf "$OUTD"' EXIT
 GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --json --path-samples $N 2>/tmp/p.err; echo rc=\$?; cat /tmp/p.err
-echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err"
+echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom"
 
 # check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp
 check_common() {
@@ -73,6 +74,12 @@ check_virtio() {
 		want=$(jq -r --arg b "$b" '"\(.path.batches[$b].events_used) \(.path.batches[$b].packets)"' <<<"$final")
 		[ "$got" = "$want" ] && pass "$n: the samples hold $b stamps of exactly the events given packets ($got)" ||
 			fail "$n" "distinct $b stamps, packets with one: samples $got, summary $want"
+	done
+	for b in kick irq; do
+		got=$(sed -n "s/^ringscope_path_batch_\(events\|packets\)_total{path=\"virtio-tx\",kind=\"$b\"} //p" "$f" | tr '\n' ' ')
+		want=$(jq -r --arg b "$b" '"\(.path.batches[$b].events) \(.path.batches[$b].packets) "' <<<"$final")
+		[ "$got" = "$want" ] && pass "$n: the $b metrics are the JSON's (events, packets: $got)" ||
+			fail "$n" "$b metrics (events, packets) '$got', JSON '$want'"
 	done
 	got=$(jq -r '"\(.path.batches.kick.events_used) \(.path.batches.kick.events)"' <<<"$final")
 	[ "${got% *}" = "${got#* }" ] && pass "$n: every kick on eth0's TX virtqueue was given a packet ($got)" ||

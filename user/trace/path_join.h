@@ -34,6 +34,7 @@ struct path_def {
 	int order[PH_N];	/* hops in the order the table shows them */
 	int nhops;
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
+	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	struct path_hop_def hop[PH_N];
 };
 

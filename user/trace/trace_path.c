@@ -55,6 +55,7 @@ static const struct path_def paths[] = {
 			   HK_SKB_FREE, HK_XSK_DONE, PH_TX_REAP, PH_RX_REAP },
 		.done_run = PH_TX_REAP,
 		.done_trace = HK_XSK_DONE,
+		.link = "virtio-net",
 		.hop = {
 			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
 			[HK_WAKEUP] = { "xsk_xmit", "__xsk_generic_xmit entry of the call that built its skb (per batch)", HK_SUBMIT, true },
@@ -167,13 +168,14 @@ static bool wanted(const struct path_progs *pp, const char *name, bool run)
 static int path_tier(const char *path, int forced, enum tier *tier)
 {
 	struct kernel_caps caps = {};
-	enum tier best = probe_best_tier(&caps);
+	enum tier best;
 
-	*tier = forced == TIER_AUTO ? best : (enum tier)forced;
 	if (forced == TIER_TRACEPOINT) {
 		rs_err("--path %s times kernel functions: use --tier fentry or kprobe (or drop --tier)", path);
 		return -EINVAL;
 	}
+	best = probe_best_tier(&caps);
+	*tier = forced == TIER_AUTO ? best : (enum tier)forced;
 	if (*tier == TIER_TRACEPOINT) {
 		rs_err("--path %s times kernel functions: this kernel refuses fentry (%s) and has no kprobes: "
 		       "run it in a guest of the VM lab (docs/vm-lab.md)", path,

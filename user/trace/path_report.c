@@ -148,6 +148,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_key(w, "path");
 	json_obj_begin(w);
 	json_kv_str(w, "name", d->name);
+	json_kv_str(w, "probes", trace_path_probes(ps));
 	json_kv_u64(w, "packets", r.packets);
 	json_kv_u64(w, "done", r.done);
 	json_key(w, "hops");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-packet hop stamps of the veth-xsk path on the raw tracepoint tier (the
- * host refuses fentry and has no kprobes). One record per packet, emitted to
+/* Per-packet hop stamps of `--path`: veth-xsk on the raw tracepoint tier (the
+ * host refuses fentry and has no kprobes), virtio-tx on fentry or kprobes
+ * (below; user space loads only the path's programs). One record per packet, emitted to
  * a ring buffer when its skb's last event was seen; user space
  * (user/trace/trace_path.c, user/trace/path_join.c) joins it with its own stamps by
  * (stream, seq). docs/hop-latency.md says what each hop is.
@@ -11,11 +12,21 @@
  * alloc stamp is joined only if it is not older than the packet's own submit
  * stamp (the frame's ts_ns): a recycled skb address never lends an old
  * packet's stamp to a new one. xdp:xdp_redirect carries no skb: it belongs to
- * the skb this CPU is inside netif_receive_skb for (hop_cur). */
+ * the skb this CPU is inside netif_receive_skb for (hop_cur).
+ *
+ * virtio-tx (a guest: fentry programs, or their kprobe twins; user space
+ * loads one tier) follows the skb from __xsk_generic_xmit through virtio-net:
+ * start_xmit reads the frame, virtqueue_add_outbuf's data token is the skb
+ * (low bits are virtio-net's flags), virtqueue_get_buf returns it when the
+ * device used it, and xsk_destruct_skb (its destructor, after the free) puts
+ * the descriptor on the completion ring: there the record is emitted. Kicks
+ * and interrupts are per virtqueue, not per packet: each is emitted as a
+ * hop_batch, and user space gives it to the packets of its batch. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "bpf/arch_compat.h"
 #include "bpf/hop.h"
 
 #define FRAME_BYTES 62		/* up to the end of ts_ns (frame offsets 0..61) */
@@ -26,6 +37,8 @@ const volatile __s64 sendto_nr = -1;	/* __NR_sendto of this architecture */
 /* run: follow nothing until target_epoch names its sender (other processes'
  * ringscope traffic on this host must not enter before it is set). */
 const volatile bool need_epoch = false;
+/* virtio-tx: the record is emitted at xsk_destruct_skb, after the free. */
+const volatile bool virtio_tx = false;
 /* Set by user space after load, before traffic (run: its sender's epoch). */
 volatile __u16 target_epoch = 0;	/* 0: any ringscope sender */
 /* The skbuff_head_cache, learnt from its name at its first allocation. */
@@ -64,6 +77,15 @@ struct {
 	__type(value, struct hop_counters);
 } hop_stats SEC(".maps");
 
+/* virtio-tx: the virtqueues that carried a followed packet (their kicks and
+ * interrupts are emitted). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);			/* struct virtqueue * */
+	__type(value, __u8);
+} hop_vqs SEC(".maps");
+
 static const struct hop_rec zero_rec;
 
 struct frame_id {
@@ -78,18 +100,30 @@ static __always_inline struct hop_counters *counters(void)
 	return bpf_map_lookup_elem(&hop_stats, &k);
 }
 
-/* The ringscope frame an skb carries, from its MAC header on, bounds-checked
- * against the skb's linear data; false if it is not one of ours. */
-static __always_inline bool read_frame(const struct sk_buff *skb, struct frame_id *id)
+/* The ringscope frame an skb carries, bounds-checked against the skb's linear
+ * data; false if it is not one of ours. On receive it starts at the MAC
+ * header; on transmit (at_data) at skb->data: an AF_XDP skb handed to a
+ * driver by __dev_direct_xmit never had its MAC header set. */
+static __always_inline bool read_frame(const struct sk_buff *skb, struct frame_id *id, bool at_data)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u32 tail = BPF_CORE_READ(skb, tail);
+	unsigned char *head = BPF_CORE_READ(skb, head), *data = BPF_CORE_READ(skb, data);
+	__u32 tail = BPF_CORE_READ(skb, tail), start;
 	__u8 f[FRAME_BYTES];
 
-	if (!head || mac == (__u16)~0 || tail < mac || tail - mac < FRAME_BYTES)
+	if (!head)
 		return false;
-	if (bpf_probe_read_kernel(f, sizeof(f), head + mac))
+	if (at_data) {
+		if (data < head || data - head >= tail)
+			return false;
+		start = data - head;
+	} else {
+		start = BPF_CORE_READ(skb, mac_header);
+		if (start == (__u16)~0)
+			return false;
+	}
+	if (tail < start || tail - start < FRAME_BYTES)
+		return false;
+	if (bpf_probe_read_kernel(f, sizeof(f), head + start))
 		return false;
 	/* IPv4, no options, UDP, ringscope's magic (docs/frame-layout.md). */
 	if (f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 || f[23] != 17 || f[42] != 0x53 || f[43] != 0x52)
@@ -184,11 +218,16 @@ int BPF_PROG(kmem_cache_alloc, unsigned long call_site, const void *ptr, struct 
 	struct hop_rec r = {}, *old;
 	struct hop_counters *c;
 
-	if (!target_tgid || pt >> 32 != target_tgid || !ptr || !is_skb_cache(s))
+	/* run: the sender is this process; trace (virtio-tx): a thread that
+	 * entered the AF_XDP send path (hop_wake) */
+	if (target_tgid && pt >> 32 != target_tgid)
+		return 0;
+	wake = bpf_map_lookup_elem(&hop_wake, &tid);
+	if ((!target_tgid && !wake) || !ptr || !is_skb_cache(s))
 		return 0;
 	r.skb = key;
 	r.ts[HK_SKB_ALLOC] = bpf_ktime_get_ns();
-	if ((wake = bpf_map_lookup_elem(&hop_wake, &tid)))
+	if (wake)
 		r.ts[HK_WAKEUP] = *wake;
 	old = bpf_map_lookup_elem(&hop_live, &key);
 	if (old && old->ts[HK_SUBMIT] && (c = counters()))
@@ -198,18 +237,22 @@ int BPF_PROG(kmem_cache_alloc, unsigned long call_site, const void *ptr, struct 
 	return 0;
 }
 
-SEC("raw_tp/netif_rx_entry")
-int BPF_PROG(netif_rx_entry, const struct sk_buff *skb)
+/* The first hop that reads the frame (veth-xsk: netif_rx, virtio-tx:
+ * start_xmit): the skb becomes this packet, its alloc and wakeup stamps
+ * joined only if they are not older than the packet's own submit. */
+static __always_inline int identify(const struct sk_buff *skb, int hop)
 {
 	__u64 key = (__u64)skb, now;
 	struct hop_counters *c;
 	struct frame_id id;
 	struct hop_rec *r;
 
-	if (!read_frame(skb, &id))
+	if (!read_frame(skb, &id, hop == HK_START_XMIT) || hop < 0 || hop >= HK_N)
 		return 0;
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&hop_live, &key);
+	if (r && same_packet(r, &id))
+		return 0;	/* seen at this hop already (a requeued skb) */
 	if (r && !r->ts[HK_SUBMIT]) {
 		/* The alloc stamp of this address: ours only if it is not older
 		 * than this packet's submit (else a recycled address's). */
@@ -236,8 +279,14 @@ int BPF_PROG(netif_rx_entry, const struct sk_buff *skb)
 	r->stream = id.stream;
 	r->epoch = id.epoch;
 	r->ts[HK_SUBMIT] = id.ts;
-	r->ts[HK_NETIF_RX] = now;
+	r->ts[hop] = now;
 	return 0;
+}
+
+SEC("raw_tp/netif_rx_entry")
+int BPF_PROG(netif_rx_entry, const struct sk_buff *skb)
+{
+	return identify(skb, HK_NETIF_RX);
 }
 
 SEC("raw_tp/netif_receive_skb")
@@ -253,11 +302,38 @@ int BPF_PROG(netif_receive_skb, const struct sk_buff *skb)
 	flush_pending(cur);
 	cur->skb = 0;
 	r = bpf_map_lookup_elem(&hop_live, &key);
-	if (!r || !r->ts[HK_SUBMIT] || !read_frame(skb, &id) || !same_packet(r, &id))
+	if (!r || !r->ts[HK_SUBMIT] || !read_frame(skb, &id, false) || !same_packet(r, &id))
 		return 0;
 	if (!r->ts[HK_RECEIVE])
 		r->ts[HK_RECEIVE] = bpf_ktime_get_ns();
 	cur->skb = key;
+	return 0;
+}
+
+static __always_inline void stamp_free(struct hop_rec *r, bool drop, __u32 reason)
+{
+	r->ts[HK_SKB_FREE] = bpf_ktime_get_ns();
+	if (drop) {
+		r->flags |= HOP_F_KFREE;
+		r->drop_reason = reason;
+	}
+}
+
+/* virtio-tx: a packet's skb is freed before its destructor runs
+ * (xsk_destruct_skb emits the record); anything else leaves hop_live. */
+static __always_inline int on_free_virtio(__u64 key, struct hop_rec *r, bool drop, __u32 reason)
+{
+	struct hop_counters *c;
+
+	if (r->ts[HK_SUBMIT] && (r->ts[HK_VQ_ADD] || drop)) {
+		stamp_free(r, drop, reason);
+		return 0;
+	}
+	/* Consumed before the driver took it: xsk_consume_skb on
+	 * NETDEV_TX_BUSY, the descriptor is sent again in a new skb. */
+	if (r->ts[HK_SUBMIT] && (c = counters()))
+		c->not_queued++;
+	bpf_map_delete_elem(&hop_live, &key);
 	return 0;
 }
 
@@ -269,12 +345,10 @@ static __always_inline int on_free(const struct sk_buff *skb, bool drop, __u32 r
 
 	if (!r)
 		return 0;
+	if (virtio_tx)
+		return on_free_virtio(key, r, drop, reason);
 	if (r->ts[HK_SUBMIT]) {
-		r->ts[HK_SKB_FREE] = bpf_ktime_get_ns();
-		if (drop) {
-			r->flags |= HOP_F_KFREE;
-			r->drop_reason = reason;
-		}
+		stamp_free(r, drop, reason);
 		cur = this_cpu();
 		/* Freed inside the receive that redirects it (generic XDP to an
 		 * XSK frees the skb before the redirect event): held until the
@@ -346,5 +420,134 @@ int BPF_PROG(xdp_redirect_err, const void *dev, const void *prog, const void *tg
 {
 	return on_redirect(err ? err : -1);
 }
+
+/* ---- virtio-tx ---------------------------------------------------------------- */
+
+/* __xsk_generic_xmit: the sender thread entered the AF_XDP copy-mode send;
+ * the skbs it allocates until its next entry belong to this call. */
+static __always_inline int xsk_xmit(void)
+{
+	__u64 pt = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	__u32 tid = (__u32)pt;
+
+	if (target_tgid && pt >> 32 != target_tgid)
+		return 0;
+	bpf_map_update_elem(&hop_wake, &tid, &now, BPF_ANY);
+	return 0;
+}
+
+/* The followed packet a virtqueue data token stands for: virtio-net's token
+ * is the skb with flags in its low bits (6.12: bit 1 orphan; bit 0 an XDP
+ * frame, never ours). NULL if none. */
+static __always_inline struct hop_rec *token_rec(__u64 token, __u64 *key)
+{
+	struct hop_rec *r;
+
+	if (!token || token & 1)
+		return NULL;
+	*key = token & ~3ull;
+	r = bpf_map_lookup_elem(&hop_live, key);
+	return r && r->ts[HK_SUBMIT] ? r : NULL;
+}
+
+static __always_inline int vq_add(__u64 vq, __u64 token)
+{
+	struct hop_rec *r;
+	__u8 one = 1;
+	__u64 key;
+
+	if (!(r = token_rec(token, &key)) || r->ts[HK_VQ_ADD])
+		return 0;
+	r->ts[HK_VQ_ADD] = bpf_ktime_get_ns();
+	r->vq = vq;
+	if (!bpf_map_lookup_elem(&hop_vqs, &vq))
+		bpf_map_update_elem(&hop_vqs, &vq, &one, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int vq_batch(__u64 vq, __u32 kind)
+{
+	struct hop_batch b = { .vq = vq, .kind = kind };
+	struct hop_counters *c;
+
+	if (kind >= HB_N || !bpf_map_lookup_elem(&hop_vqs, &vq))
+		return 0;
+	b.ts = bpf_ktime_get_ns();
+	c = counters();
+	if (bpf_ringbuf_output(&hop_events, &b, sizeof(b), BPF_RB_NO_WAKEUP)) {
+		if (c)
+			c->ringbuf_full++;
+	} else if (c) {
+		c->batch_events[kind]++;
+	}
+	return 0;
+}
+
+static __always_inline int vq_detached(__u64 vq, __u64 token)
+{
+	struct hop_rec *r;
+	__u64 key;
+
+	if ((r = token_rec(token, &key)) && r->ts[HK_VQ_ADD] && !r->ts[HK_DETACH] && (!vq || r->vq == vq))
+		r->ts[HK_DETACH] = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* The skb's destructor: the descriptor goes to the completion ring. Called
+ * from the free, after consume_skb / kfree_skb. */
+static __always_inline int xsk_destruct(const struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb;
+	struct hop_rec *r = bpf_map_lookup_elem(&hop_live, &key);
+
+	if (!r)
+		return 0;
+	if (r->ts[HK_SUBMIT]) {
+		r->ts[HK_XSK_DONE] = bpf_ktime_get_ns();
+		emit(r);
+	}
+	bpf_map_delete_elem(&hop_live, &key);
+	return 0;
+}
+
+SEC("fentry/__xsk_generic_xmit")
+int BPF_PROG(fentry_xsk_xmit, void *sk) { return xsk_xmit(); }
+SEC("fentry/start_xmit")
+int BPF_PROG(fentry_start_xmit, struct sk_buff *skb) { return identify(skb, HK_START_XMIT); }
+SEC("fentry/virtqueue_add_outbuf")
+int BPF_PROG(fentry_vq_add, void *vq, void *sg, unsigned int num, void *data)
+{
+	return vq_add((__u64)vq, (__u64)data);
+}
+SEC("fentry/virtqueue_notify")
+int BPF_PROG(fentry_vq_kick, void *vq) { return vq_batch((__u64)vq, HB_KICK); }
+SEC("fentry/vring_interrupt")
+int BPF_PROG(fentry_vq_irq, int irq, void *vq) { return vq_batch((__u64)vq, HB_IRQ); }
+SEC("fexit/virtqueue_get_buf")
+int BPF_PROG(fexit_vq_get_buf, void *vq, unsigned int *len, void *ret)
+{
+	return vq_detached((__u64)vq, (__u64)ret);
+}
+SEC("fentry/xsk_destruct_skb")
+int BPF_PROG(fentry_xsk_destruct, struct sk_buff *skb) { return xsk_destruct(skb); }
+
+SEC("kprobe/__xsk_generic_xmit")
+int BPF_KPROBE(kprobe_xsk_xmit) { return xsk_xmit(); }
+SEC("kprobe/start_xmit")
+int BPF_KPROBE(kprobe_start_xmit, struct sk_buff *skb) { return identify(skb, HK_START_XMIT); }
+SEC("kprobe/virtqueue_add_outbuf")
+int BPF_KPROBE(kprobe_vq_add, void *vq, void *sg, unsigned int num, void *data)
+{
+	return vq_add((__u64)vq, (__u64)data);
+}
+SEC("kprobe/virtqueue_notify")
+int BPF_KPROBE(kprobe_vq_kick, void *vq) { return vq_batch((__u64)vq, HB_KICK); }
+SEC("kprobe/vring_interrupt")
+int BPF_KPROBE(kprobe_vq_irq, int irq, void *vq) { return vq_batch((__u64)vq, HB_IRQ); }
+/* A kretprobe has no arguments: the record's own virtqueue is not compared. */
+SEC("kretprobe/virtqueue_get_buf")
+int BPF_KRETPROBE(kretprobe_vq_get_buf, void *ret) { return vq_detached(0, (__u64)ret); }
+SEC("kprobe/xsk_destruct_skb")
+int BPF_KPROBE(kprobe_xsk_destruct, struct sk_buff *skb) { return xsk_destruct(skb); }
 
 char LICENSE[] SEC("license") = "GPL";

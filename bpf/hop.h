@@ -9,15 +9,24 @@
 
 /* Kernel-visible stamps of one packet, CLOCK_MONOTONIC ns (0: not seen).
  * HK_SUBMIT is not a kernel event: it is the send stamp the packet carries
- * (docs/frame-layout.md, ts_ns), read with the sequence number. */
+ * (docs/frame-layout.md, ts_ns), read with the sequence number. Each path
+ * uses its own subset (user/trace/trace_path.c names them). */
 enum hop_k {
 	HK_SUBMIT = 0,		/* payload ts_ns: user space put the frame on its TX ring */
-	HK_WAKEUP,		/* sendto() entry of the syscall that built this packet's skb (per batch) */
-	HK_SKB_ALLOC,		/* kmem:kmem_cache_alloc from skbuff_head_cache, in that syscall */
+	HK_WAKEUP,		/* the sender thread's entry into the call that built this packet's skb
+				 * (per batch): sendto() (veth-xsk), __xsk_generic_xmit (virtio-tx) */
+	HK_SKB_ALLOC,		/* kmem:kmem_cache_alloc from skbuff_head_cache, in that call */
 	HK_NETIF_RX,		/* net:netif_rx_entry: the veth hands it to the peer's backlog */
 	HK_RECEIVE,		/* net:netif_receive_skb on the peer */
 	HK_SKB_FREE,		/* skb:consume_skb or skb:kfree_skb */
 	HK_REDIRECT,		/* xdp:xdp_redirect(_err) of the skb this CPU is receiving */
+	/* virtio-tx (guest; fentry or kprobe tier) */
+	HK_START_XMIT,		/* virtio-net's start_xmit(skb) */
+	HK_VQ_ADD,		/* virtqueue_add_outbuf(vq, .., data token = skb) */
+	HK_KICK,		/* virtqueue_notify(vq) (per batch: user space attributes it, path_join.c) */
+	HK_IRQ,			/* vring_interrupt(vq) (per batch: user space attributes it) */
+	HK_DETACH,		/* virtqueue_get_buf(vq) returned its token: the buffer left the ring */
+	HK_XSK_DONE,		/* xsk_destruct_skb(skb): its descriptor went to the completion ring */
 	HK_N
 };
 
@@ -27,12 +36,26 @@ enum hop_k {
 
 struct hop_rec {
 	__u64 skb;		/* the skb's address while it lived */
+	__u64 vq;		/* virtio-tx: the virtqueue it was added to (0: none) */
 	__u64 seq;
 	__u16 stream, epoch;
 	__u32 flags;
 	__u32 drop_reason;	/* kfree_skb's enum skb_drop_reason */
 	__s32 redirect_err;	/* xdp_redirect_err's err (-errno) */
 	__u64 ts[HK_N];
+};
+
+/* A per-batch event on a virtqueue that carried one of the followed packets
+ * (virtio-tx), emitted into the same ring buffer as the records (told apart
+ * by length), so user space sees it before the records of packets it may
+ * belong to. */
+enum hop_batch_kind { HB_KICK = 0, HB_IRQ, HB_N };
+
+struct hop_batch {
+	__u64 vq;
+	__u64 ts;
+	__u32 kind;		/* enum hop_batch_kind */
+	__u32 pad;
 };
 
 /* Per CPU: the skb this CPU is receiving (set at netif_receive_skb), and a
@@ -52,6 +75,8 @@ struct hop_counters {
 	__u64 recycled;		/* an skb address reused before its packet's free was seen */
 	__u64 stale_alloc;	/* an alloc stamp older than the packet's own submit: not joined */
 	__u64 no_redirect;	/* freed mid-receive, and no redirect event followed on that CPU */
+	__u64 not_queued;	/* virtio-tx: freed before it reached the virtqueue (a retried send) */
+	__u64 batch_events[HB_N];	/* virtio-tx: kicks, interrupts on the followed virtqueues */
 };
 
 #endif

@@ -95,6 +95,13 @@ bad_input path_samples_without_path 'needs --path' run --path-samples 10 -n 10 -
 bad_input path_samples_without_json 'add --json' trace --path veth-xsk --path-samples 10 -d 1
 bad_input path_with_zerocopy 'drop one' run --path veth-xsk --zerocopy -n 10
 bad_input path_without_receiver 'add --peer' run --path veth-xsk -i a0 -n 10
+bad_input path_virtio_tier_tracepoint 'use --tier fentry or kprobe' trace --path virtio-tx --tier tracepoint -d 1
+bad_input path_virtio_needs_link 'give -i IFACE --peer IFACE' run --path virtio-tx -n 10
+# virtio-tx times functions: on a host with neither fentry nor kprobes (the
+# project's), refused before anything is loaded; elsewhere it may run.
+if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then
+	bad_input path_virtio_needs_functions 'run it in a guest of the VM lab' trace --path virtio-tx -d 1
+fi
 left=$(our_progs)
 check path_nothing_left_attached "programs still loaded: $left" [ -z "$left" ]
 finish

@@ -21,6 +21,96 @@ static void user(struct path_join *j, int hop, uint64_t seq, uint16_t epoch, uin
 	path_join_user(j, hop, &s, 1);
 }
 
+/* virtio-tx: a packet added to virtqueue vq at add, detached at detach (0:
+ * never), its record emitted at its completion (trace: no reaps). */
+static void vpkt(struct path_join *j, uint64_t seq, uint64_t vq, uint64_t add, uint64_t detach)
+{
+	struct hop_rec r = { .seq = seq, .epoch = 9, .vq = vq };
+
+	r.ts[HK_SUBMIT] = add - 40;
+	r.ts[HK_START_XMIT] = add - 10;
+	r.ts[HK_VQ_ADD] = add;
+	r.ts[HK_DETACH] = detach;
+	r.ts[HK_SKB_FREE] = detach ? detach + 1 : 0;
+	r.ts[HK_XSK_DONE] = detach ? detach + 2 : 0;
+	path_join_kernel(j, &r);
+}
+
+static void batch(struct path_join *j, int kind, uint64_t vq, uint64_t ts)
+{
+	struct hop_batch b = { .vq = vq, .ts = ts, .kind = kind };
+
+	path_join_batch(j, &b);
+}
+
+#define U(x) ((unsigned long long)(x))
+
+/* Kicks and interrupts given to the packets of their batch
+ * (path_join_batch()), on a hand-made sequence, in the order the kernel
+ * emits them: batch events as they happen, a packet's record at its end. */
+static void batch_attribution(void)
+{
+	const struct path_def *d = path_find("virtio-tx");
+	const uint64_t A = 0xa000, B = 0xb000;
+	struct path_join j;
+
+	CHECK(d != NULL, "virtio_tx_path_known", "path_find(virtio-tx) NULL");
+	if (!d)
+		return;
+	path_join_init(&j, d, 64, false, 0);
+	batch(&j, HB_IRQ, A, 50);	/* I0: before any add, nobody's */
+	batch(&j, HB_KICK, B, 115);	/* another virtqueue: never ours */
+	batch(&j, HB_KICK, A, 120);	/* K1: packets 0, 1 */
+	batch(&j, HB_KICK, A, 140);	/* K2: packet 2 */
+	batch(&j, HB_IRQ, A, 200);	/* I1: its poll detaches 0, 1, 2 */
+	vpkt(&j, 0, A, 100, 210);
+	vpkt(&j, 1, A, 110, 211);
+	vpkt(&j, 2, A, 130, 212);
+	/* 3: added at 300 with the kick suppressed, reclaimed at 350 by a later
+	 * start_xmit: no kick before its detach, no interrupt after its add. */
+	vpkt(&j, 3, A, 300, 350);
+	batch(&j, HB_KICK, A, 410);	/* K3: packet 4 */
+	batch(&j, HB_IRQ, A, 500);	/* I2 */
+	batch(&j, HB_IRQ, A, 505);	/* I3: the last before 4's detach */
+	vpkt(&j, 4, A, 400, 510);
+	batch(&j, HB_KICK, A, 600);	/* K4: nothing added since K3 */
+	/* 5: never detached (in flight at the end): its kick, no interrupt. */
+	batch(&j, HB_KICK, A, 710);	/* K5 */
+	vpkt(&j, 5, A, 700, 0);
+	path_join_finish(&j);
+
+	CHECK(j.r.packets == 6 && j.r.count[HK_KICK] == 5 && j.r.count[HK_IRQ] == 4, "batch_hop_counts",
+	      "packets %llu kick %llu irq %llu", U(j.r.packets), U(j.r.count[HK_KICK]), U(j.r.count[HK_IRQ]));
+	CHECK(j.r.batch_events[HB_KICK] == 6 && j.r.batch_used[HB_KICK] == 4 && j.r.batch_packets[HB_KICK] == 5 &&
+	      j.r.batch_none[HB_KICK] == 1 && j.r.batch_unknown[HB_KICK] == 0, "kick_per_batch_adds_up",
+	      "events %llu used %llu packets %llu none %llu unknown %llu", U(j.r.batch_events[HB_KICK]),
+	      U(j.r.batch_used[HB_KICK]), U(j.r.batch_packets[HB_KICK]), U(j.r.batch_none[HB_KICK]),
+	      U(j.r.batch_unknown[HB_KICK]));
+	CHECK(j.r.batch_events[HB_IRQ] == 4 && j.r.batch_used[HB_IRQ] == 2 && j.r.batch_packets[HB_IRQ] == 4 &&
+	      j.r.batch_none[HB_IRQ] == 2, "irq_per_batch_adds_up", "events %llu used %llu packets %llu none %llu",
+	      U(j.r.batch_events[HB_IRQ]), U(j.r.batch_used[HB_IRQ]), U(j.r.batch_packets[HB_IRQ]),
+	      U(j.r.batch_none[HB_IRQ]));
+	/* kick from vq_add: 20+10+10+10+10; irq from the kick: 80+80+60+95;
+	 * detach from the irq, or the nearest seen before it: 10+11+12+50+5. */
+	CHECK(j.r.lat[HK_KICK].sum == 60 && j.r.lat[HK_IRQ].sum == 315 && j.r.lat[HK_DETACH].sum == 88,
+	      "batch_latencies_from_the_attributed_event", "kick %llu irq %llu detach %llu", U(j.r.lat[HK_KICK].sum),
+	      U(j.r.lat[HK_IRQ].sum), U(j.r.lat[HK_DETACH].sum));
+	CHECK(j.r.order_errors == 0 && j.r.done == 5 && j.r.left[PL_IN_FLIGHT][HK_KICK] == 1, "batch_order_and_end",
+	      "order_errors %llu done %llu in flight after kick %llu", U(j.r.order_errors), U(j.r.done),
+	      U(j.r.left[PL_IN_FLIGHT][HK_KICK]));
+	path_join_free(&j);
+
+	/* A packet whose window reaches past the events kept: unknown, not
+	 * given a wrong (later) kick. */
+	path_join_init(&j, d, 64, false, 0);
+	for (uint64_t i = 0; i < 5000; i++)
+		batch(&j, HB_KICK, A, 2000 + i);
+	vpkt(&j, 0, A, 1000, 100000);
+	CHECK(j.r.batch_unknown[HB_KICK] == 1 && j.r.count[HK_KICK] == 0, "kick_beyond_history_unknown",
+	      "unknown %llu kick %llu", U(j.r.batch_unknown[HB_KICK]), U(j.r.count[HK_KICK]));
+	path_join_free(&j);
+}
+
 int main(void)
 {
 	const struct path_def *d = path_find("veth-xsk");
@@ -112,5 +202,6 @@ int main(void)
 	CHECK(j.r.order_errors == 1 && j.r.done == 1, "order_error_counted_trace_mode_done_at_free",
 	      "order_errors %llu done %llu", (unsigned long long)j.r.order_errors, (unsigned long long)j.r.done);
 	path_join_free(&j);
+	batch_attribution();
 	CHECK_DONE();
 }

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "gen_opts.h"
 #include "log.h"
+#include "path_join.h"
 #include "run_traffic.h"
 #include "run_zerocopy.h"
 #include "trace.h"
@@ -39,9 +40,16 @@ int cmd_run(int argc, char **argv)
 		rs_err("--peer %s needs -i IFACE to send from: without -i, run sends and receives on its own veth pair", peer);
 		return -EINVAL;
 	}
+	const struct path_def *pd = t.path ? path_find(t.path) : NULL;
+
+	if (pd && pd->link && !g.iface) {
+		rs_err("--path %s follows packets through %s: give -i IFACE --peer IFACE (the VM lab guest's eth0 -> eth1)",
+		       t.path, pd->link);
+		return -EINVAL;
+	}
 	if (t.path && g.iface && !peer) {
-		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE (or drop -i for the private veth pair)",
-		       t.path);
+		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE%s", t.path,
+		       pd && pd->link ? "" : " (or drop -i for the private veth pair)");
 		return -EINVAL;
 	}
 	if (t.zerocopy && t.path) {

@@ -60,13 +60,13 @@ int cmd_trace(int argc, char **argv)
 	 * session's own error says what to give). */
 	if ((trace_opts_has_views(&t) || !t.path) && (err = trace_session_open(&s, &t, !no_pin)))
 		goto out;
-	if (t.path && (err = trace_path_open(&ps, t.path, false, 1u << 16, t.path_samples)))
+	if (t.path && (err = trace_path_open(&ps, t.path, false, 1u << 16, t.path_samples, t.tier)))
 		goto out;
 	if (trace_session_active(&s))
 		rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
 	if (t.path)
-		rs_note("hop latency along %s: raw tracepoints, every ringscope packet (docs/hop-latency.md); the table comes at the end",
-			t.path);
+		rs_note("hop latency along %s: %s, every ringscope packet (docs/hop-latency.md); the table comes at the end",
+			t.path, trace_path_probes(&ps));
 
 	loop = (struct trace_loop){ .s = &s, .ps = t.path ? &ps : NULL, .path_hist = t.hist,
 				    .path_samples = json && t.path_samples, .duration_s = duration,

@@ -532,6 +532,22 @@ static void path_families(struct mw *w, const struct path_def *d, const struct p
 	}
 	kv[3] = "end_to_end";
 	histogram(w, name, kv, &r->e2e);
+	if (!path_has_batches(d))
+		return;
+	/* virtio-tx: kicks and interrupts, and the packets they were given to. */
+	kv[2] = "kind", kv[4] = NULL;
+	family(w, "ringscope_path_batch_events", M_COUNTER, "",
+	       "per-batch events on the path's virtqueues (kick: virtqueue_notify, irq: vring_interrupt)");
+	for (int b = 0; b < HB_N; b++) {
+		kv[3] = b == HB_KICK ? "kick" : "irq";
+		counter(w, "ringscope_path_batch_events", kv, r->batch_events[b]);
+	}
+	family(w, "ringscope_path_batch_packets", M_COUNTER, "",
+	       "packets given a per-batch event of this kind (docs/hop-latency.md, attribution)");
+	for (int b = 0; b < HB_N; b++) {
+		kv[3] = b == HB_KICK ? "kick" : "irq";
+		counter(w, "ringscope_path_batch_packets", kv, r->batch_packets[b]);
+	}
 }
 
 void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v)

@@ -8,6 +8,19 @@
 #define HAVE_R (1u << 1)	/* RX reap */
 #define HAVE_T (1u << 2)	/* completion reap */
 
+#define PJ_HIST 4096	/* per-batch events kept per virtqueue and kind */
+
+struct pj_ev {
+	uint64_t ts;
+	uint64_t pkts;		/* packets given this event */
+};
+
+struct pj_vq {
+	uint64_t vq;
+	uint64_t n[HB_N];	/* events seen: the next goes to ev[kind][n % PJ_HIST] */
+	struct pj_ev ev[HB_N][PJ_HIST];
+};
+
 struct pj_slot {
 	uint64_t seq_plus1;	/* 0: empty */
 	uint16_t epoch;
@@ -20,6 +33,14 @@ const char *path_left_name(enum path_left l)
 	static const char *const n[PL_NLEFT] = { "done", "dropped", "in_flight" };
 
 	return l < PL_NLEFT ? n[l] : "?";
+}
+
+bool path_has_batches(const struct path_def *d)
+{
+	for (int i = 0; i < d->nhops; i++)
+		if (d->order[i] == HK_KICK || d->order[i] == HK_IRQ)
+			return true;
+	return false;
 }
 
 int path_join_init(struct path_join *j, const struct path_def *def, uint32_t window, bool user,
@@ -42,6 +63,8 @@ void path_join_free(struct path_join *j)
 {
 	for (int i = 0; i < 64; i++)
 		free(j->streams[i]);
+	for (int i = 0; i < PJ_VQS; i++)
+		free(j->vqs[i]);
 	free(j->samples);
 	pthread_mutex_destroy(&j->lock);
 	memset(j, 0, sizeof(*j));
@@ -74,12 +97,94 @@ static int seen_from(const struct path_def *d, const struct path_sample *s, int 
 	return f;
 }
 
+static struct pj_vq *vq_find(struct path_join *j, uint64_t vq, bool add)
+{
+	for (int i = 0; vq && i < PJ_VQS; i++) {
+		if (j->vqs[i] && j->vqs[i]->vq == vq)
+			return j->vqs[i];
+		if (!j->vqs[i] && add) {
+			if ((j->vqs[i] = calloc(1, sizeof(struct pj_vq))))
+				j->vqs[i]->vq = vq;
+			return j->vqs[i];
+		}
+	}
+	return NULL;
+}
+
+void path_join_batch(struct path_join *j, const struct hop_batch *b)
+{
+	struct pj_vq *q;
+
+	if (b->kind >= HB_N)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->r.batch_events[b->kind]++;
+	if ((q = vq_find(j, b->vq, true))) {
+		q->ev[b->kind][q->n[b->kind] % PJ_HIST] = (struct pj_ev){ .ts = b->ts };
+		q->n[b->kind]++;
+	}
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* The event of this kind on q inside [lo, hi]: the first (first) or the last
+ * one. NULL if none; *unknown if the history kept does not reach back to lo. */
+static struct pj_ev *pick(struct pj_vq *q, int kind, uint64_t lo, uint64_t hi, bool first, bool *unknown)
+{
+	uint64_t n = q ? q->n[kind] : 0, oldest = n > PJ_HIST ? n - PJ_HIST : 0;
+	struct pj_ev *cand = NULL;
+
+	*unknown = false;
+	for (uint64_t i = n; i > oldest; i--) {
+		struct pj_ev *e = &q->ev[kind][(i - 1) % PJ_HIST];
+
+		if (e->ts < lo)
+			return cand;
+		if (e->ts <= hi) {
+			cand = e;
+			if (!first)
+				return cand;
+		}
+	}
+	*unknown = oldest > 0;
+	return *unknown ? NULL : cand;
+}
+
+/* One packet's kick and interrupt, by the rules of path_join_batch(). */
+static void attribute(struct path_join *j, struct path_sample *s)
+{
+	uint64_t add = s->ts[HK_VQ_ADD], detach = s->ts[HK_DETACH];
+	struct pj_vq *q = vq_find(j, s->vq, false);
+	struct path_results *r = &j->r;
+	struct pj_ev *e;
+	bool unknown;
+
+	if (!add || !s->vq)	/* not a virtqueue path, or never added to one */
+		return;
+	for (int kind = 0; kind < HB_N; kind++) {
+		int hop = kind == HB_KICK ? HK_KICK : HK_IRQ;
+
+		unknown = false;
+		if (kind == HB_KICK)
+			e = pick(q, kind, add, detach ? detach : UINT64_MAX, true, &unknown);
+		else	/* no detach seen: no interrupt handed its buffer back */
+			e = detach ? pick(q, kind, s->ts[HK_KICK] ? s->ts[HK_KICK] : add, detach, false, &unknown) : NULL;
+		s->ts[hop] = e ? e->ts : 0;
+		if (e) {
+			if (!e->pkts++)
+				r->batch_used[kind]++;
+			r->batch_packets[kind]++;
+		} else {
+			unknown ? r->batch_unknown[kind]++ : r->batch_none[kind]++;
+		}
+	}
+}
+
 static void account(struct path_join *j, struct pj_slot *sl)
 {
 	const struct path_def *d = j->def;
 	struct path_sample *s = &sl->s;
 	struct path_results *r = &j->r;
-	int last = PH_NONE, done_hop = j->user ? PH_RX_REAP : HK_SKB_FREE;
+	int last = PH_NONE, done_hop = j->user ? d->done_run : d->done_trace;
 	uint64_t prev = 0;
 
 	/* In a run, ours are the packets our sender completed: a frame that
@@ -91,6 +196,7 @@ static void account(struct path_join *j, struct pj_slot *sl)
 		goto out;
 	}
 	r->packets++;
+	attribute(j, s);
 	for (int i = 0; i < d->nhops; i++) {
 		int h = d->order[i], f;
 
@@ -177,6 +283,7 @@ void path_join_kernel(struct path_join *j, const struct hop_rec *r)
 		} else {
 			for (int h = 0; h < HK_N; h++)
 				sl->s.ts[h] = r->ts[h];
+			sl->s.vq = r->vq;
 			sl->s.flags = r->flags;
 			sl->s.redirect_err = r->redirect_err;
 			sl->s.drop_reason = r->drop_reason;

@@ -33,6 +33,8 @@ struct path_def {
 	const char *summary;
 	int order[PH_N];	/* hops in the order the table shows them */
 	int nhops;
+	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
+	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	struct path_hop_def hop[PH_N];
 };
 
@@ -47,6 +49,7 @@ struct path_sample {
 	int32_t redirect_err;
 	uint32_t drop_reason;
 	uint64_t ts[PH_N];
+	uint64_t vq;		/* virtio-tx: its virtqueue (0: none) */
 	enum path_left left;
 	int left_at;		/* the last hop it passed (PH_NONE: none) */
 };
@@ -60,9 +63,17 @@ struct path_results {
 	uint64_t order_errors;		/* an on-path stamp earlier than the one before it */
 	uint64_t late;			/* a stamp for a packet already finished or replaced */
 	uint64_t not_ours;		/* run: stamped, but our sender never completed it (forged or replayed) */
+	/* Per-batch events (virtio-tx: [HB_KICK], [HB_IRQ]) and how they were
+	 * given to packets (path_join_batch): events seen on the followed
+	 * virtqueues, events given at least one packet, packets given one
+	 * (== count[HK_KICK] / count[HK_IRQ]), packets added to a virtqueue but
+	 * given none, and packets whose window reached past the history kept. */
+	uint64_t batch_events[HB_N], batch_used[HB_N], batch_packets[HB_N], batch_none[HB_N], batch_unknown[HB_N];
 };
 
 struct pj_slot;
+struct pj_vq;
+#define PJ_VQS 16		/* virtqueues whose batch events are kept */
 
 struct path_join {
 	pthread_mutex_t lock;
@@ -74,6 +85,7 @@ struct path_join {
 	uint64_t sample_limit;		/* keep packets with seq < this */
 	struct path_sample *samples;
 	uint64_t nsamples, samples_cap;
+	struct pj_vq *vqs[PJ_VQS];	/* per-batch event history, per virtqueue */
 };
 
 /* window: packets per stream that may be in flight at once (rounded up to a
@@ -88,6 +100,16 @@ struct path_stamp {
 	uint16_t stream, epoch;
 };
 void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, uint32_t n);
+/* A per-batch event (bpf/hop.h), in the order the kernel emitted them. Each
+ * is given to packets when they are accounted (docs/hop-latency.md):
+ * a kick (virtqueue_notify) to every packet added to that virtqueue since the
+ * kick before it, i.e. a packet gets the first kick on its virtqueue after
+ * its add, if that kick came before its buffer was detached (else none: the
+ * device took it without one); an interrupt (vring_interrupt) to the packets
+ * whose buffers were detached after it, i.e. a packet gets the last interrupt
+ * on its virtqueue before its detach, if that came after its add (and
+ * kick); else none (reclaimed by a later start_xmit, not after an interrupt). */
+void path_join_batch(struct path_join *j, const struct hop_batch *b);
 /* End of the run: every packet still open leaves as it stands. */
 void path_join_finish(struct path_join *j);
 /* A copy of the results so far (under the lock). */
@@ -95,7 +117,9 @@ void path_join_results(struct path_join *j, struct path_results *out);
 
 /* The paths ringscope knows (trace_path.c). NULL if none is called name. */
 const struct path_def *path_find(const char *name);
-const char *path_names(void);		/* "veth-xsk" */
+const char *path_names(void);		/* "veth-xsk, virtio-tx" */
 const char *path_left_name(enum path_left l);
+/* The path has per-batch hops (kick, irq) that path_join_batch() attributes. */
+bool path_has_batches(const struct path_def *d);
 
 #endif

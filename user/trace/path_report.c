@@ -31,6 +31,12 @@ static int shown_from(const struct path_def *d, const struct path_results *r, in
 	return f;
 }
 
+/* The hop that ends the path: in a run, or in trace (no reaps of its own). */
+static int done_hop(const struct path_session *ps)
+{
+	return ps->join.user ? ps->def->done_run : ps->def->done_trace;
+}
+
 static void print_row(FILE *out, const char *name, const char *from, uint64_t count, const struct rs_hist *h,
 		      const char *unseen)
 {
@@ -54,6 +60,7 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 	struct path_results r;
 	struct hop_counters k;
 	bool any = false;
+	char e2e[48];
 
 	path_join_results(&ps->join, &r);
 	trace_path_counters(ps, &k);
@@ -66,7 +73,8 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, &r, h)), r.count[h], &r.lat[h],
 			  r.count[h] ? NULL : d->hop[h].event);
 	}
-	print_row(out, "end-to-end", ps->join.user ? "submit->rx_reap" : "submit->skb_free", r.done, &r.e2e, NULL);
+	snprintf(e2e, sizeof(e2e), "submit->%s", d->hop[done_hop(ps)].name);
+	print_row(out, "end-to-end", e2e, r.done, &r.e2e, NULL);
 	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
 		for (int h = 0; h < PH_N; h++)
 			if (r.left[l][h]) {
@@ -76,6 +84,12 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 			}
 	if (any)
 		fprintf(out, "\n");
+	if (path_has_batches(d))
+		for (int b = 0; b < HB_N; b++)
+			fprintf(out, "  %-5s %" PRIu64 " on the followed virtqueues, %" PRIu64 " given to %" PRIu64
+				" packets; %" PRIu64 " packets had none%s\n", b == HB_KICK ? "kicks" : "irqs",
+				r.batch_events[b], r.batch_used[b], r.batch_packets[b], r.batch_none[b] + r.batch_unknown[b],
+				r.batch_unknown[b] ? " (some beyond the history kept)" : "");
 	if (r.order_errors || r.late || r.not_ours || k.ringbuf_full || k.live_full || k.recycled || k.stale_alloc)
 		fprintf(out, "  bookkeeping: order_errors %" PRIu64 ", late %" PRIu64 ", not_ours %" PRIu64
 			", ringbuf_full %" PRIu64 ", live_full %" PRIu64 ", recycled %" PRIu64 ", stale_alloc %" PRIu64 "\n",
@@ -134,6 +148,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_key(w, "path");
 	json_obj_begin(w);
 	json_kv_str(w, "name", d->name);
+	json_kv_str(w, "probes", trace_path_probes(ps));
 	json_kv_u64(w, "packets", r.packets);
 	json_kv_u64(w, "done", r.done);
 	json_key(w, "hops");
@@ -157,7 +172,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_key(w, "end_to_end");
 	json_obj_begin(w);
 	json_kv_str(w, "from", "submit");
-	json_kv_str(w, "to", ps->join.user ? "rx_reap" : "skb_free");
+	json_kv_str(w, "to", d->hop[done_hop(ps)].name);
 	hist_obj(w, &r.e2e);
 	json_obj_end(w);
 	json_kv_u64(w, "order_errors", r.order_errors);
@@ -169,6 +184,23 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_kv_u64(w, "recycled", k.recycled);
 	json_kv_u64(w, "stale_alloc", k.stale_alloc);
 	json_kv_u64(w, "no_redirect", k.no_redirect);
+	if (path_has_batches(d)) {
+		json_kv_u64(w, "not_queued", k.not_queued);
+		json_key(w, "batches");
+		json_obj_begin(w);
+		for (int b = 0; b < HB_N; b++) {
+			json_key(w, b == HB_KICK ? "kick" : "irq");
+			json_obj_begin(w);
+			json_kv_u64(w, "events", r.batch_events[b]);
+			json_kv_u64(w, "kernel_events", k.batch_events[b]);
+			json_kv_u64(w, "events_used", r.batch_used[b]);
+			json_kv_u64(w, "packets", r.batch_packets[b]);
+			json_kv_u64(w, "packets_without", r.batch_none[b]);
+			json_kv_u64(w, "packets_unknown", r.batch_unknown[b]);
+			json_obj_end(w);
+		}
+		json_obj_end(w);
+	}
 	json_obj_end(w);
 }
 

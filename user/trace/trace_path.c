@@ -9,7 +9,10 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "ksyms.h"
 #include "log.h"
+#include "probe.h"
+#include "trace.h"
 #include "trace_path.h"
 #include "u64s.h"
 #include "hop.skel.h"
@@ -22,9 +25,11 @@ static const struct path_def paths[] = {
 	{
 		.name = "veth-xsk",
 		.summary = "AF_XDP copy TX over a veth pair to an AF_XDP socket (generic XDP), host tracepoint tier",
-		.nhops = PH_N,
+		.nhops = 9,
 		.order = { HK_SUBMIT, HK_WAKEUP, HK_SKB_ALLOC, HK_NETIF_RX, HK_RECEIVE, PH_RX_REAP,
 			   HK_SKB_FREE, HK_REDIRECT, PH_TX_REAP },
+		.done_run = PH_RX_REAP,
+		.done_trace = HK_SKB_FREE,
 		.hop = {
 			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
 			[HK_WAKEUP] = { "wakeup", "raw_tp sys_enter: the sendto() that sent it (per batch; run only: the sender is ringscope)", HK_SUBMIT, true },
@@ -35,6 +40,35 @@ static const struct path_def paths[] = {
 			[HK_SKB_FREE] = { "skb_free", "raw_tp consume_skb / kfree_skb (after the copy)", HK_RECEIVE, false },
 			[HK_REDIRECT] = { "xdp_redirect", "raw_tp xdp_redirect(_err) (after the copy; a refused packet: before its free)", HK_RECEIVE, false },
 			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_SUBMIT, false },
+		},
+	},
+	/* virtio-tx: AF_XDP copy-mode TX through virtio-net in a guest, on the
+	 * fentry tier (kprobes where fentry is refused). Kick and interrupt are
+	 * per batch: path_join_batch() gives each to its packets. The receiver
+	 * of a run (the lab's eth1) reaps the frame at some point after the
+	 * device sent it: a side branch from the kick. */
+	{
+		.name = "virtio-tx",
+		.summary = "AF_XDP copy TX through virtio-net, guest fentry/kprobe tier",
+		.nhops = 12,
+		.order = { HK_SUBMIT, HK_WAKEUP, HK_SKB_ALLOC, HK_START_XMIT, HK_VQ_ADD, HK_KICK, HK_IRQ, HK_DETACH,
+			   HK_SKB_FREE, HK_XSK_DONE, PH_TX_REAP, PH_RX_REAP },
+		.done_run = PH_TX_REAP,
+		.done_trace = HK_XSK_DONE,
+		.link = "virtio-net",
+		.hop = {
+			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
+			[HK_WAKEUP] = { "xsk_xmit", "__xsk_generic_xmit entry of the call that built its skb (per batch)", HK_SUBMIT, true },
+			[HK_SKB_ALLOC] = { "skb_alloc", "raw_tp kmem_cache_alloc, skbuff_head_cache, in that call", HK_WAKEUP, true },
+			[HK_START_XMIT] = { "start_xmit", "virtio-net start_xmit(skb): the frame is read here", HK_SKB_ALLOC, true },
+			[HK_VQ_ADD] = { "vq_add", "virtqueue_add_outbuf(vq, data token = skb)", HK_START_XMIT, true },
+			[HK_KICK] = { "kick", "virtqueue_notify(vq): the first after its add (per batch)", HK_VQ_ADD, true },
+			[HK_IRQ] = { "irq", "vring_interrupt(vq): the last before its detach (per batch)", HK_KICK, true },
+			[HK_DETACH] = { "detach", "virtqueue_get_buf(vq) returned its skb", HK_IRQ, true },
+			[HK_SKB_FREE] = { "skb_free", "raw_tp consume_skb / kfree_skb", HK_DETACH, true },
+			[HK_XSK_DONE] = { "xsk_done", "xsk_destruct_skb: descriptor on the completion ring", HK_SKB_FREE, true },
+			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_XSK_DONE, true },
+			[PH_RX_REAP] = { "rx_reap", "user: the peer took it from its RX ring (run only)", HK_KICK, false },
 		},
 	},
 };
@@ -49,7 +83,7 @@ const struct path_def *path_find(const char *name)
 
 const char *path_names(void)
 {
-	return "veth-xsk";
+	return "veth-xsk, virtio-tx";
 }
 
 int trace_path_check(const char *name, uint64_t samples, bool json)
@@ -72,13 +106,129 @@ int trace_path_check(const char *name, uint64_t samples, bool json)
 	return 0;
 }
 
+/* The programs of bpf/hop.bpf.c each path loads: raw tracepoints by name,
+ * and functions by the name after their tier's prefix (fentry_/fexit_ on the
+ * fentry tier, kprobe_/kretprobe_ on the kprobe tier). run_only: loaded only
+ * when the sender is this process (the syscall hops of veth-xsk). */
+static const struct path_progs {
+	const char *path;
+	bool functions;		/* needs the fentry or the kprobe tier */
+	const char *progs[12];
+	const char *run_only[4];
+} path_progs[] = {
+	{ "veth-xsk", false,
+	  { "netif_rx_entry", "netif_receive_skb", "consume_skb", "kfree_skb", "xdp_redirect", "xdp_redirect_err" },
+	  { "sys_enter", "kmem_cache_alloc" } },
+	{ "virtio-tx", true,
+	  { "kmem_cache_alloc", "consume_skb", "kfree_skb", "xsk_xmit", "start_xmit", "vq_add", "vq_kick", "vq_irq",
+	    "vq_get_buf", "xsk_destruct" },
+	  { NULL } },
+};
+
+static const struct path_progs *progs_of(const char *path)
+{
+	for (size_t i = 0; i < sizeof(path_progs) / sizeof(path_progs[0]); i++)
+		if (!strcmp(path_progs[i].path, path))
+			return &path_progs[i];
+	return NULL;
+}
+
+/* The name a program has in the path table: a raw tracepoint's own, a
+ * function program's without its tier prefix; NULL if of another tier. */
+static const char *table_name(const struct bpf_program *p, enum tier tier)
+{
+	static const char *const pre[2][2] = { { "fentry_", "fexit_" }, { "kprobe_", "kretprobe_" } };
+	const char *name = bpf_program__name(p);
+
+	if (!strncmp(bpf_program__section_name(p), "raw_tp/", 7))
+		return name;
+	for (int t = 0; t < 2; t++)
+		for (int k = 0; k < 2; k++)
+			if (!strncmp(name, pre[t][k], strlen(pre[t][k])))
+				return (t == 0) == (tier == TIER_FENTRY) ? name + strlen(pre[t][k]) : NULL;
+	return NULL;
+}
+
+static bool listed(const char *const *list, int n, const char *name)
+{
+	for (int i = 0; name && i < n && list[i]; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+static bool wanted(const struct path_progs *pp, const char *name, bool run)
+{
+	return listed(pp->progs, sizeof(pp->progs) / sizeof(pp->progs[0]), name) ||
+	       (run && listed(pp->run_only, sizeof(pp->run_only) / sizeof(pp->run_only[0]), name));
+}
+
+/* The tier a path with function hops uses: forced, or the best there is;
+ * one error line if it has none. */
+static int path_tier(const char *path, int forced, enum tier *tier)
+{
+	struct kernel_caps caps = {};
+	enum tier best;
+
+	if (forced == TIER_TRACEPOINT) {
+		rs_err("--path %s times kernel functions: use --tier fentry or kprobe (or drop --tier)", path);
+		return -EINVAL;
+	}
+	best = probe_best_tier(&caps);
+	*tier = forced == TIER_AUTO ? best : (enum tier)forced;
+	if (*tier == TIER_TRACEPOINT) {
+		rs_err("--path %s times kernel functions: this kernel refuses fentry (%s) and has no kprobes: "
+		       "run it in a guest of the VM lab (docs/vm-lab.md)", path,
+		       strstr(caps.f[FEAT_FENTRY].detail, "EPERM") ? "EPERM" : "refused");
+		return -EOPNOTSUPP;
+	}
+	if ((*tier == TIER_FENTRY && !(caps.f[FEAT_FENTRY].ok && caps.f[FEAT_FEXIT].ok)) ||
+	    (*tier == TIER_KPROBE && !(caps.f[FEAT_KPROBE].ok && caps.f[FEAT_KRETPROBE].ok))) {
+		rs_err("--tier %s is not available on this kernel: drop --tier to use the best available", tier_names[*tier]);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Every function the loaded programs attach to exists here: else one line
+ * naming the missing one. */
+static int check_functions(struct hop_bpf *skel, const char *path)
+{
+	struct ksyms *ks = ksyms_load();
+	struct bpf_program *p;
+	int err = 0;
+
+	if (!ks) {
+		err = -errno;
+		rs_err("cannot read kernel symbols from /proc/kallsyms: %s (run as root)", strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(p, skel->obj) {
+		const char *sec = bpf_program__section_name(p), *fn = strchr(sec, '/');
+
+		if (!bpf_program__autoload(p) || !strncmp(sec, "raw_tp/", 7) || !fn)
+			continue;
+		if (!ksyms_by_name(ks, fn + 1)) {
+			rs_err("--path %s: no kernel function %s here (%s): load virtio_net, or run in the VM lab's guest",
+			       path, fn + 1, !strcmp(fn + 1, "__xsk_generic_xmit") || !strcmp(fn + 1, "xsk_destruct_skb") ?
+			       "a kernel without AF_XDP sockets" : "virtio-net not loaded");
+			err = -ENOENT;
+			break;
+		}
+	}
+	ksyms_free(ks);
+	return err;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct path_session *ps = ctx;
 
-	if (len < sizeof(struct hop_rec))
-		return 0;	/* not a record of this build */
-	path_join_kernel(&ps->join, data);
+	/* Told apart by length (bpf/hop.h); anything else is not of this build. */
+	if (len == sizeof(struct hop_batch))
+		path_join_batch(&ps->join, data);
+	else if (len >= sizeof(struct hop_rec))
+		path_join_kernel(&ps->join, data);
 	return 0;
 }
 
@@ -96,15 +246,22 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples)
+int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples, int tier)
 {
+	const struct path_progs *pp;
+	enum tier t = TIER_TRACEPOINT;
+	struct bpf_program *p;
 	struct hop_bpf *skel;
 	int err;
 
 	memset(ps, 0, sizeof(*ps));
 	if ((err = trace_path_check(name, 0, true)))
 		return err;
+	pp = progs_of(name);
+	if (pp->functions && (err = path_tier(name, tier, &t)))
+		return err;
 	ps->def = path_find(name);
+	ps->tier = t;
 	if ((err = path_join_init(&ps->join, ps->def, window, run, samples)))
 		return err;
 	skel = ps->skel = hop_bpf__open();
@@ -116,17 +273,23 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	skel->rodata->target_tgid = run ? (uint32_t)getpid() : 0;
 	skel->rodata->sendto_nr = SYS_sendto;
 	skel->rodata->need_epoch = run;
-	/* Without a sender of its own, the sender's syscall hops have no
-	 * process to follow: not loaded (sys_enter fires for every syscall). */
-	bpf_program__set_autoload(skel->progs.sys_enter, run);
-	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, run);
+	skel->rodata->virtio_tx = !strcmp(name, "virtio-tx");
+	/* Only the path's programs; without a sender of its own, veth-xsk's
+	 * syscall hops have no process to follow (sys_enter fires for every
+	 * syscall). */
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, wanted(pp, table_name(p, t), run));
+	if (pp->functions && (err = check_functions(skel, name)))
+		goto fail;
 	if ((err = hop_bpf__load(skel))) {
-		rs_err("cannot load the hop tracer (raw tracepoints): %s%s", strerror(-err),
-		       err == -EPERM ? " (run as root)" : "");
+		rs_err("cannot load the hop tracer (%s): %s%s", pp->functions ? tier_names[t] : "raw tracepoints",
+		       strerror(-err), err == -EPERM ? " (run as root)" : "");
 		goto fail;
 	}
 	if ((err = hop_bpf__attach(skel))) {
-		rs_err("cannot attach the hop tracer's raw tracepoints (net, skb, xdp, kmem, sys_enter): %s", strerror(-err));
+		rs_err("cannot attach the hop tracer's %s: %s", pp->functions ?
+		       "probes (__xsk_generic_xmit, start_xmit, virtqueue_*, vring_interrupt, xsk_destruct_skb, kmem, skb)" :
+		       "raw tracepoints (net, skb, xdp, kmem, sys_enter)", strerror(-err));
 		goto fail;
 	}
 	ps->rb = ring_buffer__new(bpf_map__fd(skel->maps.hop_events), on_record, ps, NULL);
@@ -144,6 +307,12 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 fail:
 	trace_path_close(ps);
 	return err;
+}
+
+const char *trace_path_probes(const struct path_session *ps)
+{
+	return ps->tier == TIER_FENTRY ? "fentry/fexit and raw tracepoints" :
+	       ps->tier == TIER_KPROBE ? "kprobes and raw tracepoints" : "raw tracepoints";
 }
 
 void trace_path_set_epoch(struct path_session *ps, uint16_t epoch)

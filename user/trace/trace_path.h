@@ -11,6 +11,7 @@
 
 struct path_session {
 	const struct path_def *def;
+	int tier;		/* enum tier of its function hops (TIER_TRACEPOINT: none) */
 	struct hop_bpf *skel;
 	struct ring_buffer *rb;
 	pthread_t thread;
@@ -26,8 +27,12 @@ int trace_path_check(const char *name, uint64_t samples, bool json);
 /* Load and attach the path's probes and start reading its records.
  * run: this process sends and receives (its skb allocs and wakeups are
  * stamped, its reaps are joined); window: packets per stream in flight at
- * most. One error line and -errno on failure, nothing left attached. */
-int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples);
+ * most; tier: TIER_AUTO or the --tier a path with function hops must use.
+ * One error line and -errno on failure, nothing left attached. */
+int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples,
+		    int tier);
+/* What stamps the path's kernel hops: "raw tracepoints", or fentry/kprobes too. */
+const char *trace_path_probes(const struct path_session *ps);
 /* Only frames of this sender epoch (run: its own sender). */
 void trace_path_set_epoch(struct path_session *ps, uint16_t epoch);
 /* Stop reading, take every record still in the kernel (and the packets still

@@ -135,7 +135,7 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 	 * the rings twice over. */
 	if (trace && t->path &&
 	    (err = trace_path_open(&ps, t->path, true, 2 * (tcfg.port.nframes + 8 * tcfg.port.ring_size) + (1u << 16),
-				   t->path_samples)))
+				   t->path_samples, t->tier)))
 		goto cleanup;
 	if (ps.def)
 		tcfg.path = &ps.join;
@@ -184,7 +184,8 @@ int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool
 		rs_note("%s -> %s, %u B packets%s%s", tcfg.ifname, peer ? peer : "(no receiver)", tcfg.pkt_size,
 			views ? "; " : "", views ? ts.header : "");
 	if (ps.def)
-		rs_note("hop latency along %s: raw tracepoints, every packet (docs/hop-latency.md)", ps.def->name);
+		rs_note("hop latency along %s: %s, every packet (docs/hop-latency.md)", ps.def->name,
+			trace_path_probes(&ps));
 	rl.tx = &tx;
 	rl.rx = peer ? &rx : NULL;
 	rl.interval_s = g->interval;

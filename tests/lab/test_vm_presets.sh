@@ -99,8 +99,9 @@ for preset in $(awk -F' [|] ' '{sub(/^\| /, "", $1); print $1}' <<<"$table" | so
 			for e in ${EXACT[$preset/$tier]}; do
 				ev=${e%=*} want=$((${e#*=} * N))
 				c=$(jq --arg e "$ev" '[.functions[] | select(.name == $e) | .calls] | add // 0' <<<"$tr")
+				m=$(jq --arg e "$ev" '[.functions[] | select(.name == $e) | .missed // 0] | add // 0' <<<"$tr")
 				want_all+=" $ev=$want"
-				[ "$c" = $want ] || off+=" $ev=$c (want $want)"
+				[ "$c" = $want ] || off+=" $ev=$c (want $want; the kernel reports $m missed)"
 			done
 			[ -z "$off" ] && pass "$n: exact:$want_all" || fail "$n" "not exact:$off"
 		fi

@@ -10,12 +10,12 @@
 ck() { if [ "$2" = 0 ]; then echo "RSCHK PASS $1: $3"; else echo "RSCHK FAIL $1: $3"; fi; }
 zc_ok() { grep -q 'zero-copy' "$1"; }
 # flood SECONDS LOG: zero-copy TX on eth0, unlimited rate, in the background (pid in $FP)
-flood() { ringscope gen tx -i eth0 --bind zc -s 64 -d "$1" --no-pin >"$2" 2>&1 & FP=$!; sleep 2; }
+flood() { ringscope gen tx -i eth0 --bind zc -s 64 -d "$1" --no-pin >"$2" 2>&1 & FP=$!; rs-ready tx "$2" 'tx on eth0' $FP || exit 1; }
 # burst TAG: 2000 packets eth0 -> eth1, all must arrive
 burst() {
 	ringscope gen rx -i eth1 --bind zc --xdp-mode native -s 64 -n 2000 -d 40 --no-pin >/tmp/rx.$1 2>&1 &
 	rp=$!
-	i=0; while ! grep -q 'rx on eth1' /tmp/rx.$1 && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	rs-ready rx /tmp/rx.$1 'rx on eth1' $rp || exit 1
 	ringscope gen tx -i eth0 --bind zc -s 64 -n 2000 -r 2000 --no-pin >/tmp/tx.$1 2>&1
 	t=$?
 	wait $rp

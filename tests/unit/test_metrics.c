@@ -104,6 +104,10 @@ static const char prom[] =
 "# TYPE ringscope_function_calls_total counter\n"
 "ringscope_function_calls_total{function=\"start_xmit\",kind=\"function\",tier=\"fentry\"} 10\n"
 "ringscope_function_calls_total{function=\"netif_rx\",kind=\"tracepoint\",tier=\"tracepoint\"} 42\n"
+"# HELP ringscope_function_missed_total calls or hits the kernel did not hand to the programs (kprobe re-entry, BPF recursion): calls is low by up to this\n"
+"# TYPE ringscope_function_missed_total counter\n"
+"ringscope_function_missed_total{function=\"start_xmit\",kind=\"function\",tier=\"fentry\"} 3\n"
+"ringscope_function_missed_total{function=\"netif_rx\",kind=\"tracepoint\",tier=\"tracepoint\"} 0\n"
 "# HELP ringscope_function_lost_entries_total entry timestamps dropped (in-flight map full): calls not timed\n"
 "# TYPE ringscope_function_lost_entries_total counter\n"
 "ringscope_function_lost_entries_total{function=\"start_xmit\",tier=\"fentry\"} 1\n"
@@ -343,7 +347,7 @@ int main(void)
 	ts.slots[1] = (struct trace_slot){ .name = "netif_rx", .kind = SLOT_TP };
 	ts.kmalloc = true;
 	ts.o.top = 1;
-	snap.f[0].calls = 10, snap.f[0].lost = 1;
+	snap.f[0].calls = 10, snap.f[0].lost = 1, snap.f[0].missed = 3;
 	for (int i = 0; i < 10; i++)
 		hist_add(&snap.f[0].hist, 700);
 	snap.f[1].calls = 42;

@@ -10,6 +10,9 @@
 #   @@RSVM:END:<runid>:<rc>@@               workload finished with exit code rc
 #   @@RSVM:STDERR:<runid>@@ ... @@RSVM:STDERR-END:<runid>@@   workload stderr tail
 #   @@RSVM:FAIL:<runid>:<reason>@@          the guest gave up before the workload
+#   @@RSVM:WAIT|READY|NOTREADY:<runid>@@ ... rs-ready (tests/vm/guest-ready.sh, /bin/rs-ready)
+#                                           waited for a background ringscope; NOTREADY: it
+#                                           never got ready and the workload was not started
 # Then the guest powers off (ACPI) or reboots (qemu runs with -no-reboot, so both end qemu).
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -114,16 +117,6 @@ cpu_json() {
 	echo "{\"type\":\"cpu_untraced\",\"user_ticks\":$(($6 - $1)),\"system_ticks\":$(($7 - $2)),\"irq_ticks\":$(($8 - $3)),\"softirq_ticks\":$(($9 - $4)),\"idle_ticks\":$((${10} - $5)),\"busy_ticks\":$(($6 + $7 + $8 + $9 - $1 - $2 - $3 - $4)),\"user_hz\":100,\"ncpu\":$(nproc)}"
 }
 
-# wait_ready FILE PATTERN PID: until a background ringscope has printed PATTERN to FILE (it is
-# attached / bound), has exited, or 120 s have passed.
-wait_ready() {
-	i=0
-	while ! grep -q "$2" "$1" && [ $i -lt 240 ] && kill -0 "$3" 2>/dev/null; do
-		sleep 0.5
-		i=$((i + 1))
-	done
-}
-
 case "$WORKLOAD" in
 loopcheck)
 	# Busybox-only check that frames sent on eth0 arrive on eth1 (closed qemu hub).
@@ -190,7 +183,7 @@ lpi)
 	ulimit -l unlimited 2>/dev/null
 	/bin/ringscope trace --lpi --json -I 3600 --no-pin >/tmp/trace.json 2>/tmp/ringscope.err &
 	tp=$!
-	wait_ready /tmp/ringscope.err tier $tp
+	rs-ready trace /tmp/ringscope.err 'trace: tier ' $tp || finish
 	# shellcheck disable=SC2086  # LPI_ARGS is a word list on purpose
 	/bin/ringscope lpi-load $LPI_ARGS --json >/tmp/load.json 2>>/tmp/ringscope.err
 	rc=$?
@@ -225,13 +218,12 @@ xsk-zc)
 		# shellcheck disable=SC2086  # RS_EXTRA_ARGS is a word list on purpose
 		/bin/ringscope trace -f "$funcs" --kmalloc --json -I 3600 --no-pin $RS_EXTRA_ARGS >/tmp/trace.json 2>/tmp/trace.err &
 		tp=$!
-		wait_ready /tmp/trace.err tier $tp
-		kill -0 $tp 2>/dev/null || rc=1
+		rs-ready trace /tmp/trace.err 'trace: tier ' $tp || finish
 	fi
 	# the receiver is ready once it has printed its "rx on eth1" line
 	/bin/ringscope gen rx -i eth1 --bind zc --xdp-mode native -s "$PKT_SIZE" -n "$n" -d $((SECONDS_RUN + 30)) --no-pin --json >/tmp/rx.json 2>/tmp/rx.err &
 	rp=$!
-	wait_ready /tmp/rx.err 'rx on eth1' $rp
+	rs-ready rx /tmp/rx.err 'rx on eth1' $rp || finish
 	/bin/ringscope gen tx -i eth0 --bind zc -s "$PKT_SIZE" -n "$n" -r "$RATE" --no-pin --json >/tmp/tx.json 2>/tmp/tx.err || rc=$?
 	wait $rp || rc=$?
 	if [ "${TRACE:-on}" = on ]; then

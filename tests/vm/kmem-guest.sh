@@ -12,7 +12,7 @@ grep -E ' kmalloc: | kfree: ' $T/trace | sed 's/^.* \(kmalloc\|kfree\): /\1 /'
 echo '@@RS'
 ringscope trace --kmalloc --comm rs_pktring --top 100 --json -I 3600 --no-pin >/tmp/t.json 2>/tmp/t.err &
 p=$!
-i=0; while ! grep -q tier /tmp/t.err && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+rs-ready trace /tmp/t.err 'trace: tier ' $p || exit 1
 rs_pktring >/dev/null
 sleep 1
 kill -INT $p; wait $p

@@ -2,8 +2,12 @@
 # GUEST_MODULES=veth): every preset of `trace -p list` on every tier, each
 # under its own workload, forced with --tier. trace attaches before the
 # traffic starts and detaches after it ends (attaching during traffic crashed
-# multi-threaded TCG guests: docs/vm-lab.md). Output, per run:
+# multi-threaded TCG guests: docs/vm-lab.md); rs-ready (tests/vm/guest-ready.sh)
+# waits for trace's header and for gen rx's "rx on" line, and when either never
+# comes the script stops there: no workload runs that its observer would miss.
+# Output, per run:
 #   @@RUN <preset> <tier>
+#   rs-ready's WAIT/READY lines (trace, then rx: guest seconds to be ready),
 #   the header line trace printed, the final JSON of trace, gen tx and gen rx
 # and once, first, the preset table between @@TABLE and @@RUNS.
 N=${PRESET_PKTS:-300}
@@ -21,14 +25,6 @@ while [ "$(cat /sys/class/net/xa/carrier)$(cat /sys/class/net/xb/carrier)" != 11
 	sleep 0.1; i=$((i + 1))
 done
 
-# wait_for FILE PATTERN PID: until PATTERN is in FILE, PID has exited, or 60 s
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" && [ $i -lt 600 ] && kill -0 "$3" 2>/dev/null; do
-		sleep 0.1; i=$((i + 1))
-	done
-}
-
 echo '@@TABLE'
 ringscope trace -p list
 echo '@@RUNS'
@@ -42,10 +38,10 @@ while IFS='|' read -r preset workload; do
 		echo "@@RUN $preset $tier $tx $rx"
 		ringscope trace -p "$preset" --tier $tier -I 3600 --json --no-pin >/tmp/t.json 2>/tmp/t.err &
 		tp=$!
-		wait_for /tmp/t.err 'trace: tier ' $tp
+		rs-ready trace /tmp/t.err 'trace: tier ' $tp || exit 1
 		ringscope gen rx -i $rx -n $N -d 60 --no-pin --json >/tmp/rx.json 2>/tmp/rx.err &
 		rp=$!
-		wait_for /tmp/rx.err "rx on $rx" $rp
+		rs-ready rx /tmp/rx.err "rx on $rx" $rp || exit 1
 		ringscope gen tx -i $tx -n $N -r $RATE --no-pin --json >/tmp/tx.json 2>/tmp/tx.err
 		wait $rp
 		sleep 0.3

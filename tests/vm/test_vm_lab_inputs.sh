@@ -32,6 +32,7 @@ VMAB=$ROOT/tests/vm/vm-ab.sh
 VMNOTIFY=$ROOT/tests/vm/vm-notify.sh
 refuses vm-run-backend "BACKEND must be hub or tap" BACKEND=bridge bash "$VMRUN"
 refuses vm-run-nstag "NS_TAG must be" BACKEND=tap NS_TAG='bad tag!' bash "$VMRUN"
+refuses vm-run-ready "READY_TIMEOUT must be a non-negative integer" READY_TIMEOUT=soon bash "$VMRUN"
 refuses vm-ab-rings "RINGS takes split, packed, split-tap, packed-tap" RINGS=split-vhost RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-ab-txmode "TX_MODE must be bh or timer" TX_MODE=fast RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-notify-rates "RATES are pps figures" RATES="1000 lots" bash "$VMNOTIFY"

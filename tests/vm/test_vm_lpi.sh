@@ -48,8 +48,8 @@ jq -e --argjson n "$N" '.lpi.hits / $n >= 0.99' "$R" >/dev/null && ok lpi_hit_ra
 
 # A second boot: trace --lpi reporting every 0.2 s beside the same load, stopped
 # by SIGINT: its NDJSON interval counts sum exactly to its final counts.
-GUEST_CMD="ringscope trace --lpi --json -I 0.2 --no-pin >/tmp/tl.json 2>/tmp/tl.err & tp=\$!; i=0;
-while ! grep -q tier /tmp/tl.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+GUEST_CMD="ringscope trace --lpi --json -I 0.2 --no-pin >/tmp/tl.json 2>/tmp/tl.err & tp=\$!;
+rs-ready trace /tmp/tl.err 'trace: tier ' \$tp || exit 1;
 ringscope lpi-load -k 2 --devices 2 -n $N --json >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
 sed 's/^/@@LPIT@@ /' /tmp/tl.json; tail -n 3 /tmp/tl.err"
 if OUT=$OUTD/sums ARCH=arm64 KERNEL=6.12 TIMEOUT=$VM_TIMEOUT WORKLOAD=cmd GUEST_CMD="$(tr '\n' ' ' <<<"$GUEST_CMD")" \

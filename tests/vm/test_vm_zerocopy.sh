@@ -46,12 +46,12 @@ step vhost_zc1 ringscope vhost-gen -n $N -s 4096 --trace --json -I 0;
 rmmod vhost_net; insmod \$M/vhost_net.ko experimental_zcopytx=0;
 step vhost_zc0 ringscope vhost-gen -n $N -s 4096 --trace --json -I 0;
 step xsk ringscope run --zerocopy -i eth0 --peer eth1 -n 1000 -s 256 --rate 20000 --no-pin --json;
-ringscope trace --zerocopy --json -I 0.1 --no-pin >/tmp/tzc.json 2>/tmp/tzc.err & tp=\$!; i=0;
-while ! grep -q tier /tmp/tzc.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope trace --zerocopy --json -I 0.1 --no-pin >/tmp/tzc.json 2>/tmp/tzc.err & tp=\$!;
+rs-ready trace /tmp/tzc.err 'trace: tier ' \$tp || exit 1;
 ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
 sed 's/^/@@ZCT@@ /' /tmp/tzc.json; tail -n 3 /tmp/tzc.err;
-ringscope trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback --json -I 0.1 --no-pin >/tmp/tf.json 2>/tmp/tf.err & tp=\$!; i=0;
-while ! grep -q tier /tmp/tf.err && [ \$i -lt 240 ] && kill -0 \$tp; do sleep 0.5; i=\$((i + 1)); done;
+ringscope trace -f udp_sendmsg -f ip_make_skb -f __msg_zerocopy_callback --json -I 0.1 --no-pin >/tmp/tf.json 2>/tmp/tf.err & tp=\$!;
+rs-ready trace /tmp/tf.err 'trace: tier ' \$tp || exit 1;
 ringscope zc-gen --proto udp -n $N -s 1400 --json -I 0 >/dev/null 2>&1; kill -INT \$tp; wait \$tp;
 sed 's/^/@@ZCF@@ /' /tmp/tf.json; tail -n 3 /tmp/tf.err"
 GUEST_CMD=$(tr '\n' ' ' <<<"$GUEST_CMD")

@@ -27,9 +27,10 @@ mkdir -p "$OUT"
 # (with 20 s, only the first 1-3 attach cycles overlapped the traffic under TCG).
 CMD='echo 7 >/proc/sys/kernel/printk
 ringscope gen rx -i eth1 --bind zc --xdp-mode native -n 80000 -d 120 --no-pin >/tmp/rx.out 2>&1 &
-sleep 3
+rs-ready rx /tmp/rx.out "rx on eth1" $! || exit 1
 ringscope gen tx -i eth0 --bind zc -n 80000 -r 2000 --no-pin >/tmp/tx.out 2>&1 &
 txp=$!
+rs-ready tx /tmp/tx.out "tx on eth0" $txp || exit 1
 sleep 2
 for i in 1 2 3 4; do
 	ringscope trace --tier '"$TIER"' -f virtnet_poll_tx,virtnet_xsk_wakeup,virtqueue_add_outbuf_premapped,detach_buf_split_in_order -d 1 --no-pin --json >/tmp/tr.out 2>&1

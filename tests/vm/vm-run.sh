@@ -14,7 +14,7 @@
 #   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
 #   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 ACCEL=tcg|tcg-single|icount
 #   TRACE=on|off|both RATE_UNTRACED=0 GUEST_BINS="static programs for WORKLOAD=cmd"
-#   BACKEND=hub|tap NS_TAG=lab
+#   BACKEND=hub|tap NS_TAG=lab READY_TIMEOUT=600
 set -euo pipefail
 
 T_START=$(date +%s.%N)
@@ -65,6 +65,10 @@ CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 VMCACHE=$CACHE/vm
 # Boot (~7-15 s under TCG on 2 shared cores) + BPF load + traffic + shutdown, with margin.
 TIMEOUT=${TIMEOUT:-$((150 + SECONDS_RUN))}
+# Guest seconds rs-ready (tests/vm/guest-ready.sh) waits for a background
+# ringscope to be attached or bound before it fails the run instead of
+# starting the workload.
+READY_TIMEOUT=${READY_TIMEOUT:-600}
 
 say() { echo "vm-run: $*" >&2; }
 die() { echo "vm-run: ERROR: $*" >&2; exit 1; }
@@ -129,6 +133,7 @@ isint SECONDS_RUN "$SECONDS_RUN"
 isint PKT_SIZE "$PKT_SIZE"
 isint RATE "$RATE"
 isint TIMEOUT "$TIMEOUT"
+isint READY_TIMEOUT "$READY_TIMEOUT"
 isint RATE_UNTRACED "$RATE_UNTRACED"
 [[ "$SMP" =~ ^[1-9][0-9]?$ ]] || die "SMP must be a vCPU count from 1 to 99 (got '$SMP')"
 case "$TRACE" in on | off | both) ;; *) die "TRACE must be on, off or both (got '$TRACE')" ;; esac
@@ -360,7 +365,7 @@ mkcpio() { # $1 = directory, $2 = output archive
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$2"
 }
 
-INIT_SUM=$(cat "$HERE/guest-init.sh" "$BUSYBOX" | sha256sum | cut -c1-16)
+INIT_SUM=$(cat "$HERE/guest-init.sh" "$HERE/guest-ready.sh" "$BUSYBOX" | sha256sum | cut -c1-16)
 BASE_CPIO=$VMCACHE/initramfs/base-$ARCH-$INIT_SUM.cpio
 if [ ! -f "$BASE_CPIO" ]; then
 	mkdir -p "$VMCACHE/initramfs"
@@ -369,6 +374,7 @@ if [ ! -f "$BASE_CPIO" ]; then
 	cp "$BUSYBOX" "$b/bin/busybox"
 	ln -s busybox "$b/bin/sh"
 	install -m 0755 "$HERE/guest-init.sh" "$b/init"
+	install -m 0755 "$HERE/guest-ready.sh" "$b/bin/rs-ready"
 	mknod "$b/dev/console" c 5 1 2>/dev/null || true
 	mknod "$b/dev/null" c 1 3 2>/dev/null || true
 	mkcpio "$b" "$TMP/base.cpio"
@@ -430,6 +436,7 @@ LPI_ARGS=$(q "$LPI_ARGS")
 RS_PRESET=$(q "$RS_PRESET")
 TRACE=$(q "$TRACE")
 RATE_UNTRACED=$(q "$RATE_UNTRACED")
+READY_TIMEOUT=$(q "$READY_TIMEOUT")
 EOF
 mkcpio "$r" "$TMP/run.cpio"
 INITRD=$TMP/initrd.cpio
@@ -555,9 +562,25 @@ console_tail() {
 # ---------------------------------------------------------------- parse console
 CLEAN=$TMP/console.txt
 tr -d '\r' <"$CONSOLE_LOG" >"$CLEAN"
+# rs-ready's lines (tests/vm/guest-ready.sh), as "WAIT|READY|NOTREADY <what> ...":
+# the guest waited for a background ringscope before starting its workload.
+grep -a "@@RSVM:[A-Z]*READY:$RUNID@@ \|@@RSVM:WAIT:$RUNID@@ " "$CLEAN" |
+	sed "s/^.*@@RSVM:\([A-Z]*\):$RUNID@@ /\1 /" >"$TMP/ready" || true
+# A workload that was not started (its observer or receiver never got ready)
+# fails the run with the cause, whatever else the guest printed.
+NOT_READY=$(sed -n 's/^NOTREADY //p' "$TMP/ready" | head -n 1)
+if [ -n "$NOT_READY" ]; then
+	console_tail 30
+	die "guest did not start its workload: $NOT_READY"
+fi
 if [ "$timed_out" = 1 ]; then
 	console_tail 40
-	die "guest did not finish within TIMEOUT=${TIMEOUT}s (killed)"
+	waiting=$(tail -n 1 "$TMP/ready" | sed -n 's/^WAIT //p')
+	die "guest did not finish within TIMEOUT=${TIMEOUT}s (killed)${waiting:+ while waiting for $waiting to be ready (READY_TIMEOUT=$READY_TIMEOUT guest s)}"
+fi
+# Ready times of every wait, for the record: "what N.N s".
+if grep -q '^READY ' "$TMP/ready"; then
+	say "ready after: $(sed -n 's/^READY //p' "$TMP/ready" | paste -sd, | sed 's/,/, /g')"
 fi
 if grep -qa "@@RSVM:FAIL:$RUNID:" "$CLEAN"; then
 	console_tail 40
@@ -634,7 +657,9 @@ RESULT=$OUT/${KVER}-${VARIANT}-${ARCH}-${PARAMS_SLUG}.json
 mv "$CONSOLE_LOG" "${RESULT%.json}.console.log" && CONSOLE_LOG=${RESULT%.json}.console.log
 mv "$OUT/$TAG.ndjson" "${RESULT%.json}.ndjson"
 
-META=$(jq -n \
+# [{what, s}] of every rs-ready wait in the guest
+READY_JSON=$(sed -n 's/^READY //p' "$TMP/ready" | jq -R 'capture("^(?<what>.*) (?<s>[0-9.]+) s$") | .s |= tonumber' | jq -sc .)
+META=$(jq -n --argjson ready "$READY_JSON" \
 	--arg variant "$VARIANT" --arg arch "$ARCH" --arg ksrc "$KSRC" --arg pkg "$PKG" \
 	--arg kimage "$KIMG" --arg workload "$WORKLOAD" --arg console "$CONSOLE_LOG" \
 	--arg qemu "$("$QEMU_BIN" --version | head -n 1)" \
@@ -652,7 +677,7 @@ META=$(jq -n \
 	  untraced: $untraced, untraced_cpu: $untraced_cpu, bpf_stats: $bpf_stats,
 	  queue_sizes: {rx: $queue_size, tx: ([$queue_size, 256] | min),
 	                note: "qemu clamps tx_queue_size to 256 unless the backend is vhost-user/vdpa"},
-	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, guest: $guest}')
+	  boot_s: $boot_s, wall_s: $wall_s, qemu_s: $qemu_s, ready: $ready, guest: $guest}')
 
 if [ "$WORKLOAD" = ringscope ]; then
 	echo "$FINAL" | jq --argjson meta "$META" --arg kernel "$KVER" -f "$HERE/lab-result.jq" >"$RESULT.tmp"

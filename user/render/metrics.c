@@ -213,9 +213,18 @@ static bool func_labels(const char *kv[5], const struct trace_slot *sl)
 	return sl->kind == SLOT_FUNC;
 }
 
+/* Labels of a row of every slot: function, kind (function or tracepoint), tier. */
+static void slot_labels(const char *lv[7], const struct trace_slot *sl)
+{
+	bool tp = sl->kind == SLOT_TP;
+
+	lv[0] = "function", lv[1] = sl->name, lv[2] = "kind", lv[3] = tp ? "tracepoint" : "function";
+	lv[4] = "tier", lv[5] = tp ? "tracepoint" : tier_names[sl->tier], lv[6] = NULL;
+}
+
 static void func_families(struct mw *w, const struct trace_session *s, const struct trace_snapshot *snap)
 {
-	const char *kv[5];
+	const char *kv[5], *lv[7];
 	bool timed = false;
 
 	if (!s->nslots)
@@ -223,12 +232,15 @@ static void func_families(struct mw *w, const struct trace_session *s, const str
 	family(w, "ringscope_function_calls", M_COUNTER, "",
 	       "completed calls of a traced kernel function, or hits of a counted tracepoint");
 	for (int i = 0; i < s->nslots; i++) {
-		const struct trace_slot *sl = &s->slots[i];
-		const char *lv[] = { "function", sl->name, "kind", sl->kind == SLOT_TP ? "tracepoint" : "function",
-				     "tier", sl->kind == SLOT_TP ? "tracepoint" : tier_names[sl->tier], NULL };
-
+		slot_labels(lv, &s->slots[i]);
 		counter(w, "ringscope_function_calls", lv, snap->f[i].calls);
-		timed |= sl->kind == SLOT_FUNC;
+		timed |= s->slots[i].kind == SLOT_FUNC;
+	}
+	family(w, "ringscope_function_missed", M_COUNTER, "",
+	       "calls or hits the kernel did not hand to the programs (kprobe re-entry, BPF recursion): calls is low by up to this");
+	for (int i = 0; i < s->nslots; i++) {
+		slot_labels(lv, &s->slots[i]);
+		counter(w, "ringscope_function_missed", lv, snap->f[i].missed);
 	}
 	if (!timed)
 		return;

@@ -1,4 +1,6 @@
+#include <assert.h>
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -120,4 +122,42 @@ __u64 obj_run_time_ns(struct bpf_object *obj)
 			ns += info.run_time_ns;
 	}
 	return ns;
+}
+
+/* The head of struct bpf_link_info for a perf-event kprobe link, as Linux
+ * 6.7 laid it out (the uapi header here, Linux 6.1's, has no perf_event
+ * member): a shorter info_len is allowed, the kernel copies what fits. */
+struct kprobe_link_info {
+	__u32 type, id, prog_id, pad0;
+	__u32 perf_event_type, pad1;	/* enum bpf_perf_event_type */
+	__u64 func_name;		/* kprobe: */
+	__u32 name_len, offset;
+	__u64 addr, missed;
+};
+static_assert(offsetof(struct kprobe_link_info, missed) == 48, "bpf_link_info.perf_event.kprobe.missed");
+
+#define PERF_EVENT_KPROBE	3	/* BPF_PERF_EVENT_KPROBE */
+#define PERF_EVENT_KRETPROBE	4	/* BPF_PERF_EVENT_KRETPROBE */
+
+__u64 link_missed(struct bpf_link *link, struct bpf_program *prog)
+{
+	struct kprobe_link_info li;
+	struct bpf_prog_info pi;
+	__u32 len = sizeof(li);
+	__u64 missed = 0;
+	int fd;
+
+	if (!link || (fd = bpf_link__fd(link)) < 0)
+		return 0;
+	memset(&li, 0, sizeof(li));
+	if (bpf_obj_get_info_by_fd(fd, &li, &len) || len < sizeof(li))
+		return 0;
+	if (li.type == BPF_LINK_TYPE_PERF_EVENT &&
+	    (li.perf_event_type == PERF_EVENT_KPROBE || li.perf_event_type == PERF_EVENT_KRETPROBE))
+		missed = li.missed;
+	len = sizeof(pi);
+	memset(&pi, 0, sizeof(pi));
+	if (prog && (fd = bpf_program__fd(prog)) >= 0 && !bpf_obj_get_info_by_fd(fd, &pi, &len))
+		missed += pi.recursion_misses;
+	return missed;
 }

@@ -24,6 +24,15 @@ int prog_stats_snapshot(struct prog_stat *s, int max, pid_t pid);
 /* Sum of run_time_ns of the loaded programs of obj (0 for NULL). */
 struct bpf_object;
 __u64 obj_run_time_ns(struct bpf_object *obj);
+/* Events the kernel reports it did not hand to prog, attached by link: the
+ * kprobe/kretprobe's own missed count (a probe hit while another kprobe
+ * handler ran on that CPU, e.g. an interrupt's softirq nested in one, or no
+ * free kretprobe instance; Linux >= 6.7 reports it) plus the program's
+ * recursion misses (Linux >= 5.12). 0 for NULL or where the kernel says
+ * nothing. */
+struct bpf_link;
+struct bpf_program;
+__u64 link_missed(struct bpf_link *link, struct bpf_program *prog);
 /* pid exists and is not a zombie (a shell's background child stays a zombie
  * until the shell waits for it, which happens after we return). */
 bool pid_alive(pid_t pid);

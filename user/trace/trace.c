@@ -376,7 +376,9 @@ static struct bpf_program *slot_prog(struct funclat_bpf *fl, int slot, int which
 	return bpf_object__find_program_by_name(fl->obj, name);
 }
 
-static int add_link(struct trace_session *s, struct bpf_link *l, const char *what, const char *name)
+/* keep (may be NULL): where the caller also wants the link (a slot's, for its missed counts) */
+static int add_link(struct trace_session *s, struct bpf_link *l, const char *what, const char *name,
+		    struct bpf_link **keep)
 {
 	int err;
 
@@ -388,6 +390,8 @@ static int add_link(struct trace_session *s, struct bpf_link *l, const char *wha
 		return err;
 	}
 	s->links[s->nlinks++] = l;
+	if (keep)
+		*keep = l;
 	return 0;
 }
 
@@ -434,17 +438,18 @@ static int open_funclat(struct trace_session *s)
 		bpf_map_update_elem(bpf_map__fd(s->fl->maps.func_names), &key, &fname, BPF_ANY);
 		if (sl->kind == SLOT_TP) {
 			err = add_link(s, bpf_program__attach_raw_tracepoint(slot_prog(s->fl, i, 4), sl->name),
-				       "a raw tracepoint program", sl->name);
+				       "a raw tracepoint program", sl->name, &sl->link[0]);
 		} else if (sl->tier == TIER_FENTRY) {
-			err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 0)), "fentry", sl->name);
+			err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 0)), "fentry", sl->name, &sl->link[0]);
 			if (!err)
-				err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 1)), "fexit", sl->name);
+				err = add_link(s, bpf_program__attach(slot_prog(s->fl, i, 1)), "fexit", sl->name,
+					       &sl->link[1]);
 		} else {
 			err = add_link(s, bpf_program__attach_kprobe(slot_prog(s->fl, i, 2), false, sl->name),
-				       "kprobe", sl->name);
+				       "kprobe", sl->name, &sl->link[0]);
 			if (!err)
 				err = add_link(s, bpf_program__attach_kprobe(slot_prog(s->fl, i, 3), true, sl->name),
-					       "kretprobe", sl->name);
+					       "kretprobe", sl->name, &sl->link[1]);
 		}
 	}
 	return err;
@@ -531,15 +536,15 @@ static int open_kmem(struct trace_session *s)
 	if ((err = cpu_array_open(&s->km_life, s->km->maps.kmem_life, bpf_map__max_entries(s->km->maps.kmem_life),
 				  false)))
 		return err;
-	err = add_link(s, bpf_program__attach(s->km->progs.kmalloc), "kmem:kmalloc", "raw tracepoint");
+	err = add_link(s, bpf_program__attach(s->km->progs.kmalloc), "kmem:kmalloc", "raw tracepoint", NULL);
 	if (!err)
-		err = add_link(s, bpf_program__attach(s->km->progs.kfree), "kmem:kfree", "raw tracepoint");
+		err = add_link(s, bpf_program__attach(s->km->progs.kfree), "kmem:kfree", "raw tracepoint", NULL);
 	if (!err && s->o.slab)
 		err = add_link(s, bpf_program__attach(s->km->progs.kmem_cache_alloc), "kmem:kmem_cache_alloc",
-			       "raw tracepoint");
+			       "raw tracepoint", NULL);
 	if (!err && s->o.slab)
 		err = add_link(s, bpf_program__attach(s->km->progs.kmem_cache_free), "kmem:kmem_cache_free",
-			       "raw tracepoint");
+			       "raw tracepoint", NULL);
 	return err;
 }
 
@@ -780,6 +785,18 @@ out:
 	return err;
 }
 
+/* What the kernel did not hand to slot i's programs: a call lost to a missed
+ * kprobe shows in neither calls nor lost_entries. A tracepoint slot has one
+ * program (4), a function slot an entry and an exit one. */
+static uint64_t slot_missed(struct trace_session *s, int i)
+{
+	const struct trace_slot *sl = &s->slots[i];
+	int first = sl->kind == SLOT_TP ? 4 : sl->tier == TIER_FENTRY ? 0 : 2;
+	uint64_t missed = link_missed(sl->link[0], slot_prog(s->fl, i, first));
+
+	return sl->kind == SLOT_TP ? missed : missed + link_missed(sl->link[1], slot_prog(s->fl, i, first + 1));
+}
+
 int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 {
 	struct func_stats v;
@@ -792,6 +809,7 @@ int trace_snapshot(struct trace_session *s, struct trace_snapshot *snap)
 			continue;
 		f->calls = v.calls;
 		f->lost = v.lost_entries;
+		f->missed = slot_missed(s, i);
 		hist_merge_bpf(&f->hist, &v.hist);
 		f->total_ns = v.hist.sum;
 	}

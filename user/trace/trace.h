@@ -42,15 +42,18 @@ struct trace_opts {
 
 enum slot_kind { SLOT_FUNC, SLOT_TP };
 
+struct bpf_link;
 struct trace_slot {
 	char name[64];
 	enum slot_kind kind;
 	enum tier tier;		/* SLOT_FUNC: fentry or kprobe */
 	bool required;		/* named with -f: an error, not a skip, if unusable */
+	struct bpf_link *link[2];	/* entry (or tracepoint) and exit links, owned by the session */
 };
 
 struct func_snap {
 	uint64_t calls, total_ns, lost;
+	uint64_t missed;	/* events the kernel did not hand to this slot's programs (link_missed) */
 	struct rs_hist hist;
 };
 

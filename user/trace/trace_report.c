@@ -10,7 +10,7 @@
 
 struct func_row {
 	const struct trace_slot *slot;
-	uint64_t calls, lost;
+	uint64_t calls, lost, missed;
 	double rate, per_pkt, avg_ns;
 	struct rs_hist hist;
 };
@@ -35,6 +35,7 @@ static void func_row(struct func_row *r, const struct trace_slot *sl, const stru
 	r->slot = sl;
 	r->calls = c->calls - (p ? p->calls : 0);
 	r->lost = c->lost - (p ? p->lost : 0);
+	r->missed = c->missed - (p ? p->missed : 0);
 	r->rate = dt > 0 ? r->calls / dt : 0;
 	r->per_pkt = packets ? (double)r->calls / packets : 0;
 	r->avg_ns = r->calls ? (double)total_ns / r->calls : 0;
@@ -249,6 +250,9 @@ void trace_print_text(FILE *out, struct trace_session *s, const struct trace_sna
 			if (packets)
 				fprintf(out, " %11.4f", fr->per_pkt);
 			fputc('\n', out);
+			if (fr->missed)
+				fprintf(out, "  ^ the kernel missed %llu events of %s before its programs ran (kprobe re-entry or BPF recursion): CALLS is low by up to that\n",
+					(unsigned long long)fr->missed, fr->slot->name);
 			if ((final || s->o.hist) && fr->slot->kind == SLOT_FUNC && fr->calls) {
 				fprintf(out, "\n%s latency:\n", fr->slot->name);
 				hist_print(out, &fr->hist, "nsecs");
@@ -321,6 +325,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 			hist_json(w, "lat_ns", &fr.hist, true);
 			json_kv_u64(w, "lost_entries", fr.lost);
 		}
+		json_kv_u64(w, "missed", fr.missed);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

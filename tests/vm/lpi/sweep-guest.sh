@@ -15,11 +15,8 @@ for k in $KS; do
 	: >/tmp/t.err
 	ringscope trace --lpi --tier "$TIER" --json -I 3600 --no-pin >/tmp/t.json 2>/tmp/t.err &
 	tp=$!
-	i=0
-	while ! grep -q tier /tmp/t.err && [ $i -lt 600 ] && kill -0 $tp 2>/dev/null; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+	# no load before trace is attached: a NOTREADY line fails the boot (vm-run.sh)
+	rs-ready trace /tmp/t.err 'trace: tier ' $tp || exit 1
 	# shellcheck disable=SC2086
 	ringscope lpi-load $args >/tmp/l.json 2>/tmp/l.err
 	rc=$?

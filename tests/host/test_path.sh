@@ -4,8 +4,9 @@
 # sequence number 0..N-1 at every hop of the --path-samples export, and each
 # packet's stamps in causal order inside its own [submit, reap] interval. A
 # receiver whose rings are too small drops: the packets leave the path at
-# xdp_redirect, as many as the socket's XDP_STATISTICS drops, exactly. Bad
-# --path options are one line, exit non-zero, nothing attached.
+# xdp_redirect, as many as the socket's XDP_STATISTICS drops, exactly. The
+# hop histograms have the JSON shape of every other (lat_ns_buckets).
+# Bad --path options are one line, exit non-zero, nothing attached.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
 ensure_fs
@@ -33,7 +34,7 @@ lost=$(jq -r .lost "$tmp/ok.final")
 check path_no_loss_in_the_counted_run "lost=$lost (the receiver dropped: the count checks below need every packet)" [ "$lost" = 0 ]
 bad=$(jq -r --argjson n "$N" '[.path.hops[] | select(.count != $n) | "\(.hop)=\(.count)"] | join(" ")' "$tmp/ok.final")
 check path_every_hop_count_eq_n "hops not at $N: $bad" [ -z "$bad" ]
-read -r pk done e2e <<<"$(jq -r '"\(.path.packets) \(.path.done) \(.path.end_to_end.samples)"' "$tmp/ok.final")"
+read -r pk done e2e <<<"$(jq -r '"\(.path.packets) \(.path.done) \(.path.end_to_end.lat_ns_samples)"' "$tmp/ok.final")"
 check path_packets_done_e2e_eq_n "packets=$pk done=$done end_to_end=$e2e" [ "$pk/$done/$e2e" = "$N/$N/$N" ]
 read -r oe late rf <<<"$(jq -r '"\(.path.order_errors) \(.path.late) \(.path.ringbuf_full)"' "$tmp/ok.final")"
 check path_no_order_errors_late_or_lost_records "order_errors=$oe late=$late ringbuf_full=$rf" [ "$oe/$late/$rf" = 0/0/0 ]
@@ -57,6 +58,15 @@ order=$(jq -s -r '[.[] | select(
 check path_stamps_in_causal_order "packets out of order (count, first seqs): $order" [ "${order%% *}" = 0 ]
 left=$(jq -s -r '[.[] | select(.left != "done")] | length' "$tmp/ok.samples")
 check path_every_sample_done "$left samples did not complete the path" [ "$left" = 0 ]
+
+# One histogram shape in ringscope's JSON (docs/histograms.md): each hop's and
+# the end-to-end latency as lat_ns_buckets [lower, upper, count], ascending,
+# their counts adding up to lat_ns_samples, and no other bucket key.
+shape=$(jq -r '[.path.hops[], .path.end_to_end | select(has("hist") or has("p50_ns") or
+	(.lat_ns_buckets | all(length == 3 and .[0] <= .[1]) | not) or
+	([.lat_ns_buckets[][2]] | add // 0) != .lat_ns_samples or
+	(.lat_ns_buckets | . != sort)) | .hop // "end_to_end"] | join(" ")' "$tmp/ok.final")
+check path_json_hist_shape_lat_ns_buckets "hops with another shape, or buckets not adding up: $shape" [ -z "$shape" ]
 
 # --- forced drop: the receiver's rings too small for an unlimited sender ----
 dropped=0

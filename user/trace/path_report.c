@@ -109,34 +109,6 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 	hist_print_titled(out, "end-to-end", &r.e2e);
 }
 
-/* count, p50/p90/p99 and the non-empty buckets as [upper_ns, count] pairs
- * (bucket edges from hist.h, whatever its layout). */
-static void hist_obj(struct json_writer *w, const struct rs_hist *h)
-{
-	uint64_t n = hist_count(h);
-
-	json_kv_u64(w, "samples", n);
-	json_key(w, "p50_ns");
-	n ? json_double(w, hist_percentile(h, 50)) : json_null(w);
-	json_key(w, "p90_ns");
-	n ? json_double(w, hist_percentile(h, 90)) : json_null(w);
-	json_key(w, "p99_ns");
-	n ? json_double(w, hist_percentile(h, 99)) : json_null(w);
-	json_key(w, "mean_ns");
-	n ? json_double(w, (double)h->sum / n) : json_null(w);
-	json_key(w, "hist");
-	json_arr_begin(w);
-	for (unsigned int i = 0; i < hist_buckets(); i++) {
-		if (!h->slot[i])
-			continue;
-		json_arr_begin(w);
-		json_u64(w, hist_bucket_upper(i));
-		json_u64(w, h->slot[i]);
-		json_arr_end(w);
-	}
-	json_arr_end(w);
-}
-
 void path_json_fields(struct json_writer *w, struct path_session *ps)
 {
 	const struct path_def *d = ps->def;
@@ -165,7 +137,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 		json_kv_u64(w, "count", r.count[h]);
 		json_kv_u64(w, "dropped_here", r.left[PL_DROPPED][h]);
 		json_kv_u64(w, "in_flight_after", r.left[PL_IN_FLIGHT][h]);
-		hist_obj(w, &r.lat[h]);
+		hist_json(w, "lat_ns", &r.lat[h], true);	/* the shape of every histogram (histograms.md) */
 		json_obj_end(w);
 	}
 	json_arr_end(w);
@@ -173,7 +145,7 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_obj_begin(w);
 	json_kv_str(w, "from", "submit");
 	json_kv_str(w, "to", d->hop[done_hop(ps)].name);
-	hist_obj(w, &r.e2e);
+	hist_json(w, "lat_ns", &r.e2e, true);
 	json_obj_end(w);
 	json_kv_u64(w, "order_errors", r.order_errors);
 	json_kv_u64(w, "late", r.late);

@@ -55,7 +55,7 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		pid=$!
 		wait_for "$tmp/bt.txt" Attaching 30 ;;
 	path)
-		"$RS" trace --path veth-xsk --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
+		"$RS" trace --path veth-xsk -I 3600 --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
 		pid=$!
 		wait_for "$tmp/tr.err" 'hop latency' 20 ;;
 	esac

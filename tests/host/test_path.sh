@@ -4,8 +4,10 @@
 # sequence number 0..N-1 at every hop of the --path-samples export, and each
 # packet's stamps in causal order inside its own [submit, reap] interval. A
 # receiver whose rings are too small drops: the packets leave the path at
-# xdp_redirect, as many as the socket's XDP_STATISTICS drops, exactly. The
-# hop histograms have the JSON shape of every other (lat_ns_buckets).
+# xdp_redirect, as many as the socket's XDP_STATISTICS drops, exactly. Each
+# interval (-I) carries the packets the join finished in it: summed over the
+# intervals, every hop's figures equal the final's exactly (JSON and text).
+# The hop histograms have the JSON shape of every other (lat_ns_buckets).
 # Bad --path options are one line, exit non-zero, nothing attached.
 set -u
 . "$(dirname "$0")/../lib/common.sh"
@@ -68,6 +70,48 @@ shape=$(jq -r '[.path.hops[], .path.end_to_end | select(has("hist") or has("p50_
 	(.lat_ns_buckets | . != sort)) | .hop // "end_to_end"] | join(" ")' "$tmp/ok.final")
 check path_json_hist_shape_lat_ns_buckets "hops with another shape, or buckets not adding up: $shape" [ -z "$shape" ]
 
+# --- intervals: each carries the packets the join finished in it ------------
+# Summed over the intervals, every per-hop figure equals the final's exactly
+# (the last interval is taken after the path is finished).
+NI=20000
+run_path -n "$NI" -r 10000 --ring-size 8192 --frames 16384 -I 0.5 >"$tmp/iv.json" 2>"$tmp/iv.err"
+rc=$?
+check path_interval_run_exit0 "rc $rc: $(tail -2 "$tmp/iv.err")" [ $rc -eq 0 ]
+niv=$(jq -s '[.[] | select(.type == "interval" and .path != null)] | length' "$tmp/iv.json")
+check path_every_interval_has_a_path_share "$niv intervals with a path object (2 s of traffic at -I 0.5)" [ "$niv" -ge 2 ]
+# One line per hop (and end-to-end, packets, done): name count dropped in_flight samples sum.
+sums() { jq -s -r "$1"' | map([.path.hops[] | "\(.hop) \(.count) \(.dropped_here) \(.in_flight_after) \(.lat_ns_samples) \(.lat_ns_sum)"]
+	+ ["end_to_end \(.path.end_to_end.lat_ns_samples) \(.path.end_to_end.lat_ns_sum)", "packets \(.path.packets) \(.path.done)"])
+	| transpose | map(map(split(" ")) | [.[0][0]] + ([.[] | .[1:] | map(tonumber)] | transpose | map(add | tostring)) | join(" ")) | .[]' "$2"; }
+want=$(sums '[.[] | select(.type == "final")]' "$tmp/iv.json")
+got=$(sums '[.[] | select(.type == "interval")]' "$tmp/iv.json")
+check path_interval_shares_add_up_to_final "intervals summed: $(echo $got) / final: $(echo $want)" [ "$got" = "$want" ]
+fpk=$(jq -r 'select(.type == "final") | .path.packets' "$tmp/iv.json")
+check path_interval_run_every_packet "final packets $fpk of $NI" [ "$fpk" = "$NI" ]
+# The text view: each interval's block, its submit rows summed, is the final's.
+timeout 120 ip netns exec "$ns" "$RS" run --no-pin -i a0 --peer b0 -n 4000 -r 8000 --ring-size 8192 --frames 16384 \
+	-I 0.25 --path veth-xsk >"$tmp/iv.txt" 2>"$tmp/iv.terr"
+read -r blocks isub fsub <<<"$(awk '/packets finished in this interval/ { b++; iv = 1 } /^hop latency along/ { iv = 0 }
+	$1 == "submit" { if (iv) s += $3; else f = $3 } END { print b + 0, s + 0, f + 0 }' "$tmp/iv.txt")"
+check path_interval_text_blocks_add_up "$blocks interval blocks, submit rows summed $isub, final $fsub" \
+	[ "$blocks" -ge 2 -a "$isub" = "$fsub" -a "$fsub" = 4000 ]
+
+# trace --path the same: a tracer beside a gen tx on the pair (it also sees
+# any other ringscope traffic on the host: the sums hold for every packet).
+timeout 60 "$RS" trace --path veth-xsk -d 4 -I 0.5 --json >"$tmp/tr.json" 2>"$tmp/tr.err" &
+tpid=$!
+if wait_for "$tmp/tr.err" 'hop latency along' 20; then
+	timeout 30 ip netns exec "$ns" "$RS" gen tx -i a0 -n 3000 -r 3000 --no-pin >/dev/null 2>&1
+fi
+wait $tpid
+rc=$?
+check path_trace_interval_exit0 "rc $rc: $(tail -2 "$tmp/tr.err")" [ $rc -eq 0 ]
+want=$(sums '[.[] | select(.type == "final")]' "$tmp/tr.json")
+got=$(sums '[.[] | select(.type == "interval")]' "$tmp/tr.json")
+fpk=$(jq -r 'select(.type == "final") | .path.packets' "$tmp/tr.json")
+check path_trace_interval_shares_add_up_to_final "packets $fpk (3000 sent here); intervals summed: $(echo $got) / final: $(echo $want)" \
+	[ -n "$want" -a "$got" = "$want" -a "${fpk:-0}" -ge 3000 ]
+
 # --- forced drop: the receiver's rings too small for an unlimited sender ----
 dropped=0
 for try in 1 2 3; do	# a run the receiver keeps up with shows no drop: try again
@@ -90,6 +134,9 @@ sd=$(jq -s -r '[.[] | select(.type == "path_sample" and .left == "dropped" and .
 check path_drop_samples_agree "$sd dropped samples without an RX reap, $dropped dropped" [ "$sd" = "$dropped" ]
 read -r tx lost <<<"$(jq -r '"\(.packets_tx) \(.lost)"' "$tmp/drop.final")"
 check path_done_eq_received "done $done, received $((tx - lost)) (sent $tx, lost $lost)" [ "$done" = $((tx - lost)) ]
+want=$(sums '[.[] | select(.type == "final")]' "$tmp/drop.json")
+got=$(sums '[.[] | select(.type == "interval")]' "$tmp/drop.json")
+check path_drop_interval_shares_add_up_to_final "intervals summed: $(echo $got) / final: $(echo $want)" [ "$got" = "$want" ]
 
 # --- bad input: one line, non-zero, nothing attached --------------------------
 bad_input() {	# name expected-regex args...

@@ -114,6 +114,7 @@ static void batch_attribution(void)
 int main(void)
 {
 	const struct path_def *d = path_find("veth-xsk");
+	static struct path_results before, after, iv;
 	struct path_join j;
 	struct hop_rec r;
 
@@ -137,10 +138,25 @@ int main(void)
 	      (unsigned long long)j.r.lat[HK_NETIF_RX].sum, (unsigned long long)j.r.lat[PH_RX_REAP].sum);
 
 	/* A drop at the socket: done without an RX reap, left at xdp_redirect. */
+	path_join_results(&j, &before);
 	r = krec(1, 7, 2000);
 	r.flags = HOP_F_REDIRECT_ERR;
 	user(&j, PH_TX_REAP, 1, 7, 9000);
 	path_join_kernel(&j, &r);
+	/* An interval's share: only what the join accounted since the copy
+	 * before it (the drop), every field. */
+	path_join_results(&j, &after);
+	path_results_delta(&iv, &after, &before);
+	CHECK(iv.packets == 1 && iv.done == 0 && iv.count[HK_SUBMIT] == 1 && iv.count[PH_RX_REAP] == 0 &&
+	      iv.left[PL_DROPPED][HK_REDIRECT] == 1 && hist_count(&iv.lat[HK_NETIF_RX]) == 1 &&
+	      iv.lat[HK_NETIF_RX].sum == 100 && hist_count(&iv.e2e) == 0 && iv.e2e.sum == 0,
+	      "interval_share_is_the_packets_accounted_in_it", "packets %llu done %llu submit %llu dropped %llu",
+	      U(iv.packets), U(iv.done), U(iv.count[HK_SUBMIT]), U(iv.left[PL_DROPPED][HK_REDIRECT]));
+	before.batch_unknown[HB_N - 1] = 1;	/* the last field too */
+	after.batch_unknown[HB_N - 1] = 4;
+	path_results_delta(&iv, &after, &before);
+	CHECK(iv.batch_unknown[HB_N - 1] == 3, "interval_share_every_field", "last field %llu",
+	      U(iv.batch_unknown[HB_N - 1]));
 	CHECK(j.r.packets == 2 && j.r.left[PL_DROPPED][HK_REDIRECT] == 1 && j.r.done == 1, "drop_left_at_redirect",
 	      "packets %llu dropped@redirect %llu", (unsigned long long)j.r.packets,
 	      (unsigned long long)j.r.left[PL_DROPPED][HK_REDIRECT]);

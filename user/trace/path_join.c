@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "path_join.h"
+#include "u64s.h"
 
 #define HAVE_K (1u << 0)	/* the kernel's record */
 #define HAVE_R (1u << 1)	/* RX reap */
@@ -349,4 +350,10 @@ void path_join_results(struct path_join *j, struct path_results *out)
 	pthread_mutex_lock(&j->lock);
 	*out = j->r;
 	pthread_mutex_unlock(&j->lock);
+}
+
+void path_results_delta(struct path_results *d, const struct path_results *a, const struct path_results *b)
+{
+	/* Counters and histogram buckets: every field a u64 (path_join.h). */
+	u64s_sub(d, a, b, sizeof(*d));
 }

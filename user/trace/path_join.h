@@ -54,6 +54,8 @@ struct path_sample {
 	int left_at;		/* the last hop it passed (PH_NONE: none) */
 };
 
+/* Only u64 counters and histograms (u64s.h): path_results_delta() subtracts
+ * them field by field. */
 struct path_results {
 	uint64_t count[PH_N];		/* packets that passed each hop */
 	struct rs_hist lat[PH_N];	/* ns from the hop's `from` hop (or the nearest seen before it) */
@@ -114,6 +116,10 @@ void path_join_batch(struct path_join *j, const struct hop_batch *b);
 void path_join_finish(struct path_join *j);
 /* A copy of the results so far (under the lock). */
 void path_join_results(struct path_join *j, struct path_results *out);
+/* d = a - b: what the join accounted between two copies of its results (b
+ * the older). Every field only grows, so the deltas of successive copies add
+ * up to the last copy exactly. */
+void path_results_delta(struct path_results *d, const struct path_results *a, const struct path_results *b);
 
 /* The paths ringscope knows (trace_path.c). NULL if none is called name. */
 const struct path_def *path_find(const char *name);

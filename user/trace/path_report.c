@@ -54,36 +54,60 @@ static void print_row(FILE *out, const char *name, const char *from, uint64_t co
 	fprintf(out, "  %9s  %9s  %9s%s\n", p[0], p[1], p[2], hist_sparse(h) ? "  (few samples)" : "");
 }
 
+/* One row per hop and the end-to-end row; unseen: name what stamps a hop
+ * no packet passed. */
+static void print_rows(FILE *out, const struct path_session *ps, const struct path_results *r, bool unseen)
+{
+	const struct path_def *d = ps->def;
+	char e2e[48];
+
+	for (int i = 0; i < d->nhops; i++) {
+		int h = d->order[i];
+
+		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, r, h)), r->count[h], &r->lat[h],
+			  r->count[h] || !unseen ? NULL : d->hop[h].event);
+	}
+	snprintf(e2e, sizeof(e2e), "submit->%s", d->hop[done_hop(ps)].name);
+	print_row(out, "end-to-end", e2e, r->done, &r->e2e, NULL);
+}
+
+/* "  left the path: dropped at H N, in flight after H N", if any left. */
+static void print_left(FILE *out, const struct path_def *d, const struct path_results *r)
+{
+	bool any = false;
+
+	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
+		for (int h = 0; h < PH_N; h++)
+			if (r->left[l][h]) {
+				fprintf(out, "%s %s %s %" PRIu64, any ? "," : "  left the path:",
+					l == PL_DROPPED ? "dropped at" : "in flight after", d->hop[h].name, r->left[l][h]);
+				any = true;
+			}
+	if (any)
+		fprintf(out, "\n");
+}
+
+void path_print_interval(FILE *out, struct path_session *ps, const struct path_results *iv)
+{
+	fprintf(out, "  %s: %" PRIu64 " packets finished in this interval, %" PRIu64 " completed the path\n",
+		ps->def->name, iv->packets, iv->done);
+	print_rows(out, ps, iv, false);
+	print_left(out, ps->def, iv);
+}
+
 void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 {
 	const struct path_def *d = ps->def;
 	struct path_results r;
 	struct hop_counters k;
-	bool any = false;
-	char e2e[48];
 
 	path_join_results(&ps->join, &r);
 	trace_path_counters(ps, &k);
 	fprintf(out, "\nhop latency along %s (%s): %" PRIu64 " packets, %" PRIu64 " completed the path\n",
 		d->name, d->summary, r.packets, r.done);
 	fprintf(out, "  %-18s %-18s %10s  %9s  %9s  %9s\n", "hop", "latency from", "count", "p50", "p90", "p99");
-	for (int i = 0; i < d->nhops; i++) {
-		int h = d->order[i];
-
-		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, &r, h)), r.count[h], &r.lat[h],
-			  r.count[h] ? NULL : d->hop[h].event);
-	}
-	snprintf(e2e, sizeof(e2e), "submit->%s", d->hop[done_hop(ps)].name);
-	print_row(out, "end-to-end", e2e, r.done, &r.e2e, NULL);
-	for (int l = PL_DROPPED; l < PL_NLEFT; l++)
-		for (int h = 0; h < PH_N; h++)
-			if (r.left[l][h]) {
-				fprintf(out, "%s %s %s %" PRIu64, any ? "," : "  left the path:",
-					l == PL_DROPPED ? "dropped at" : "in flight after", d->hop[h].name, r.left[l][h]);
-				any = true;
-			}
-	if (any)
-		fprintf(out, "\n");
+	print_rows(out, ps, &r, true);
+	print_left(out, d, &r);
 	if (path_has_batches(d))
 		for (int b = 0; b < HB_N; b++)
 			fprintf(out, "  %-5s %" PRIu64 " on the followed virtqueues, %" PRIu64 " given to %" PRIu64
@@ -109,20 +133,21 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 	hist_print_titled(out, "end-to-end", &r.e2e);
 }
 
-void path_json_fields(struct json_writer *w, struct path_session *ps)
+/* The "path" object: the final's (k: the kernel side's counters) or an
+ * interval's share (k NULL: the join's own figures only). Each hop's latency
+ * is the histogram every ringscope JSON view prints (hist_json: lat_ns_p50 …
+ * lat_ns_buckets as [lower, upper, count], docs/histograms.md). */
+static void json_path(struct json_writer *w, struct path_session *ps, const struct path_results *r,
+		      const struct hop_counters *k)
 {
 	const struct path_def *d = ps->def;
-	struct path_results r;
-	struct hop_counters k;
 
-	path_join_results(&ps->join, &r);
-	trace_path_counters(ps, &k);
 	json_key(w, "path");
 	json_obj_begin(w);
 	json_kv_str(w, "name", d->name);
 	json_kv_str(w, "probes", trace_path_probes(ps));
-	json_kv_u64(w, "packets", r.packets);
-	json_kv_u64(w, "done", r.done);
+	json_kv_u64(w, "packets", r->packets);
+	json_kv_u64(w, "done", r->done);
 	json_key(w, "hops");
 	json_arr_begin(w);
 	for (int i = 0; i < d->nhops; i++) {
@@ -134,10 +159,10 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 		json_key(w, "from");
 		d->hop[h].from == PH_NONE ? json_null(w) : json_str(w, d->hop[d->hop[h].from].name);
 		json_kv_bool(w, "on_path", d->hop[h].on_path);
-		json_kv_u64(w, "count", r.count[h]);
-		json_kv_u64(w, "dropped_here", r.left[PL_DROPPED][h]);
-		json_kv_u64(w, "in_flight_after", r.left[PL_IN_FLIGHT][h]);
-		hist_json(w, "lat_ns", &r.lat[h], true);	/* the shape of every histogram (histograms.md) */
+		json_kv_u64(w, "count", r->count[h]);
+		json_kv_u64(w, "dropped_here", r->left[PL_DROPPED][h]);
+		json_kv_u64(w, "in_flight_after", r->left[PL_IN_FLIGHT][h]);
+		hist_json(w, "lat_ns", &r->lat[h], true);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
@@ -145,35 +170,54 @@ void path_json_fields(struct json_writer *w, struct path_session *ps)
 	json_obj_begin(w);
 	json_kv_str(w, "from", "submit");
 	json_kv_str(w, "to", d->hop[done_hop(ps)].name);
-	hist_json(w, "lat_ns", &r.e2e, true);
+	hist_json(w, "lat_ns", &r->e2e, true);
 	json_obj_end(w);
-	json_kv_u64(w, "order_errors", r.order_errors);
-	json_kv_u64(w, "late", r.late);
-	json_kv_u64(w, "not_ours", r.not_ours);
-	json_kv_u64(w, "kernel_records", k.records);
-	json_kv_u64(w, "ringbuf_full", k.ringbuf_full);
-	json_kv_u64(w, "live_full", k.live_full);
-	json_kv_u64(w, "recycled", k.recycled);
-	json_kv_u64(w, "stale_alloc", k.stale_alloc);
-	json_kv_u64(w, "no_redirect", k.no_redirect);
+	json_kv_u64(w, "order_errors", r->order_errors);
+	json_kv_u64(w, "late", r->late);
+	json_kv_u64(w, "not_ours", r->not_ours);
+	if (k) {
+		json_kv_u64(w, "kernel_records", k->records);
+		json_kv_u64(w, "ringbuf_full", k->ringbuf_full);
+		json_kv_u64(w, "live_full", k->live_full);
+		json_kv_u64(w, "recycled", k->recycled);
+		json_kv_u64(w, "stale_alloc", k->stale_alloc);
+		json_kv_u64(w, "no_redirect", k->no_redirect);
+	}
 	if (path_has_batches(d)) {
-		json_kv_u64(w, "not_queued", k.not_queued);
+		if (k)
+			json_kv_u64(w, "not_queued", k->not_queued);
 		json_key(w, "batches");
 		json_obj_begin(w);
 		for (int b = 0; b < HB_N; b++) {
 			json_key(w, b == HB_KICK ? "kick" : "irq");
 			json_obj_begin(w);
-			json_kv_u64(w, "events", r.batch_events[b]);
-			json_kv_u64(w, "kernel_events", k.batch_events[b]);
-			json_kv_u64(w, "events_used", r.batch_used[b]);
-			json_kv_u64(w, "packets", r.batch_packets[b]);
-			json_kv_u64(w, "packets_without", r.batch_none[b]);
-			json_kv_u64(w, "packets_unknown", r.batch_unknown[b]);
+			json_kv_u64(w, "events", r->batch_events[b]);
+			if (k)
+				json_kv_u64(w, "kernel_events", k->batch_events[b]);
+			json_kv_u64(w, "events_used", r->batch_used[b]);
+			json_kv_u64(w, "packets", r->batch_packets[b]);
+			json_kv_u64(w, "packets_without", r->batch_none[b]);
+			json_kv_u64(w, "packets_unknown", r->batch_unknown[b]);
 			json_obj_end(w);
 		}
 		json_obj_end(w);
 	}
 	json_obj_end(w);
+}
+
+void path_json_fields(struct json_writer *w, struct path_session *ps)
+{
+	struct path_results r;
+	struct hop_counters k;
+
+	path_join_results(&ps->join, &r);
+	trace_path_counters(ps, &k);
+	json_path(w, ps, &r, &k);
+}
+
+void path_json_interval(struct json_writer *w, struct path_session *ps, const struct path_results *iv)
+{
+	json_path(w, ps, iv, NULL);
 }
 
 void path_print_samples(FILE *out, struct path_session *ps)

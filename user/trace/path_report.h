@@ -12,6 +12,11 @@
 /* with_hist: each hop's histogram too. */
 void path_print_text(FILE *out, struct path_session *ps, bool with_hist);
 void path_json_fields(struct json_writer *w, struct path_session *ps);
+/* An interval's share (trace_path_interval()): the same per-hop rows as the
+ * final, as a compact text block or the same "path" object (without the
+ * kernel side's counters, which are the final's). */
+void path_print_interval(FILE *out, struct path_session *ps, const struct path_results *iv);
+void path_json_interval(struct json_writer *w, struct path_session *ps, const struct path_results *iv);
 /* One {"type":"path_sample",...} line per kept packet. */
 void path_print_samples(FILE *out, struct path_session *ps);
 

@@ -14,9 +14,10 @@ static void render(const struct trace_loop *l, const struct trace_snapshot *cur,
 	struct path_session *ps = l->ps;
 	struct metrics_out *m = l->m;
 	bool views = trace_session_active(s);
+	struct path_results iv;
 
-	if (final && ps)
-		trace_path_finish(ps);
+	if (ps && !final)
+		trace_path_interval(ps, &iv);
 	/* The metrics are cumulative: the interval's snapshot is the whole run
 	 * so far; the final republishes only for the finished path. */
 	if (!final || (ps && metrics_enabled(m))) {
@@ -26,8 +27,8 @@ static void render(const struct trace_loop *l, const struct trace_snapshot *cur,
 			path_metrics_view(&m->view, ps);
 		metrics_out_publish(m);
 	}
-	if (!views && !final)
-		return;	/* --path alone: one table at the end */
+	if (!views && !ps && !final)
+		return;
 	if (rs_json) {
 		struct json_writer w;
 
@@ -38,8 +39,8 @@ static void render(const struct trace_loop *l, const struct trace_snapshot *cur,
 		json_kv_double(&w, final ? "duration_s" : "interval_s", dt);
 		if (views)
 			trace_json_fields(&w, s, cur, prev, dt, 0);
-		if (final && ps)
-			path_json_fields(&w, ps);
+		if (ps)
+			final ? path_json_fields(&w, ps) : path_json_interval(&w, ps, &iv);
 		if (final)
 			json_kv_bool(&w, "interrupted", stop_interrupted());
 		json_obj_end(&w);
@@ -51,8 +52,8 @@ static void render(const struct trace_loop *l, const struct trace_snapshot *cur,
 			fprintf(out, "\n%.2fs\n", t);
 		if (views)
 			trace_print_text(out, s, cur, prev, dt, 0, final);
-		if (final && ps)
-			path_print_text(out, ps, l->path_hist);
+		if (ps)
+			final ? path_print_text(out, ps, l->path_hist) : path_print_interval(out, ps, &iv);
 		if (!final)
 			live_frame_end(l->live);
 	}
@@ -82,9 +83,12 @@ void trace_loop_run(const struct trace_loop *l)
 			break;
 	}
 	/* The last stretch is an interval too, read from the same snapshot as
-	 * the final report: the NDJSON intervals add up to the final counts. */
+	 * the final report: the NDJSON intervals add up to the final counts
+	 * (the path's too: it is finished before its last interval share). */
 	if (trace_session_active(l->s))
 		trace_snapshot(l->s, &cur);
+	if (l->ps)
+		trace_path_finish(l->ps);
 	now = now_ns();
 	render(l, &cur, &prev, (now - start) / 1e9, (now - last) / 1e9, false);
 	render(l, &cur, NULL, (now - start) / 1e9, (now - start) / 1e9, true);

@@ -14,7 +14,7 @@
 
 struct trace_loop {
 	struct trace_session *s;	/* its views, where trace_session_active() */
-	struct path_session *ps;	/* --path, or NULL: its hop table in the final report only */
+	struct path_session *ps;	/* --path, or NULL: each interval's share and the final hop table */
 	bool path_hist;			/* the hop table with each hop's histogram (text) */
 	bool path_samples;		/* after the final object: the path's samples (NDJSON) */
 	double duration_s;		/* 0: until a stop signal */

@@ -361,6 +361,15 @@ void trace_path_finish(struct path_session *ps)
 	ps->finished = true;
 }
 
+void trace_path_interval(struct path_session *ps, struct path_results *iv)
+{
+	struct path_results now;
+
+	path_join_results(&ps->join, &now);
+	path_results_delta(iv, &now, &ps->shown);
+	ps->shown = now;
+}
+
 void trace_path_counters(struct path_session *ps, struct hop_counters *out)
 {
 	int ncpu = libbpf_num_possible_cpus();

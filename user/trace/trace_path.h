@@ -19,6 +19,7 @@ struct path_session {
 	volatile bool stop;
 	struct path_join join;
 	bool finished;
+	struct path_results shown;	/* the join's results at the last interval report */
 };
 
 /* Refuse a path name this build does not know, or samples without a path:
@@ -39,6 +40,11 @@ void trace_path_set_epoch(struct path_session *ps, uint16_t epoch);
  * in flight there), and finish the join. Idempotent. */
 void trace_path_finish(struct path_session *ps);
 void trace_path_close(struct path_session *ps);
+/* The interval report's share: the packets the join accounted (finished:
+ * completed, dropped, or in flight at the end) since the last call, or since
+ * the start. Called once per interval; after trace_path_finish() the last
+ * call leaves nothing out, so the intervals add up to the final exactly. */
+void trace_path_interval(struct path_session *ps, struct path_results *iv);
 /* The kernel side's counters, summed over CPUs. */
 void trace_path_counters(struct path_session *ps, struct hop_counters *out);
 

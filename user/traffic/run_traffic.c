@@ -23,7 +23,7 @@ struct run_ctx {
 	bool have_prev;
 	uint64_t prev_packets;
 	uint64_t start_ns, last_ns;
-	struct path_session *ps;	/* --path: its hop table in the final */
+	struct path_session *ps;	/* --path: its share of each interval, its hop table in the final */
 	bool path_hist;
 	struct metrics_out *metrics;	/* publishes prev, the latest snapshot, with the traffic */
 };
@@ -69,26 +69,37 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 	}
 }
 
-/* runloop extra: the trace view, and at the end the hop table of --path
- * (runloop stopped the traffic before the final: every packet is in). */
+/* runloop extra: the trace view, and the --path hop table: each interval
+ * its share, the packets the join finished in it; once the traffic stopped
+ * (every stamp of user space is in) the path is finished before the last
+ * interval, so the interval shares add up to the final table exactly. */
 static void run_extra(struct runloop *rl, struct json_writer *w, const struct gen_figures *f, bool final)
 {
 	struct run_ctx *c = rl->ctx;
+	struct path_results iv;
 
 	if (c->ts)
 		trace_extra(rl, w, f, final);
 	if (!c->ps)
 		return;
-	if (final)
+	if (rl->stopped)
 		trace_path_finish(c->ps);
 	if (metrics_enabled(c->metrics))	/* runloop publishes it after this */
 		path_metrics_view(&c->metrics->view, c->ps);
-	if (!final)
+	if (final) {
+		if (w)
+			path_json_fields(w, c->ps);
+		else
+			path_print_text(stdout, c->ps, c->path_hist);
 		return;
+	}
+	if (!w && c->final_only)	/* demo's text: the table in the summary only */
+		return;
+	trace_path_interval(c->ps, &iv);
 	if (w)
-		path_json_fields(w, c->ps);
+		path_json_interval(w, c->ps, &iv);
 	else
-		path_print_text(stdout, c->ps, c->path_hist);
+		path_print_interval(rl->out, c->ps, &iv);
 }
 
 int run_traffic(struct gen_opts *g, const char *peer, struct trace_opts *t, bool trace, bool trace_final_only)

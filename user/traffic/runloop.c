@@ -139,6 +139,7 @@ int runloop_run(struct runloop *rl)
 		gen_session_stop(rl->tx);
 	if (rl->rx && rl->rx != rl->tx)
 		gen_session_stop(rl->rx);
+	rl->stopped = true;
 	snapshot(rl, &cur);
 	end = now_ns();
 	/* The last, partial interval, so that the intervals add up to the final

@@ -22,6 +22,7 @@ struct runloop {
 	runloop_extra_fn extra;
 	void *ctx;
 	bool interrupted;	/* set when a signal ended the run */
+	bool stopped;		/* the sessions stopped: the reports left are the last interval and the final */
 	/* NULL or --metrics/--metrics-file: each report also publishes the
 	 * sessions' counters of the same snapshot (and the view extra set). */
 	struct metrics_out *metrics;

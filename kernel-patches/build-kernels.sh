@@ -339,4 +339,6 @@ cmp -s "$WORK/stock/config" "$WORK/patched/config" ||
 say "done: $WORK/stock/bzImage $WORK/patched/bzImage"
 }
 
-main "$@"
+# exit on the same line: bash reads a script as it runs, so without it an
+# edit of this file during a build would run whatever text now follows.
+main "$@"; exit

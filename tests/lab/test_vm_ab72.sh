@@ -13,7 +13,8 @@
 # (ratio <= 0.01), the A/A control shows no change in them.
 # In make test-lab, not make test: a fresh machine would first build both 7.2
 # kernels (make kernel KERNEL=7.2: tens of minutes on 2 cores; cached after).
-# The 15 boots took ~37 min here (niced, beside a second such run and a benchmark, 2 cores).
+# The 15 boots took ~37 min niced beside a second such run and a benchmark on 2 cores, 416 s
+# on a quieter host (7 PASS).
 # AB72_DIR=<vm-ab OUT of a run with these settings>/split-64 checks that run's
 # results instead of booting (for working on the checks).
 # timeout: 5400

@@ -63,10 +63,9 @@ FRAGMENT=$HERE/config/x86_64-6.12.config
 CACHE_ROOT=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 # Bump when the way the .config is produced changes.
 RECIPE="tinyconfig+merge_config+olddefconfig v1"
-# Static functions ringscope attaches to with fentry; both kernels must keep
-# them as symbols of their own.
-ATTACH_POINTS=(virtqueue_add_split virtqueue_add_packed detach_buf_split
-	       detach_buf_packed)
+# Functions ringscope attaches to with fentry (set per series below); both
+# kernels must keep them as symbols of their own.
+ATTACH_POINTS=()
 
 FORCE=0
 STOCK_ONLY=0
@@ -102,7 +101,12 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number, not '$JOBS'"
 case $KVER in
-6.12|7.2) ;;
+6.12) ATTACH_POINTS=(virtqueue_add_split virtqueue_add_packed detach_buf_split
+		     detach_buf_packed) ;;
+# the zero-copy TX path (the lab's xsk-zc workload): the indirect table's
+# kmalloc, kfree and DMA map are counted in these
+7.2) ATTACH_POINTS=(virtqueue_add_outbuf_premapped detach_buf_split_in_order
+		    virtqueue_map_single_attrs) ;;
 *) die "--kernel must be 6.12 or 7.2 (got '$KVER')" ;;
 esac
 SRC_PKG=linux-source-$KVER
@@ -293,7 +297,7 @@ build() { # NAME KEY
 	} >"$log" 2>&1 || die_log "$log" "$name kernel build failed"
 	secs=$((SECONDS - t0))
 	for sym in "${ATTACH_POINTS[@]}"; do
-		grep -q " t $sym\$" "$bdir/System.map" || miss+=("$sym")
+		grep -q " [tT] $sym\$" "$bdir/System.map" || miss+=("$sym")
 	done
 	[[ ${#miss[@]} -eq 0 ]] ||
 		say "WARNING: $name kernel has no symbol for ${miss[*]} (inlined: fentry cannot attach)"
@@ -335,4 +339,6 @@ cmp -s "$WORK/stock/config" "$WORK/patched/config" ||
 say "done: $WORK/stock/bzImage $WORK/patched/bzImage"
 }
 
-main "$@"
+# exit on the same line: bash reads a script as it runs, so without it an
+# edit of this file during a build would run whatever text now follows.
+main "$@"; exit

@@ -5,6 +5,9 @@
 #   guest_ns_per_pkt         1e9 / pps, only under ACCEL=icount, where guest
 #                            time counts guest instructions
 #   kmalloc_per_pkt ... irqs_per_pkt   traced run, lab-result.jq's definitions
+#   table_dma_maps_per_pkt, dma_maps_per_pkt, dma_unmaps_per_pkt   traced run of the
+#                            BIND=zc workload (lab-zc.jq): the indirect tables' DMA maps,
+#                            all DMA maps, all unmaps per packet
 #   <function>.p50_ns/.p99_ns          traced latency percentiles
 #   lost_pkts                packets lost in the traced run
 #   trace_lost_entries       records the tracer dropped (sum over its maps)
@@ -23,6 +26,9 @@ def line(name; v): (v | num) as $x | "\(name) \($x)";
      line("kfree_per_pkt"; .kfree_per_pkt),
      line("kicks_per_pkt"; .kicks_per_pkt),
      line("irqs_per_pkt"; .irqs_per_pkt),
+     line("table_dma_maps_per_pkt"; .table_dma_maps_per_pkt),
+     line("dma_maps_per_pkt"; .dma_maps_per_pkt),
+     line("dma_unmaps_per_pkt"; .dma_unmaps_per_pkt),
      (.functions // {} | to_entries[] | select((.value.calls_per_pkt // 0) > 0) | line("\(.key).p50_ns"; .value.p50), line("\(.key).p99_ns"; .value.p99)),
      line("lost_pkts"; .lost),
      line("trace_lost_entries"; [.raw | .. | objects | .lost_entries? | numbers] | add),

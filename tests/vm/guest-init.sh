@@ -207,40 +207,64 @@ xsk-zc)
 	# count must stay 0 for a fallback of the sender to show. trace attaches BEFORE the traffic: an
 	# fentry attached to virtnet_poll_tx during zero-copy traffic crashed multi-threaded TCG
 	# guests (docs/vm-lab.md, "Linux 7.2 and zero-copy TX"). One final object comes back.
+	# TRACE=both: first an untraced run (nothing attached) of SECONDS_RUN at RATE_UNTRACED
+	# (0 = unlimited) for throughput, its object typed "final_untraced"; TRACE=off: only that
+	# kind of run, as the final object.
 	ulimit -l unlimited 2>/dev/null
 	n=$((RATE * SECONDS_RUN))
-	# dma_map_phys/dma_unmap_phys (7.x: every streaming map/unmap of the DMA API ends there):
-	# with iommu_platform=on the only per-packet maps left are the ring's indirect tables.
-	funcs=virtqueue_add_outbuf_premapped,__xsk_generic_xmit,start_xmit,virtnet_xsk_wakeup,virtnet_poll_tx,detach_buf_split_in_order,xsk_tx_completed,dma_map_phys,dma_unmap_phys
+	# dma_map_phys/dma_unmap_phys (7.x: every streaming map/unmap of the DMA API ends there);
+	# virtqueue_map_single_attrs: virtio_ring maps an indirect table through it (vring_map_single),
+	# and nothing else calls it per packet (virtio-net maps its XSK header once, at bind).
+	funcs=virtqueue_add_outbuf_premapped,__xsk_generic_xmit,start_xmit,virtnet_xsk_wakeup,virtnet_poll_tx,detach_buf_split_in_order,xsk_tx_completed,dma_map_phys,dma_unmap_phys,virtqueue_map_single_attrs
 	rc=0
+	# gen's own line: "tx on eth0 queues 0 (zero-copy, 64 B packets)"
+	bind_of() { sed -n 's/^.*tx on eth0 queues [0-9-]* (\([a-z-]*\), .*$/\1/p' "$1" | head -n 1; }
+	final_of() { grep '"type":"final"' "$1" 2>/dev/null | tail -n 1; }
+	untraced=
+	if [ "${TRACE:-on}" != on ]; then
+		# the receiver runs until the sender is done, then is stopped (an unbounded run's normal end)
+		/bin/ringscope gen rx -i eth1 --bind zc --xdp-mode native -s "$PKT_SIZE" --no-pin --json >/tmp/rx0.json 2>/tmp/rx0.err &
+		rp=$!
+		rs-ready rx /tmp/rx0.err 'rx on eth1' $rp || finish
+		/bin/ringscope gen tx -i eth0 --bind zc -s "$PKT_SIZE" -d "$SECONDS_RUN" -r "${RATE_UNTRACED:-0}" --no-pin --json >/tmp/tx0.json 2>/tmp/tx0.err || rc=$?
+		sleep 1
+		kill -INT $rp 2>/dev/null
+		wait $rp || rc=$?
+		tx0=$(final_of /tmp/tx0.json)
+		rx0=$(final_of /tmp/rx0.json)
+		[ -n "$tx0" ] && [ -n "$rx0" ] &&
+			untraced="{\"workload\":\"xsk-zc\",\"bind\":$(jstr "$(bind_of /tmp/tx0.err)"),\"tx\":$tx0,\"rx\":$rx0,\"trace\":null}"
+	fi
 	: >/tmp/trace.err
-	if [ "${TRACE:-on}" = on ]; then
+	if [ "${TRACE:-on}" != off ] && [ $rc = 0 ]; then
 		# shellcheck disable=SC2086  # RS_EXTRA_ARGS is a word list on purpose
 		/bin/ringscope trace -f "$funcs" --kmalloc --json -I 3600 --no-pin $RS_EXTRA_ARGS >/tmp/trace.json 2>/tmp/trace.err &
 		tp=$!
 		rs-ready trace /tmp/trace.err 'trace: tier ' $tp || finish
-	fi
-	# the receiver is ready once it has printed its "rx on eth1" line
-	/bin/ringscope gen rx -i eth1 --bind zc --xdp-mode native -s "$PKT_SIZE" -n "$n" -d $((SECONDS_RUN + 30)) --no-pin --json >/tmp/rx.json 2>/tmp/rx.err &
-	rp=$!
-	rs-ready rx /tmp/rx.err 'rx on eth1' $rp || finish
-	/bin/ringscope gen tx -i eth0 --bind zc -s "$PKT_SIZE" -n "$n" -r "$RATE" --no-pin --json >/tmp/tx.json 2>/tmp/tx.err || rc=$?
-	wait $rp || rc=$?
-	if [ "${TRACE:-on}" = on ]; then
+		# the receiver is ready once it has printed its "rx on eth1" line
+		/bin/ringscope gen rx -i eth1 --bind zc --xdp-mode native -s "$PKT_SIZE" -n "$n" -d $((SECONDS_RUN + 30)) --no-pin --json >/tmp/rx.json 2>/tmp/rx.err &
+		rp=$!
+		rs-ready rx /tmp/rx.err 'rx on eth1' $rp || finish
+		/bin/ringscope gen tx -i eth0 --bind zc -s "$PKT_SIZE" -n "$n" -r "$RATE" --no-pin --json >/tmp/tx.json 2>/tmp/tx.err || rc=$?
+		wait $rp || rc=$?
 		kill -INT $tp 2>/dev/null
 		wait $tp || rc=$?
 	fi
-	# gen's own line: "tx on eth0 queues 0 (zero-copy, 64 B packets)"
-	bind=$(sed -n 's/^.*tx on eth0 queues [0-9-]* (\([a-z-]*\), .*$/\1/p' /tmp/tx.err | head -n 1)
-	tx=$(grep '"type":"final"' /tmp/tx.json | tail -n 1)
-	rx=$(grep '"type":"final"' /tmp/rx.json | tail -n 1)
-	trace=$(grep '"type":"final"' /tmp/trace.json 2>/dev/null | tail -n 1)
+	tx=$(final_of /tmp/tx.json)
+	rx=$(final_of /tmp/rx.json)
+	trace=$(final_of /tmp/trace.json)
 	echo "@@RSVM:BEGIN:$RUNID@@"
-	[ -n "$tx" ] && [ -n "$rx" ] &&
-		echo "{\"type\":\"final\",\"workload\":\"xsk-zc\",\"bind\":$(jstr "$bind"),\"count\":$n,\"tx\":$tx,\"rx\":$rx,\"trace\":${trace:-null}}"
+	case "${TRACE:-on}" in
+	off) [ -n "$untraced" ] && echo "{\"type\":\"final\",${untraced#\{}" ;;
+	*)
+		[ -n "$untraced" ] && echo "{\"type\":\"final_untraced\",${untraced#\{}"
+		[ -n "$tx" ] && [ -n "$rx" ] &&
+			echo "{\"type\":\"final\",\"workload\":\"xsk-zc\",\"bind\":$(jstr "$(bind_of /tmp/tx.err)"),\"count\":$n,\"tx\":$tx,\"rx\":$rx,\"trace\":${trace:-null}}"
+		;;
+	esac
 	echo "@@RSVM:END:$RUNID:$rc@@"
 	echo "@@RSVM:STDERR:$RUNID@@"
-	tail -n 15 /tmp/trace.err /tmp/rx.err /tmp/tx.err
+	tail -n 15 /tmp/trace.err /tmp/rx0.err /tmp/tx0.err /tmp/rx.err /tmp/tx.err 2>/dev/null
 	echo "@@RSVM:STDERR-END:$RUNID@@"
 	;;
 cmd)

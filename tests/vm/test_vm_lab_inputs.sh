@@ -35,6 +35,10 @@ refuses vm-run-nstag "NS_TAG must be" BACKEND=tap NS_TAG='bad tag!' bash "$VMRUN
 refuses vm-run-ready "READY_TIMEOUT must be a non-negative integer" READY_TIMEOUT=soon bash "$VMRUN"
 refuses vm-ab-rings "RINGS takes split, packed, split-tap, packed-tap" RINGS=split-vhost RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-ab-txmode "TX_MODE must be bh or timer" TX_MODE=fast RINGSCOPE=$ROOT/ringscope bash "$VMAB"
+refuses vm-ab-bind "BIND must be copy or zc" BIND=zerocopy RINGSCOPE=$ROOT/ringscope bash "$VMAB"
+refuses vm-ab-variant "unknown variant 'ours73:stock'" A=ours73:stock RINGSCOPE=$ROOT/ringscope bash "$VMAB"
+refuses vm-ab-ours72-missing "needs /nonexistent/kernel/7.2/stock/bzImage: build it with 'make kernel KERNEL=7.2'" \
+	A=ours72:stock RINGSCOPE_CACHE=/nonexistent RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-notify-rates "RATES are pps figures" RATES="1000 lots" bash "$VMNOTIFY"
 refuses vm-notify-eidx "EVENT_IDXS takes on and/or off" EVENT_IDXS=maybe bash "$VMNOTIFY"
 refuses vm-notify-size "SIZE must be a frame size" SIZE=20 bash "$VMNOTIFY"

@@ -14,7 +14,9 @@ obj() {
  "rx":{"packets_rx":998,"corrupt":0},
  "trace":{"tier":"fentry",
   "functions":[{"name":"virtqueue_add_outbuf_premapped","calls":1000,"lat_ns_p50":10,"lat_ns_p90":20,"lat_ns_p99":30},
-               {"name":"__xsk_generic_xmit","calls":$2}],
+               {"name":"__xsk_generic_xmit","calls":$2},
+               {"name":"dma_map_phys","calls":3049},{"name":"dma_unmap_phys","calls":1000},
+               {"name":"virtqueue_map_single_attrs","calls":1001}],
   "kmalloc_sites":[
    {"site":"virtqueue_add_outbuf_premapped+0x572","func":"virtqueue_add_outbuf_premapped","kind":"kmalloc","allocs":950,"frees":0},
    {"site":"virtqueue_add_split+0x10","func":"virtqueue_add_split","kind":"kmalloc","allocs":50,"frees":0},
@@ -41,6 +43,22 @@ check "kmalloc_per_pkt sums the 7.x and 6.x add sites, kmalloc kind only" "$R" '
 check "kfree_per_pkt counts the detach sites only" "$R" '.kfree_per_pkt == 1 and (.kmalloc_sites | length) == 3'
 F=$(obj copy 1000 | jq --argjson meta "$META" --arg kernel 7.2.13 -f "$HERE/lab-zc.jq")
 check "a copy-mode fallback shows" "$F" '.zerocopy == false and .calls.__xsk_generic_xmit == 1000'
+check "DMA maps and unmaps per packet" "$R" '.table_dma_maps_per_pkt == 1.001 and .dma_maps_per_pkt == 3.049
+	and .dma_unmaps_per_pkt == 1 and .functions.dma_map_phys.calls_per_pkt == 3.049 and .untraced == null'
+# TRACE=both: the untraced run's object (guest type final_untraced) comes in as meta.untraced
+UNTR='{"workload":"xsk-zc","bind":"zero-copy","tx":{"packets_tx":80000,"tx_pps":40000},"rx":{"packets_rx":79990},"trace":null}'
+MB=$(jq -c --argjson u "$UNTR" '. + {untraced: $u} | .params.trace = "both" | .params.accel = "icount"' <<<"$META")
+B=$(obj zero-copy 0 | jq --argjson meta "$MB" --arg kernel 7.2.13 -f "$HERE/lab-zc.jq")
+check "TRACE=both: untraced throughput beside the traced counts" "$B" '.untraced == {bind: "zero-copy", tx_pps: 40000,
+	packets_tx: 80000, packets_rx: 79990, lost: 10} and .kmalloc_per_pkt == 1'
+# ab-flatten.jq (the input of ringscope compare) on that result
+FL=$(jq -r -f "$HERE/ab-flatten.jq" <<<"$B")
+check "ab-flatten: pps from the untraced run, the DMA rows, latency rows of traced functions" \
+	"$(jq -Rn '[inputs | split(" ") | {key: .[0], value: (.[1] | tonumber)}] | from_entries' <<<"$FL")" \
+	'.pps == 40000 and .guest_ns_per_pkt == 25000 and .kmalloc_per_pkt == 1 and .table_dma_maps_per_pkt == 1.001
+	and .dma_maps_per_pkt == 3.049 and .dma_unmaps_per_pkt == 1 and ."virtqueue_add_outbuf_premapped.p99_ns" == 30
+	and .lost_pkts == 2 and (has("kicks_per_pkt") | not)'
 N=$(obj zero-copy 0 | jq -c '.trace = null' | jq --argjson meta "$META" --arg kernel 7.2 -f "$HERE/lab-zc.jq")
-check "TRACE=off: no per-packet figures, no invented zeros" "$N" '.kmalloc_per_pkt == null and .calls == {} and .packets_rx == 998'
+check "TRACE=off: no per-packet figures, no invented zeros" "$N" '.kmalloc_per_pkt == null and .calls == {} and .packets_rx == 998
+	and .dma_maps_per_pkt == null and .table_dma_maps_per_pkt == null'
 [ "$fails" = 0 ]

@@ -4,9 +4,11 @@
 #   A=ours:stock B=ours:patched tests/vm/vm-ab.sh                  (the defaults)
 #   A=debian:6.12 B=/path/bzImage ROUNDS=10 SIZES="64 1500" tests/vm/vm-ab.sh
 #   A=~/linux@v7.2 B=~/linux@HEAD tests/vm/vm-ab.sh
+#   A=ours72:stock B=ours72:patched BIND=zc SMP=1 tests/vm/vm-ab.sh   (7.2, zero-copy TX)
 #
 # A variant is one of
-#   ours:stock, ours:patched   kernel-patches/build-kernels.sh's cached builds
+#   ours:stock, ours:patched   kernel-patches/build-kernels.sh's cached 6.12 builds
+#   ours72:stock, ours72:patched   the same for 7.2 (make kernel KERNEL=7.2)
 #   debian:6.12, debian:6.1    Debian's image, downloaded by vm-run.sh
 #   /path/to/bzImage           any image with the lab's drivers built in
 #   TREE@REV                   a commit of your kernel tree, built with the lab's
@@ -23,6 +25,12 @@
 # qemu then transmits at guest-clock deadlines instead of in a main-loop bottom
 # half that runs whenever the host schedules it (docs/ab.md).
 #
+# BIND=zc runs every boot with vm-run.sh BIND=zc: AF_XDP zero-copy TX through
+# virtio-net's virtnet_xsk_xmit on modern devices with iommu_platform=on (7.x
+# kernels only; the lab-zc.jq schema, with DMA map counts per packet). Its
+# "split" and "packed" cells are modern devices on the hub; copy mode (the
+# default, BIND=copy) keeps the cells below.
+#
 # RINGS names the device cells, one comparison each:
 #   split        legacy split-ring device on the qemu hub (header in its own descriptor)
 #   packed       packed ring, modern device, qemu hub (one descriptor per packet there)
@@ -35,7 +43,8 @@
 # latency.svg.
 #
 #   OUT=results/ab ROUNDS=5 RINGS=split SIZES=64 SECONDS_RUN=5 RATE=1000
-#   RATE_UNTRACED=0 ACCEL=icount TX_MODE=bh SMP=2 ALPHA=0.05 tests/vm/vm-ab.sh
+#   RATE_UNTRACED=0 ACCEL=icount TX_MODE=bh SMP=2 ALPHA=0.05 BIND=copy
+#   tests/vm/vm-ab.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -52,7 +61,12 @@ ACCEL=${ACCEL:-icount}
 TX_MODE=${TX_MODE:-bh}
 SMP=${SMP:-2}
 ALPHA=${ALPHA:-0.05}
-KEY_FUNCS=${KEY_FUNCS:-virtqueue_add_outbuf detach_buf_split detach_buf_packed}
+BIND=${BIND:-copy}
+if [ "$BIND" = zc ]; then
+	KEY_FUNCS=${KEY_FUNCS:-virtqueue_add_outbuf_premapped detach_buf_split_in_order}
+else
+	KEY_FUNCS=${KEY_FUNCS:-virtqueue_add_outbuf detach_buf_split detach_buf_packed}
+fi
 CACHE=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 RINGSCOPE=${RINGSCOPE:-$REPO/ringscope}
 die() { echo "vm-ab: ERROR: $*" >&2; exit 1; }
@@ -65,6 +79,7 @@ for r in $RINGS; do case "$r" in split | packed | split-tap | packed-tap) ;; *) 
 for s in $SIZES; do [[ "$s" =~ ^[0-9]+$ ]] && [ "$s" -ge 60 ] || die "SIZES must be frame sizes >= 60 (got '$s')"; done
 case "$ACCEL" in tcg | tcg-single | icount) ;; *) die "ACCEL must be icount, tcg or tcg-single (got '$ACCEL')" ;; esac
 case "$TX_MODE" in bh | timer) ;; *) die "TX_MODE must be bh or timer (got '$TX_MODE')" ;; esac
+case "$BIND" in copy | zc) ;; *) die "BIND must be copy or zc (got '$BIND')" ;; esac
 [ -x "$RINGSCOPE" ] || die "no $RINGSCOPE: build it with 'make'"
 command -v jq >/dev/null || die "jq is missing: run 'make deps'"
 
@@ -76,8 +91,12 @@ resolve() {
 		img=$CACHE/kernel/6.12/${v#ours:}/bzImage
 		[ -f "$img" ] || die "$v needs $img: build it with 'make kernel'"
 		echo "6.12|$img|${v#ours:}" ;;
+	ours72:stock | ours72:patched)
+		img=$CACHE/kernel/7.2/${v#ours72:}/bzImage
+		[ -f "$img" ] || die "$v needs $img: build it with 'make kernel KERNEL=7.2'"
+		echo "7.2|$img|${v#ours72:}" ;;
 	debian:6.12 | debian:6.1) echo "${v#debian:}||stock" ;;
-	ours:* | debian:*) die "unknown variant '$v' (ours:stock, ours:patched, debian:6.12, debian:6.1, /path/bzImage, TREE@REV)" ;;
+	ours*:* | debian:*) die "unknown variant '$v' (ours:stock, ours:patched, ours72:stock, ours72:patched, debian:6.12, debian:6.1, /path/bzImage, TREE@REV)" ;;
 	*@*)
 		img=$("$HERE/build-tree-kernel.sh" "${v%@*}" "${v##*@}") || die "could not build $v (see above)"
 		echo "6.12|$img|custom" ;;
@@ -98,7 +117,7 @@ run_one() {	# run_one DIR SPEC RING SIZE
 	mkdir -p "$dir"
 	if ! OUT="$dir" KERNEL=$kernel KIMAGE="$kimage" VARIANT=$variant PACKED=$packed LAYOUT=$layout BACKEND=$backend \
 		NS_TAG=${NS_TAG:-ab} NIC_EXTRA=$nic PKT_SIZE=$size SECONDS_RUN=$SECONDS_RUN RATE=$RATE \
-		RATE_UNTRACED=$RATE_UNTRACED TRACE=both ACCEL=$ACCEL SMP=$SMP \
+		RATE_UNTRACED=$RATE_UNTRACED TRACE=both ACCEL=$ACCEL SMP=$SMP BIND=$BIND \
 		bash "$HERE/vm-run.sh" >"$dir/vm-run.log" 2>&1; then
 		tail -n 15 "$dir/vm-run.log" >&2
 		die "run failed: $(grep -m1 'ERROR' "$dir/vm-run.log" || echo "see $dir/vm-run.log")"
@@ -125,7 +144,7 @@ for ring in $RINGS; do
 		done
 		"$RINGSCOPE" compare --a "$d/A.txt" --b "$d/B.txt" --aa "$d/A2.txt" --alpha "$ALPHA" \
 			--name-a "$A" --name-b "$B" --name-aa "$A" --ab-json "$d/ab.json" >"$d/table.txt"
-		{ echo "== $ring, $size B frames, ACCEL=$ACCEL, TX_MODE=$TX_MODE, ${SECONDS_RUN} s runs (traced at $RATE pps)"; cat "$d/table.txt"; echo; }
+		{ echo "== $ring, $size B frames, BIND=$BIND, ACCEL=$ACCEL, TX_MODE=$TX_MODE, ${SECONDS_RUN} s runs (traced at $RATE pps)"; cat "$d/table.txt"; echo; }
 		bash "$HERE/ab-plot.sh" "$d" "$KEY_FUNCS" || say "no SVG for $d (gnuplot missing? run 'make deps')"
 	done
 done

@@ -10,7 +10,8 @@
  * percentiles, observer cost, derived figures) as a second family, so many
  * descriptive rows do not dilute the primary claims. */
 static const char *const primary_metrics[] = {
-	"pps", "kmalloc_per_pkt", "kfree_per_pkt", "kicks_per_pkt", "irqs_per_pkt", NULL
+	"pps", "kmalloc_per_pkt", "kfree_per_pkt", "kicks_per_pkt", "irqs_per_pkt",
+	"table_dma_maps_per_pkt", NULL
 };
 
 static enum compare_family family_of(const char *name)

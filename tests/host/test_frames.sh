@@ -128,6 +128,24 @@ else
 fi
 pair_down "$c"
 
+# --- run knows its sender: a forged stream of its epoch is foreign -----------
+# run --epoch fixes the sender's epoch; 100 frames of that epoch on stream 1
+# (the sender sends only on stream 0) and 10 on stream 0 beyond any plausible
+# seq go into the sender's veth. Before, the stream-1 frames counted as
+# received packets (hiding loss, adding latency samples); the path called
+# them not_ours. Now both agree: every count is the sender's 20000.
+rs_bg fr 90 run --epoch 16962 --path veth-xsk -n 20000 -r 5000 --json
+if rs_ready fr 'hop latency'; then
+	pid=$(rs_pid fr)
+	ip netns exec "rs-demo-$pid-tx" "$FS" "rsd${pid}t" -e 16962 -s 1 0..99 -s 0 400000000..400000009 >>"$tmp/send.log" 2>&1
+	rs_wait fr
+	expect frames_run_forged_exit0 "$(rc_of fr)" 0 "$(tail -2 "$tmp/fr.err")"
+	expect_final frames_run_forged_stream_foreign fr packets_tx=20000 lost=0 rx_lat_ns_samples=20000 \
+		foreign_reasons.other_sender=100 seq_implausible=10 path.not_ours=110
+else
+	fail frames_run_forged_ready "no 'hop latency' notice: $(tail -2 "$tmp/fr.err")"
+fi
+
 # --- rx -n: a gap it saw is lost even when other packets filled the count ----
 # 0..19 and 30..109 are 100 distinct packets of one sender, so N - distinct is
 # 0, but 20..29 visibly never arrived.

@@ -63,6 +63,7 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 	c->count = o->count;
 	c->duration = o->duration;
 	c->rate = o->rate;
+	c->epoch = o->epoch;
 	if (o->dst_mac) {
 		if (parse_mac(o->dst_mac, c->dst_mac)) {
 			rs_err("--dst-mac '%s': use six hex octets 00..ff, like 02:00:00:00:00:01", o->dst_mac);

@@ -10,7 +10,7 @@
 struct gen_opts {
 	const char *iface, *queues, *dst_mac, *netns, *need_wakeup;
 	int bind, xdp_mode, wakeup;
-	uint32_t batch, ring_size, frame_size, frames, size, busy_poll;
+	uint32_t batch, ring_size, frame_size, frames, size, busy_poll, epoch;
 	uint64_t rate, count;
 	double duration, interval;
 	bool replace, force, no_pin, json, rx, scroll;
@@ -44,7 +44,8 @@ int gen_opts_to_cfg(const struct gen_opts *o, enum gen_mode mode, struct gen_cfg
 #define GEN_OPT_LOAD_ROWS(g) \
 	{ "rate", 'r', OPT_U64, &(g).rate, 0, 1e9, NULL, "PPS", "rate limit per queue, 0 = unlimited (default 0)" }, \
 	{ "count", 'n', OPT_U64, &(g).count, 0, 1e15, NULL, "N", "packets per queue, 0 = unbounded (rx stops at N x queues distinct packets)" }, \
-	{ "duration", 'd', OPT_DOUBLE, &(g).duration, 0, 86400, NULL, "SECONDS", "stop after this long, 0 = unbounded" }
+	{ "duration", 'd', OPT_DOUBLE, &(g).duration, 0, 86400, NULL, "SECONDS", "stop after this long, 0 = unbounded" }, \
+	{ "epoch", 0, OPT_U32, &(g).epoch, 1, 65535, NULL, "N", "sender epoch: the IPv4 Identification of every frame sent (default random; docs/frame-layout.md)" }
 
 /* Rows about a link the user names (-i): not for demo, which makes its own pair. */
 #define GEN_OPT_LINK_ROWS(g) \

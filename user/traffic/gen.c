@@ -234,6 +234,7 @@ static void reap_completions(struct gen_worker *w, struct tx_state *t, struct ge
 struct rx_state {
 	struct seqtrack *streams[RS_MAX_QUEUES];
 	uint16_t expect_epoch;	/* gen_cfg.expect_epoch */
+	uint64_t expect_streams;	/* gen_cfg.expect_streams */
 	/* The clock just before the last peek that left the RX ring empty:
 	 * every frame taken since arrived after it. A frame that waited in the
 	 * ring (a busy or stopped receiver) is dated from then, not from when
@@ -272,8 +273,9 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		return;
 	}
 	/* Where the run knows its sender, another epoch is not ours: a spoofed
-	 * or stray frame must not restart the sender's sequence space. */
-	if (r->expect_epoch && pl.epoch != r->expect_epoch) {
+	 * or stray frame must not restart the sender's sequence space; nor is a
+	 * stream it does not send on (pkt_verify() bounds the stream below 64). */
+	if (r->expect_epoch && (pl.epoch != r->expect_epoch || !(r->expect_streams >> pl.stream & 1))) {
 		c->rx_foreign++;
 		c->rx_foreign_why[PKT_R_OTHER_SENDER]++;
 		return;
@@ -641,7 +643,8 @@ static void *worker_main(void *arg)
 	const struct gen_cfg *cfg = &w->s->cfg;
 	uint32_t nframes = cfg->port.nframes, tx_frames = nframes;
 	struct tx_state t = {};
-	struct rx_state r = { .expect_epoch = cfg->expect_epoch, .drained_ns = now_ns() };
+	struct rx_state r = { .expect_epoch = cfg->expect_epoch, .expect_streams = cfg->expect_streams,
+			      .drained_ns = now_ns() };
 	struct gen_counters c = {};
 
 	t.free = calloc(nframes, sizeof(*t.free));
@@ -758,9 +761,11 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->link_fd = -1;
-	s->epoch = new_epoch();
-	if (cfg->mode == GEN_TX && cfg->tx_recv)
+	s->epoch = cfg->epoch ? cfg->epoch : new_epoch();
+	if (cfg->mode == GEN_TX && cfg->tx_recv) {
 		s->cfg.expect_epoch = s->epoch;
+		s->cfg.expect_streams = cfg->queues;
+	}
 	err = gen_session_check(cfg);
 	if (err)
 		return err;
@@ -810,6 +815,12 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 fail:
 	gen_session_close(s);
 	return err;
+}
+
+void gen_session_expect(struct gen_session *rx, const struct gen_session *tx)
+{
+	rx->cfg.expect_epoch = tx->epoch;
+	rx->cfg.expect_streams = tx->cfg.queues;
 }
 
 int gen_session_start(struct gen_session *s)

@@ -34,11 +34,15 @@ struct gen_cfg {
 				 * stops at count x queues distinct packets) */
 	double duration;	/* seconds; 0 = unbounded */
 	uint64_t rate;		/* pps per queue; 0 = as fast as possible */
+	uint16_t epoch;		/* tx: the sender epoch; 0 = a random one */
 	uint8_t src_mac[6], dst_mac[6];
 	bool have_dst_mac;
 	/* Nonzero: the only sender epoch this receiver accepts (gen tx --rx: its
-	 * own; run, demo: their sender's); frames of another are foreign. */
+	 * own; run, demo: their sender's), and expect_streams the streams (queue
+	 * ids, bitmask) that sender sends on; frames of another epoch or stream
+	 * are foreign (other_sender). */
 	uint16_t expect_epoch;
+	uint64_t expect_streams;
 	/* --path: the join that gets this session's RX and completion reap
 	 * stamps (path_join.h); NULL: none. */
 	struct path_join *path;
@@ -119,6 +123,8 @@ int gen_cfg_check(const struct gen_cfg *cfg);
  * 0, or -errno after the one error line. gen_session_open starts with it. */
 int gen_session_check(const struct gen_cfg *cfg);
 int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg);
+/* Before start: receiver rx accepts only sender tx's epoch and streams. */
+void gen_session_expect(struct gen_session *rx, const struct gen_session *tx);
 int gen_session_start(struct gen_session *s);
 bool gen_session_done(struct gen_session *s);
 void gen_session_stop(struct gen_session *s);	/* ask workers to finish, join */

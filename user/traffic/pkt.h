@@ -60,8 +60,9 @@ enum pkt_reason {
 	PKT_R_NOT_UDP,
 	PKT_R_BAD_MAGIC,
 	PKT_R_STREAM,		/* "stream_out_of_range": valid frame, stream id >= 64 */
-	PKT_R_OTHER_SENDER,	/* valid frame of another sender epoch where the run knows its own
-				 * sender (gen tx --rx, run, demo); set by the receiver, not pkt_verify() */
+	PKT_R_OTHER_SENDER,	/* valid frame of another sender epoch, or of a stream its sender
+				 * does not send on, where the run knows its own sender (gen tx
+				 * --rx, run, demo); set by the receiver, not pkt_verify() */
 	/* corrupt */
 	PKT_R_IP_TOTAL_LEN,	/* IPv4 total length below 20 + 8 + 22 */
 	PKT_R_CUT,		/* "truncated": total length beyond the received bytes */

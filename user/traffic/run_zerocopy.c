@@ -70,7 +70,7 @@ static int xsk_phase(struct gen_opts *g, const char *peer, struct zc_path_row *r
 	busy0 = cpu_busy_seconds(NULL);
 	self0 = cpu_self_seconds();
 	if (peer)
-		rx.cfg.expect_epoch = tx.epoch;	/* its sender: another epoch is foreign */
+		gen_session_expect(&rx, &tx);	/* its sender: another epoch or stream is foreign */
 	if ((peer && (err = gen_session_start(&rx))) || (err = gen_session_start(&tx)))
 		goto out;
 	sigemptyset(&set);

@@ -100,7 +100,7 @@ int runloop_run(struct runloop *rl)
 	rl->out = stdout;
 	/* The receiver of run and demo knows its sender: another epoch is foreign. */
 	if (rl->rx && rl->tx && rl->rx != rl->tx)
-		rl->rx->cfg.expect_epoch = rl->tx->epoch;
+		gen_session_expect(rl->rx, rl->tx);
 	if (rl->rx && rl->rx != rl->tx && (err = gen_session_start(rl->rx)))
 		return err;
 	if (rl->tx && (err = gen_session_start(rl->tx)))

@@ -154,6 +154,7 @@ bad_input path_with_zerocopy 'drop one' run --path veth-xsk --zerocopy -n 10
 bad_input path_without_receiver 'add --peer' run --path veth-xsk -i a0 -n 10
 bad_input path_virtio_tier_tracepoint 'use --tier fentry or kprobe' trace --path virtio-tx --tier tracepoint -d 1
 bad_input path_virtio_needs_link 'give -i IFACE --peer IFACE' run --path virtio-tx -n 10
+bad_input path_veth_native_xdp 'drop --xdp-mode native' run --path veth-xsk --xdp-mode native -n 10
 # virtio-tx times functions: on a host with neither fentry nor kprobes (the
 # project's), refused before anything is loaded; elsewhere it may run.
 if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then

@@ -45,7 +45,11 @@ int cmd_demo(int argc, char **argv)
 	t.kmalloc = t.slab = true;
 	t.no_lifetime = false;
 	/* Where each packet's time goes, stage by stage, on every kernel: the
-	 * hop table of the veth-xsk path (tracepoints) in the summary. */
-	t.path = "veth-xsk";
+	 * hop table of the veth-xsk path (tracepoints) in the summary; it
+	 * follows the receiver's skb, which native XDP never builds. */
+	if (g.xdp_mode == XDP_MODE_NATIVE)
+		rs_note("--xdp-mode native: no hop table (the veth-xsk path follows the receiver's skb, which native XDP never builds)");
+	else
+		t.path = "veth-xsk";
 	return run_traffic(&g, NULL, &t, !no_trace, true);
 }

@@ -52,6 +52,12 @@ int cmd_run(int argc, char **argv)
 		       pd && pd->link ? "" : " (or drop -i for the private veth pair)");
 		return -EINVAL;
 	}
+	if (pd && pd->rx_skb && g.xdp_mode == XDP_MODE_NATIVE) {
+		/* Native XDP redirects before any skb exists: no hop of the path would fire. */
+		rs_err("--path %s follows the receiver's skb, which native XDP never builds: drop --xdp-mode native",
+		       t.path);
+		return -EINVAL;
+	}
 	if (t.zerocopy && t.path) {
 		rs_err("--path and --zerocopy are separate runs (the zerocopy run has no veth-xsk path): drop one");
 		return -EINVAL;

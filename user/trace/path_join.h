@@ -35,6 +35,7 @@ struct path_def {
 	int nhops;
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
+	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
 	struct path_hop_def hop[PH_N];
 };
 

@@ -30,6 +30,7 @@ static const struct path_def paths[] = {
 			   HK_SKB_FREE, HK_REDIRECT, PH_TX_REAP },
 		.done_run = PH_RX_REAP,
 		.done_trace = HK_SKB_FREE,
+		.rx_skb = true,
 		.hop = {
 			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
 			[HK_WAKEUP] = { "wakeup", "raw_tp sys_enter: the sendto() that sent it (per batch; run only: the sender is ringscope)", HK_SUBMIT, true },

@@ -65,9 +65,24 @@ int main(void)
 	CHECK(samples_read(&bad, write_file("bad3.txt", "pps 1 2\n")) == -EINVAL, "samples_reject_extra_field", "accepted");
 	CHECK(samples_read(&bad, write_file("bad4.txt", "p\"s 1\n")) == -EINVAL, "samples_reject_bad_name", "accepted");
 	CHECK(samples_read(&bad, "/nonexistent/ringscope") == -ENOENT, "samples_missing_file", "no -ENOENT");
+	/* Not a samples file: an endless NUL stream, a directory, a line too long. */
+	CHECK(samples_read(&bad, "/dev/zero") == -EINVAL, "samples_reject_nul_stream", "accepted");
+	CHECK(samples_read(&bad, dir) == -EISDIR, "samples_reject_directory", "no -EISDIR");
+	{
+		char longline[SAMPLES_LINE_MAX + 8];
+
+		memset(longline, '1', sizeof(longline) - 2);
+		memcpy(longline, "pps ", 4);
+		longline[sizeof(longline) - 2] = '\n';
+		longline[sizeof(longline) - 1] = '\0';
+		CHECK(samples_read(&bad, write_file("bad5.txt", longline)) == -EINVAL, "samples_reject_long_line",
+		      "accepted");
+	}
 
 	err = compare_run(&a, &b, &aa, &o, &res);
 	CHECK(!err && res.n == 3 && !row(&res, "only_in_a"), "compare_rows_shared_metrics_only", "err %d rows %zu", err, res.n);
+	CHECK(res.n_only_a == 1 && !strcmp(res.only_a[0], "only_in_a") && res.n_only_b == 0,
+	      "compare_names_metrics_of_one_side", "only_a %zu only_b %zu", res.n_only_a, res.n_only_b);
 	CHECK(res.n_family[FAMILY_PRIMARY] == 2 && res.n_family[FAMILY_SECONDARY] == 1, "compare_holm_families",
 	      "%zu primary %zu secondary", res.n_family[FAMILY_PRIMARY], res.n_family[FAMILY_SECONDARY]);
 	r = row(&res, "pps");
@@ -95,7 +110,7 @@ int main(void)
 	samples_free(&b);
 	samples_free(&aa);
 	samples_free(&bad);
-	for (const char *f = "a.txt\0b.txt\0aa.txt\0bad1.txt\0bad2.txt\0bad3.txt\0bad4.txt\0"; *f; f += strlen(f) + 1) {
+	for (const char *f = "a.txt\0b.txt\0aa.txt\0bad1.txt\0bad2.txt\0bad3.txt\0bad4.txt\0bad5.txt\0"; *f; f += strlen(f) + 1) {
 		char path[256];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, f);

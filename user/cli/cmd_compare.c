@@ -9,6 +9,7 @@
 #include "log.h"
 #include "opts.h"
 #include "samples.h"
+#include "stop.h"
 
 int cmd_compare(int argc, char **argv)
 {
@@ -43,6 +44,8 @@ int cmd_compare(int argc, char **argv)
 		rs_err("--a and --b are required: files of 'metric value' lines, one per metric per round");
 		return -EINVAL;
 	}
+	/* Only a computation: Ctrl-C or a timeout's SIGTERM ends it at once. */
+	stop_unblock_signals();
 	err = samples_read(&a, path_a);
 	if (!err)
 		err = samples_read(&b, path_b);

@@ -35,6 +35,13 @@ void stop_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+void stop_unblock_signals(void)
+{
+	sigset_t set = stop_set();
+
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 int stop_wait(uint64_t wait_ns, bool bounded)
 {
 	sigset_t set = stop_set();

@@ -10,6 +10,9 @@
 /* Block the stop signals in the calling thread; call in main() before any
  * thread exists, so every thread inherits the mask and none dies of them. */
 void stop_block_signals(void);
+/* For commands that only compute (compare): the stop signals act at once
+ * again, with their default action, as for any filter. */
+void stop_unblock_signals(void);
 /* Wait up to wait_ns for a stop signal. Returns its number (and records it,
  * with a notice) or 0 on timeout. bounded: the run had its own end (-d/-n),
  * so a signal cuts it short and the exit status says so. */

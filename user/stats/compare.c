@@ -119,14 +119,23 @@ int compare_run(const struct sample_set *a, const struct sample_set *b, const st
 	memset(res, 0, sizeof(*res));
 	res->opts = *opts;
 	res->rows = calloc(a->n ? a->n : 1, sizeof(*res->rows));
-	if (!res->rows)
+	res->only_a = calloc(a->n ? a->n : 1, sizeof(*res->only_a));
+	res->only_b = calloc(b->n ? b->n : 1, sizeof(*res->only_b));
+	if (!res->rows || !res->only_a || !res->only_b) {
+		compare_free(res);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!samples_find(a, b->m[i].name))
+			res->only_b[res->n_only_b++] = b->m[i].name;
 	for (size_t i = 0; i < a->n && !err; i++) {
 		const struct metric_samples *ma = &a->m[i], *mb = samples_find(b, ma->name);
 		struct compare_row *r;
 
-		if (!mb)
+		if (!mb) {
+			res->only_a[res->n_only_a++] = ma->name;
 			continue;
+		}
 		r = &res->rows[res->n++];
 		r->metric = ma->name;
 		r->higher_is_better = higher_is_better(ma->name);
@@ -147,6 +156,9 @@ int compare_run(const struct sample_set *a, const struct sample_set *b, const st
 void compare_free(struct compare_result *res)
 {
 	free(res->rows);
+	free(res->only_a);
+	free(res->only_b);
 	res->rows = NULL;
-	res->n = 0;
+	res->only_a = res->only_b = NULL;
+	res->n = res->n_only_a = res->n_only_b = 0;
 }

@@ -45,9 +45,14 @@ struct compare_result {
 	struct compare_row *rows;
 	size_t n;
 	size_t n_family[2];	/* metrics in each Holm family */
+	/* Metrics only one of A and B has: not compared, but named (a run that
+	 * lost a metric must not read as "no change"). */
+	const char **only_a, **only_b;
+	size_t n_only_a, n_only_b;
 };
 
-/* Rows for every metric of A that B has; A' rows where A' has it. */
+/* Rows for every metric of A that B has; A' rows where A' has it; the
+ * metrics of only one of A and B in only_a/only_b. */
 int compare_run(const struct sample_set *a, const struct sample_set *b, const struct sample_set *aa,
 		const struct compare_opts *opts, struct compare_result *res);
 void compare_free(struct compare_result *res);

@@ -15,6 +15,8 @@ static const char *num(char *buf, size_t len, double v)
 		snprintf(buf, len, "-");
 	else if (isinf(v))
 		snprintf(buf, len, "inf");
+	else if (fabs(v) >= 1e9)	/* beyond the column: 4 digits and an exponent */
+		snprintf(buf, len, "%.4g", v);
 	else if (fabs(v) >= 10000)
 		snprintf(buf, len, "%.0f", v);
 	else
@@ -97,6 +99,26 @@ void compare_print_table(const struct compare_result *res, FILE *out)
 			r->family == FAMILY_PRIMARY ? " *" : "");
 	}
 	fprintf(out, "(* primary metric; A'/A is the noise floor: the same kernel against itself in the same interleaving)\n");
+	for (int side = 0; side < 2; side++) {
+		const char **names = side ? res->only_b : res->only_a;
+		size_t n = side ? res->n_only_b : res->n_only_a;
+
+		if (!n)
+			continue;
+		fprintf(out, "not compared, only in %s:", side ? "B" : "A");
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, " %s", names[i]);
+		fputc('\n', out);
+	}
+}
+
+static void json_names(struct json_writer *w, const char *key, const char **names, size_t n)
+{
+	json_key(w, key);
+	json_arr_begin(w);
+	for (size_t i = 0; i < n; i++)
+		json_str(w, names[i]);
+	json_arr_end(w);
 }
 
 static void json_values(struct json_writer *w, const char *key, const double *v, size_t n)
@@ -158,6 +180,8 @@ int compare_write_json(const struct compare_result *res, const char *path)
 	json_kv_str(&w, "test", "mann-whitney-u two-sided (exact without ties and n_a+n_b <= 40, else normal with tie correction)");
 	json_kv_str(&w, "correction", "holm within the primary and the secondary family");
 	json_kv_u64(&w, "min_rounds", o->min_rounds);
+	json_names(&w, "only_in_a", res->only_a, res->n_only_a);
+	json_names(&w, "only_in_b", res->only_b, res->n_only_b);
 	json_key(&w, "metrics");
 	json_obj_begin(&w);
 	for (size_t i = 0; i < res->n; i++) {

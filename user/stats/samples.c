@@ -63,10 +63,36 @@ static int add(struct sample_set *set, const char *name, double v)
 	return 0;
 }
 
+/* One line of at most SAMPLES_LINE_MAX - 1 bytes into buf, without its
+ * newline: 1, 0 at the end, or -errno after the one error line (a longer
+ * line, a NUL byte: not a samples file, e.g. /dev/zero; a read error). */
+static int read_line(FILE *f, const char *path, size_t lineno, char *buf)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (!c || n == SAMPLES_LINE_MAX - 1) {
+			rs_err("%s:%zu: %s: not a samples file ('metric value' lines)", path, lineno,
+			       c ? "line too long" : "NUL byte");
+			return -EINVAL;
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (ferror(f)) {
+		int err = errno ? -errno : -EIO;
+
+		rs_err("cannot read %s: %s", path, strerror(-err));
+		return err;
+	}
+	return c != EOF || n;
+}
+
 int samples_read(struct sample_set *set, const char *path)
 {
-	char *line = NULL, name[SAMPLES_NAME_MAX], extra[2];
-	size_t len = 0, lineno = 0;
+	char line[SAMPLES_LINE_MAX], name[SAMPLES_NAME_MAX], extra[2];
+	size_t lineno = 0;
 	FILE *f = fopen(path, "r");
 	int err = 0;
 
@@ -75,11 +101,15 @@ int samples_read(struct sample_set *set, const char *path)
 		rs_err("cannot open %s: %s", path, strerror(errno));
 		return err;
 	}
-	while (getline(&line, &len, f) >= 0) {
+	for (;;) {
 		char *s = line, *end;
 		double v;
 
 		lineno++;
+		err = read_line(f, path, lineno, line);
+		if (err <= 0)
+			break;
+		err = 0;
 		s[strcspn(s, "#\r\n")] = '\0';
 		while (isspace((unsigned char)*s))
 			s++;
@@ -107,7 +137,6 @@ int samples_read(struct sample_set *set, const char *path)
 			break;
 		}
 	}
-	free(line);
 	fclose(f);
 	return err;
 }

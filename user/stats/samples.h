@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #define SAMPLES_NAME_MAX 96
+#define SAMPLES_LINE_MAX 512	/* bytes of one 'metric value' line, with its NUL */
 
 struct metric_samples {
 	char name[SAMPLES_NAME_MAX];

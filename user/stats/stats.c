@@ -80,15 +80,54 @@ static double quantile_sorted(const double *s, size_t n, double q)
 	return s[i] + frac * (s[i + 1] - s[i]);
 }
 
-/* Median of n values drawn with replacement from v, using buf (n doubles). */
+/* The k-th smallest of a[0..n) (Hoare's selection, expected O(n)): on
+ * return a[k] holds it, everything before it is <= and everything after >=. */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = a[lo + (hi - lo) / 2], t;
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i > j)
+				break;
+			t = a[i], a[i] = a[j], a[j] = t;
+			i++;
+			if (j-- == 0)
+				break;
+		}
+		if (k <= j && j != (size_t)-1)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return a[k];
+}
+
+/* Median of n values drawn with replacement from v, using buf (n doubles):
+ * the same value a sort would give, in O(n) (10 000 resamples of 10 000
+ * rounds took 25 s with a sort per resample). */
 static double resample_median(const double *v, size_t n, double *buf, uint64_t *state)
 {
-	size_t i;
+	double hi, lo;
 
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		buf[i] = v[stats_splitmix64(state) % n];
-	qsort(buf, n, sizeof(*buf), cmp_double);
-	return sorted_median(buf, n);
+	hi = select_kth(buf, n, n / 2);
+	if (n % 2)
+		return hi;
+	lo = buf[0];	/* the largest of the lower half */
+	for (size_t i = 1; i < n / 2; i++)
+		lo = buf[i] > lo ? buf[i] : lo;
+	return (lo + hi) / 2;
 }
 
 int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,

@@ -36,21 +36,42 @@ echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --
 echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom
 case \$(uname -r) in 6.12*) echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
 
-# check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp
+# check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp.
+# The one shortfall allowed is the kernel's own, shown: a probe it did not hand to our programs
+# (path.probe_missed: a kprobe hit while another ran on that CPU) loses that packet's record. Then
+# SHORT packets miss every kernel stamp, SHORT <= probe_missed, and the batch checks allow for them.
 check_common() {
-	local n=$1 f=$2 final bad got samples
+	local n=$1 f=$2 final bad got samples missed
+	SHORT=0
 	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
 	final=$(grep '"type":"final"' "$f")
-	bad=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .count != $n) |
+	SHORT=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq") | $n - .count] | max' <<<"$final")
+	missed=$(jq -r '.path.probe_missed' <<<"$final")
+	# user-space stamps (the reaps) are never lost: N; the kernel's hops N - SHORT
+	bad=$(jq -r --argjson n "$N" --argjson s "$SHORT" '[.path.hops[] | select(.hop != "kick" and .hop != "irq") |
+		select(if (.hop | endswith("_reap")) then .count != $n else .count != $n - $s end) |
 		"\(.hop)=\(.count)"] | join(" ")' <<<"$final")
-	[ -z "$bad" ] && pass "$n: every packet hop counts $N" || fail "$n" "hops not at $N: $bad"
+	if [ -z "$bad" ] && [ "$SHORT" = 0 ]; then
+		pass "$n: every packet hop counts $N"
+	elif [ -z "$bad" ] && [ "$SHORT" -le "$missed" ]; then
+		pass "$n: every kernel hop counts $((N - SHORT)), the reaps $N: $SHORT records lost to $missed probe hits the kernel did not hand to BPF (probe_missed)"
+	else
+		fail "$n" "hops not at $N: $bad $(jq -c '.path.hops | map({(.hop): .count}) | add' <<<"$final") probe_missed=$missed"
+	fi
 	got=$(jq -r '"\(.path.packets) \(.path.done) \(.path.order_errors) \(.path.late) \(.path.not_ours) \(.lost)"' <<<"$final")
 	[ "$got" = "$N $N 0 0 0 0" ] && pass "$n: packets/done $N, no order error, late stamp, foreign packet or loss" ||
 		fail "$n" "packets done order_errors late not_ours lost: $got"
 	samples=$(grep '"type":"path_sample"' "$f" | jq -s -r \
 		'"\([.[].seq] | unique | length) \([.[] | to_entries[] | select((.key | endswith("_ns")) and
 		 .key != "kick_ns" and .key != "irq_ns" and .value == null)] | length)"')
-	[ "$samples" = "$N 0" ] && pass "$n: every seq once, no missing stamp" || fail "$n" "unique seqs, null stamps: $samples"
+	if [ "$SHORT" = 0 ]; then
+		[ "$samples" = "$N 0" ] && pass "$n: every seq once, no missing stamp" || fail "$n" "unique seqs, null stamps: $samples"
+	else
+		got=$(grep '"type":"path_sample"' "$f" | jq -s -r '[.[] | select(.skb_alloc_ns == null)] | length')
+		[ "${samples% *}" = "$N" ] && [ "$got" = "$SHORT" ] &&
+			pass "$n: every seq once; the $SHORT packets without a kernel record are the only ones missing stamps" ||
+			fail "$n" "unique seqs, null stamps: $samples; packets without skb_alloc: $got (want $SHORT)"
+	fi
 }
 
 # The virtio-tx specifics: causal order and the per-batch attribution.
@@ -66,7 +87,7 @@ check_virtio() {
 	for b in kick irq; do
 		got=$(jq -r --arg b "$b" --argjson n "$N" '.path as $p | $p.batches[$b] as $x |
 			[($x.packets == ([$p.hops[] | select(.hop == $b) | .count][0])),
-			 ($x.packets + $x.packets_without + $x.packets_unknown == $n),
+			 ($x.packets + $x.packets_without + $x.packets_unknown == $n - '"$SHORT"'),
 			 ($x.kernel_events == $x.events), ($x.events_used <= $x.events), ($x.events_used > 0)] |
 			map(tostring) | join(" ")' <<<"$final")
 		[ "$got" = "true true true true true" ] &&
@@ -84,7 +105,8 @@ check_virtio() {
 			fail "$n" "$b metrics (events, packets) '$got', JSON '$want'"
 	done
 	got=$(jq -r '"\(.path.batches.kick.events_used) \(.path.batches.kick.events)"' <<<"$final")
-	[ "${got% *}" = "${got#* }" ] && pass "$n: every kick on eth0's TX virtqueue was given a packet ($got)" ||
+	# a kick whose packets all lost their records (SHORT) has no packet to be given to
+	[ $((${got#* } - ${got% *})) -le "$SHORT" ] && pass "$n: every kick on eth0's TX virtqueue was given a packet ($got, $SHORT records lost)" ||
 		fail "$n" "kicks given a packet, kicks: $got"
 }
 

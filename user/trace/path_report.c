@@ -182,6 +182,7 @@ static void json_path(struct json_writer *w, struct path_session *ps, const stru
 		json_kv_u64(w, "recycled", k->recycled);
 		json_kv_u64(w, "stale_alloc", k->stale_alloc);
 		json_kv_u64(w, "no_redirect", k->no_redirect);
+		json_kv_u64(w, "probe_missed", trace_path_missed(ps));
 	}
 	if (path_has_batches(d)) {
 		if (k)

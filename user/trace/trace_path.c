@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "trace.h"
 #include "trace_path.h"
+#include "prog_stats.h"
 #include "u64s.h"
 #include "hop.skel.h"
 
@@ -384,6 +385,21 @@ void trace_path_counters(struct path_session *ps, struct hop_counters *out)
 		for (int i = 0; i < ncpu; i++)
 			u64s_add(out, &v[i], sizeof(*out));	/* every field a __u64 counter */
 	free(v);
+}
+
+uint64_t trace_path_missed(struct path_session *ps)
+{
+	const struct bpf_object_skeleton *sk = ps->skel ? ps->skel->skeleton : NULL;
+	uint64_t missed = 0;
+
+	for (int i = 0; sk && i < sk->prog_cnt; i++) {
+		/* the skeleton's stride: newer libbpf may grow the entry */
+		const struct bpf_prog_skeleton *p = (const void *)((const char *)sk->progs + i * sk->prog_skel_sz);
+
+		if (p->link && *p->link)
+			missed += link_missed(*p->link, *p->prog);
+	}
+	return missed;
 }
 
 void trace_path_close(struct path_session *ps)

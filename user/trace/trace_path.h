@@ -47,5 +47,10 @@ void trace_path_close(struct path_session *ps);
 void trace_path_interval(struct path_session *ps, struct path_results *iv);
 /* The kernel side's counters, summed over CPUs. */
 void trace_path_counters(struct path_session *ps, struct hop_counters *out);
+/* Probe hits the kernel did not hand to the path's programs (link_missed()
+ * over every attached program: a kprobe missed while another ran on its CPU,
+ * a recursion miss). A missed destructor or free loses that packet's record:
+ * this is the cause shown when a hop counts fewer packets than were sent. */
+uint64_t trace_path_missed(struct path_session *ps);
 
 #endif

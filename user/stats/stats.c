@@ -84,30 +84,28 @@ static double quantile_sorted(const double *s, size_t n, double q)
  * return a[k] holds it, everything before it is <= and everything after >=. */
 static double select_kth(double *a, size_t n, size_t k)
 {
-	size_t lo = 0, hi = n - 1;
+	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
 
 	while (lo < hi) {
 		double pivot = a[lo + (hi - lo) / 2], t;
-		size_t i = lo, j = hi;
+		ptrdiff_t i = lo, j = hi;
 
-		while (i <= j) {
+		while (i <= j) {	/* Hoare partition: [lo, j] <= pivot <= [i, hi] */
 			while (a[i] < pivot)
 				i++;
 			while (a[j] > pivot)
 				j--;
-			if (i > j)
-				break;
-			t = a[i], a[i] = a[j], a[j] = t;
-			i++;
-			if (j-- == 0)
-				break;
+			if (i <= j) {
+				t = a[i], a[i] = a[j], a[j] = t;
+				i++, j--;
+			}
 		}
-		if (k <= j && j != (size_t)-1)
+		if (kk <= j)
 			hi = j;
-		else if (k >= i)
+		else if (kk >= i)
 			lo = i;
 		else
-			break;
+			break;	/* between j and i: equal to the pivot */
 	}
 	return a[k];
 }

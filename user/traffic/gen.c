@@ -762,10 +762,8 @@ int gen_session_open(struct gen_session *s, const struct gen_cfg *cfg)
 	s->cfg = *cfg;
 	s->link_fd = -1;
 	s->epoch = cfg->epoch ? cfg->epoch : new_epoch();
-	if (cfg->mode == GEN_TX && cfg->tx_recv) {
-		s->cfg.expect_epoch = s->epoch;
-		s->cfg.expect_streams = cfg->queues;
-	}
+	if (cfg->mode == GEN_TX && cfg->tx_recv)
+		gen_session_expect(s, s);	/* it receives its own packets back */
 	err = gen_session_check(cfg);
 	if (err)
 		return err;

@@ -36,6 +36,7 @@ struct path_def {
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
+	bool zerocopy;		/* it follows zero-copy TX: a run binds its sender zero-copy (else copy) */
 	struct path_hop_def hop[PH_N];
 };
 
@@ -124,7 +125,7 @@ void path_results_delta(struct path_results *d, const struct path_results *a, co
 
 /* The paths ringscope knows (trace_path.c). NULL if none is called name. */
 const struct path_def *path_find(const char *name);
-const char *path_names(void);		/* "veth-xsk, virtio-tx" */
+const char *path_names(void);		/* "veth-xsk, virtio-tx, virtio-xsk" */
 const char *path_left_name(enum path_left l);
 /* The path has per-batch hops (kick, irq) that path_join_batch() attributes. */
 bool path_has_batches(const struct path_def *d);

@@ -12,6 +12,7 @@
 struct path_session {
 	const struct path_def *def;
 	int tier;		/* enum tier of its function hops (TIER_TRACEPOINT: none) */
+	bool raw_tp;		/* it loads raw tracepoint programs too */
 	struct hop_bpf *skel;
 	struct ring_buffer *rb;
 	pthread_t thread;

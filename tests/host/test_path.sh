@@ -155,10 +155,14 @@ bad_input path_without_receiver 'add --peer' run --path veth-xsk -i a0 -n 10
 bad_input path_virtio_tier_tracepoint 'use --tier fentry or kprobe' trace --path virtio-tx --tier tracepoint -d 1
 bad_input path_virtio_needs_link 'give -i IFACE --peer IFACE' run --path virtio-tx -n 10
 bad_input path_veth_native_xdp 'drop --xdp-mode native' run --path veth-xsk --xdp-mode native -n 10
+bad_input path_xsk_needs_link 'give -i IFACE --peer IFACE' run --path virtio-xsk -n 10
+bad_input path_xsk_needs_zc 'use --bind zc \(or --path virtio-tx\)' run -i a0 --peer b0 --path virtio-xsk --bind copy -n 10
+bad_input path_virtio_tx_needs_copy 'use --bind copy \(or --path virtio-xsk\)' run -i a0 --peer b0 --path virtio-tx --bind zc -n 10
 # virtio-tx times functions: on a host with neither fentry nor kprobes (the
 # project's), refused before anything is loaded; elsewhere it may run.
 if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then
 	bad_input path_virtio_needs_functions 'run it in a guest of the VM lab' trace --path virtio-tx -d 1
+	bad_input path_xsk_needs_functions 'run it in a guest of the VM lab' trace --path virtio-xsk -d 1
 fi
 left=$(our_progs)
 check path_nothing_left_attached "programs still loaded: $left" [ -z "$left" ]

@@ -739,14 +739,15 @@ static __always_inline int zc_vq_add(__u64 vq, struct scatterlist *sg, __u32 num
 /* detach_buf_split_in_order(vq, head): the used buffer whose chain starts at
  * head leaves the ring (7.x calls it for every split-ring detach). Its frame
  * is the chain's second descriptor: in the indirect table if it has one, else
- * the ring descriptor after head. */
+ * the ring descriptor after head (desc_extra's next). The address is read from
+ * the descriptors the device reads: desc_extra holds none for premapped sgs. */
 static __always_inline int zc_detach(struct vring_virtqueue *vvq, __u32 head)
 {
 	__u32 num = BPF_CORE_READ(vvq, split.vring.num), next;
 	struct vring_desc_state_split *st = BPF_CORE_READ(vvq, split.desc_state);
 	struct vring_desc_extra *ex = BPF_CORE_READ(vvq, split.desc_extra), *eh;
 	__u64 token, dma = 0, vq;
-	struct vring_desc *ind;
+	struct vring_desc *ind, *ring;
 	struct hop_zc *z;
 
 	if (head >= num || !st || !ex)
@@ -763,10 +764,11 @@ static __always_inline int zc_detach(struct vring_virtqueue *vvq, __u32 head)
 		    bpf_probe_read_kernel(&dma, sizeof(dma), &ind[1].addr))
 			return 0;
 	} else {
+		/* the ring's own descriptor: a premapped buffer's extra holds no address */
+		ring = BPF_CORE_READ(vvq, split.vring.desc);
 		next = BPF_CORE_READ(eh, next);
-		if (next >= num)
+		if (!ring || next >= num || bpf_probe_read_kernel(&dma, sizeof(dma), &ring[next].addr))
 			return 0;
-		dma = BPF_CORE_READ((struct vring_desc_extra *)((void *)ex + next * bpf_core_type_size(struct vring_desc_extra)), addr);
 	}
 	vq = (__u64)vvq + bpf_core_field_offset(struct vring_virtqueue, vq);
 	z = bpf_map_lookup_elem(&hop_zc_live, &dma);

@@ -108,8 +108,8 @@ void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, ui
  * is given to packets when they are accounted (docs/hop-latency.md):
  * a kick (virtqueue_notify) to every packet added to that virtqueue since the
  * kick before it, i.e. a packet gets the first kick on its virtqueue after
- * its add, if that kick came before its buffer was detached (else none: the
- * device took it without one); an interrupt (vring_interrupt) to the packets
+ * its add, if that kick came before its buffer was detached (or, with no
+ * detach seen, completed; else none: the device took it without one); an interrupt (vring_interrupt) to the packets
  * whose buffers were detached after it, i.e. a packet gets the last interrupt
  * on its virtqueue before its detach, if that came after its add (and
  * kick); else none (reclaimed by a later start_xmit, not after an interrupt). */

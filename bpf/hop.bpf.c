@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-packet hop stamps of `--path`: veth-xsk on the raw tracepoint tier (the
- * host refuses fentry and has no kprobes), virtio-tx on fentry or kprobes
+ * host refuses fentry and has no kprobes), virtio-tx and virtio-xsk on fentry or kprobes
  * (below; user space loads only the path's programs). One record per packet, emitted to
  * a ring buffer when its skb's last event was seen; user space
  * (user/trace/trace_path.c, user/trace/path_join.c) joins it with its own stamps by
@@ -13,6 +13,9 @@
  * stamp (the frame's ts_ns): a recycled skb address never lends an old
  * packet's stamp to a new one. xdp:xdp_redirect carries no skb: it belongs to
  * the skb this CPU is inside netif_receive_skb for (hop_cur).
+ *
+ * virtio-xsk (7.x zero-copy TX, no skb: keyed by the frame's DMA address) is
+ * its own section below.
  *
  * virtio-tx (a guest: fentry programs, or their kprobe twins; user space
  * loads one tier) follows the skb from __xsk_generic_xmit through virtio-net:
@@ -703,8 +706,12 @@ static __always_inline int zc_get_dma(struct xsk_buff_pool *pool, __u64 addr)
 	z.pool = key;
 	z.cq_idx = ck.idx;
 	old = bpf_map_lookup_elem(&hop_zc_live, &dma);
-	if (old && (c = counters()))
-		c->recycled++;	/* the frame's completion was never seen: it leaves as in flight */
+	if (old) {
+		/* the frame's completion was never seen: that packet leaves with the stamps it has */
+		emit(&old->rec);
+		if ((c = counters()))
+			c->recycled++;
+	}
 	if (bpf_map_update_elem(&hop_zc_live, &dma, &z, BPF_ANY) ||
 	    bpf_map_update_elem(&hop_zc_cq, &ck, &dma, BPF_ANY)) {
 		bpf_map_delete_elem(&hop_zc_live, &dma);

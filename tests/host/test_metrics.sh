@@ -234,6 +234,10 @@ bad metrics_bad_link_local_names_iface 'link-local IPv6 address needs its interf
 	trace -t kfree -d 1 --no-pin --metrics '[fe80::1]:9464'
 bad metrics_bad_no_port 'not an ADDR:PORT' demo -d 1 --metrics 127.0.0.1
 bad metrics_bad_file 'cannot write it.*writable directory' trace --kmalloc -d 1 --no-pin --metrics-file /nonexistent-dir/x.prom
+# An existing file in a directory that takes no new file (procfs): the error
+# names the temporary file it could not create, not only "No such file".
+bad metrics_bad_file_dir_readonly 'cannot write it.*/proc/version.tmp.PID in its directory.*writable directory' \
+	trace --kmalloc -d 1 --no-pin --metrics-file /proc/version
 mkfifo "$tmp/fifo.prom"
 bad metrics_bad_file_not_regular 'not a regular file.*regular file or a new one' trace --kmalloc -d 1 --no-pin --metrics-file "$tmp/fifo.prom"
 check metrics_bad_file_fifo_kept "$(ls -l "$tmp/fifo.prom")" test -p "$tmp/fifo.prom"

@@ -64,6 +64,8 @@ int main(void)
 	CHECK(samples_read(&bad, write_file("bad2.txt", "pps nan\n")) == -EINVAL, "samples_reject_nan", "accepted");
 	CHECK(samples_read(&bad, write_file("bad3.txt", "pps 1 2\n")) == -EINVAL, "samples_reject_extra_field", "accepted");
 	CHECK(samples_read(&bad, write_file("bad4.txt", "p\"s 1\n")) == -EINVAL, "samples_reject_bad_name", "accepted");
+	CHECK(samples_read(&bad, write_file("bad6.txt", "pps 10\npps -1\n")) == -EINVAL, "samples_reject_negative",
+	      "accepted");
 	CHECK(samples_read(&bad, "/nonexistent/ringscope") == -ENOENT, "samples_missing_file", "no -ENOENT");
 	/* Not a samples file: an endless NUL stream, a directory, a line too long. */
 	CHECK(samples_read(&bad, "/dev/zero") == -EINVAL, "samples_reject_nul_stream", "accepted");

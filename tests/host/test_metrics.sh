@@ -116,6 +116,13 @@ expect metrics_path_hop_latency_counts_exact "$(hop_vals 'ringscope_path_hop_lat
 expect metrics_path_completed_exact "$(qv 'ringscope_path_completed_packets_total{job="path",path="veth-xsk"}')" $N_PATH
 expect metrics_path_none_left "$(qv 'sum(ringscope_path_left_packets_total{job="path"})')" 0
 expect metrics_path_left_series "$(q 'ringscope_path_left_packets_total{job="path"}' | jq '.data.result | length')" 18
+# The bookkeeping series are the JSON's own fields (not_queued: virtio-tx only, 0 here).
+kind_vals() { q 'ringscope_path_bookkeeping_events_total{job="path",path="veth-xsk"}' |
+	jq -r '[.data.result[] | select(.metric.kind != "not_queued") | "\(.metric.kind)=\(.value[1])"] | sort | join(" ")'; }
+json_kinds=$(final_of path | jq -r '.path | [to_entries[] | select(.key | IN("order_errors", "late", "not_ours",
+	"ringbuf_full", "live_full", "recycled", "stale_alloc", "no_redirect", "probe_missed")) | "\(.key)=\(.value)"] | sort | join(" ")')
+expect metrics_path_bookkeeping_is_the_json "$(kind_vals)" "$json_kinds"
+expect metrics_path_bookkeeping_nine_kinds "$(wc -w <<<"$json_kinds")" 9 "$json_kinds"
 
 # in_bucket NAME SELECTOR RS_P50_NS: histogram_quantile(0.5) of the scraped
 # buckets lies in the bucket (between two scraped le bounds) that holds

@@ -24,7 +24,9 @@
 #   RINGSCOPE_TEST_LOGS=DIR  keep the guests' serial logs in DIR
 #   RINGSCOPE_VIRTIO_DEVOPTS more virtio-net-pci options, e.g.
 #                            ",disable-legacy=on,iommu_platform=on" (the ring
-#                            then maps every table through the DMA API)
+#                            then maps every table through the DMA API, and
+#                            the patched one allocates its cache coherent)
+#   RINGSCOPE_VIRTIO_APPEND  more guest kernel command line, e.g. swiotlb=force
 #
 # Backends:
 #   hub (default): the NICs are two hubports of qemu hub 0, a closed loop
@@ -156,7 +158,7 @@ boot() { # NAME KERNEL DEVICE-OPTIONS (NAME starts with the variant: stock- or p
 	timeout "$BOOT_TIMEOUT" "${run[@]}" qemu-system-x86_64 -accel tcg,thread=multi \
 		-m 1024 -smp 2 -nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$scratch/initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet rs_variant=${name%%-*}" \
+		-append "console=ttyS0 panic=-1 quiet rs_variant=${name%%-*} ${RINGSCOPE_VIRTIO_APPEND:-}" \
 		"${nets[@]}" \
 		-device "virtio-net-pci,netdev=n0,mac=52:54:00:00:00:01$dev" \
 		-device "virtio-net-pci,netdev=n1,mac=52:54:00:00:00:02$dev" \

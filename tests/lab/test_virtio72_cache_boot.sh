@@ -3,10 +3,12 @@
 # `make kernel KERNEL=7.2`, cached) in the VM lab with BIND=zc (modern virtio-net devices with
 # iommu_platform=on, so the ring uses the DMA API) and runs tests/lab/virtio72-robust-guest.sh:
 # ring resize while an AF_XDP zero-copy socket floods, XSK unbind/rebind, link flap, driver
-# unbind/bind, traffic checked after each, and no kernel warning. Two boots: as is, and with
-# swiotlb=force (every streaming DMA mapping bounces).
+# unbind/bind, traffic checked after each, and no kernel warning. Four boots: the split and the
+# packed ring (PACKED=on: the guest checks that VIRTIO_F_RING_PACKED was negotiated), each as is
+# and with swiotlb=force (every streaming DMA mapping bounces).
 #
-# Usage: [MODES="plain swiotlb"] tests/lab/test_virtio72_cache_boot.sh [patched|stock]   (default patched)
+# Usage: [RINGS="split packed"] [MODES="plain swiotlb"] tests/lab/test_virtio72_cache_boot.sh [patched|stock]
+#        (default patched)
 # Part of make test-lab: building the two 7.2 kernels takes 15-40 min on a loaded 2-core machine
 # the first time (cached afterwards); each boot ~2-4 min under TCG.
 # timeout: 5400
@@ -20,6 +22,10 @@ fails=0
 fail() { echo "FAIL: $1: $2"; fails=$((fails + 1)); }
 case "$WHICH" in stock | patched) ;; *) fail virtio72_boot "argument must be stock or patched (got '$WHICH')"; exit 1 ;; esac
 MODES=${MODES:-plain swiotlb}
+RINGS=${RINGS:-split packed}
+for ring in $RINGS; do
+	case $ring in split | packed) ;; *) fail virtio72_boot "RINGS takes split and/or packed (got '$ring')"; exit 1 ;; esac
+done
 for mode in $MODES; do
 	case $mode in plain | swiotlb) ;; *) fail virtio72_boot "MODES takes plain and/or swiotlb (got '$mode')"; exit 1 ;; esac
 done
@@ -33,21 +39,24 @@ if ! bash "$REPO/kernel-patches/build-kernels.sh" --kernel 7.2 >"$OUTD/build.log
 	fail virtio72_kernels_built "build-kernels.sh --kernel 7.2: $(tail -n 3 "$OUTD/build.log" | tr '\n' ' ')"
 	exit 1
 fi
+for ring in $RINGS; do
 for mode in $MODES; do
-	name="virtio72_boot[$WHICH,$mode]"
+	name="virtio72_boot[$WHICH,$ring,$mode]"
+	packed=off
+	[ $ring = packed ] && packed=on
 	append= rx_bind=zc
 	# swiotlb=force: a zero-copy receiver gets none of the frames on stock 7.2.13 either
 	# (docs/virtio-indirect-cache.md), so eth1 receives in copy mode there
 	[ $mode = swiotlb ] && append="swiotlb=force" rx_bind=copy
 	t0=$(date +%s)
-	if ! OUT=$OUTD/$mode KERNEL=7.2 VARIANT=$WHICH KIMAGE=${RINGSCOPE_CACHE:-/var/cache/ringscope}/kernel/7.2/$WHICH/bzImage \
-		BIND=zc WORKLOAD=cmd SMP=1 TIMEOUT=1200 APPEND_EXTRA="$append" \
-		GUEST_CMD="RX_BIND=$rx_bind; $(cat "$HERE/virtio72-robust-guest.sh")" GUEST_BINS="$HELPER" RINGSCOPE_BIN="$BIN" \
-		"$REPO/tests/vm/vm-run.sh" >"$OUTD/$mode.log" 2>&1; then
-		fail "$name" "vm-run.sh failed: $(grep -m1 ERROR "$OUTD/$mode.log")"
+	if ! OUT=$OUTD/$ring-$mode KERNEL=7.2 VARIANT=$WHICH KIMAGE=${RINGSCOPE_CACHE:-/var/cache/ringscope}/kernel/7.2/$WHICH/bzImage \
+		BIND=zc PACKED=$packed WORKLOAD=cmd SMP=1 TIMEOUT=1200 APPEND_EXTRA="$append" \
+		GUEST_CMD="RX_BIND=$rx_bind; RING=$ring; $(cat "$HERE/virtio72-robust-guest.sh")" GUEST_BINS="$HELPER" \
+		RINGSCOPE_BIN="$BIN" "$REPO/tests/vm/vm-run.sh" >"$OUTD/$ring-$mode.log" 2>&1; then
+		fail "$name" "vm-run.sh failed: $(grep -m1 ERROR "$OUTD/$ring-$mode.log")"
 		continue
 	fi
-	out=$(ls "$OUTD/$mode"/*-cmd.out 2>/dev/null | head -n 1)
+	out=$(ls "$OUTD/$ring-$mode"/*-cmd.out 2>/dev/null | head -n 1)
 	if [ -z "$out" ] || ! grep -q '^RSCHK ' "$out"; then
 		fail "$name" "no guest checks in the output"
 		continue
@@ -56,8 +65,9 @@ for mode in $MODES; do
 	fails=$((fails + $(grep -c '^RSCHK FAIL' "$out")))
 	# every step of the guest script must have reported
 	n=$(grep -c '^RSCHK ' "$out")
-	[ "$n" -ge 11 ] || fail "$name" "only $n of 11 guest checks reported"
+	[ "$n" -ge 13 ] || fail "$name" "only $n of 13 guest checks reported"
 	grep -E '^(rings|uncached|flood)' "$out"
 	echo "$name: boot and checks took $(($(date +%s) - t0)) s"
+done
 done
 [ "$fails" = 0 ]

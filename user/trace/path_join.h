@@ -36,6 +36,8 @@ struct path_def {
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
+	bool user_submit;	/* HK_SUBMIT comes from the sender (path_join_user), not from the frame;
+				 * a send is ours when its sender stamped it (msg-zerocopy) */
 	struct path_hop_def hop[PH_N];
 };
 
@@ -97,7 +99,8 @@ int path_join_init(struct path_join *j, const struct path_def *def, uint32_t win
 		   uint64_t sample_limit);
 void path_join_free(struct path_join *j);
 void path_join_kernel(struct path_join *j, const struct hop_rec *r);
-/* n user-space stamps of one hop (PH_RX_REAP or PH_TX_REAP), one lock. */
+/* n user-space stamps of one hop (PH_RX_REAP, PH_TX_REAP, or HK_SUBMIT on a
+ * path whose sender stamps its sends), one lock. */
 struct path_stamp {
 	uint64_t seq, ts;
 	uint16_t stream, epoch;

@@ -161,6 +161,11 @@ bad_input path_msgzc_proto_alone 'add --path msg-zerocopy' run --proto udp -n 10
 bad_input path_msgzc_rate 'drop -r' run --path msg-zerocopy -r 100 -n 10
 bad_input path_msgzc_iface 'drop -i' run --path msg-zerocopy -i a0 -n 10
 bad_input path_msgzc_views 'drop the trace views' run --path msg-zerocopy --kmalloc -n 10
+# vhost-tx: vhost-gen's own frames, zero-copy only from 256 B and with experimental_zcopytx=1
+bad_input path_vhost_trace 'use ringscope run --path vhost-tx' trace --path vhost-tx -d 1
+bad_input path_vhost_small 'give -s 256 or more' run --path vhost-tx -n 10
+bad_input path_vhost_proto 'add --path msg-zerocopy' run --path vhost-tx --proto udp -s 1500 -n 10
+bad_input path_vhost_zcopytx 'experimental_zcopytx=1|run it in a guest' run --path vhost-tx -s 1500 -n 10
 # virtio-tx times functions: on a host with neither fentry nor kprobes (the
 # project's), refused before anything is loaded; elsewhere it may run.
 if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then

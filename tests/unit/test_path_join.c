@@ -4,7 +4,7 @@
 #include <string.h>
 #include "check.h"
 #include "path_join.h"
-#include "trace_path_msgzc.h"
+#include "trace_path_zc.h"
 
 static struct hop_rec krec(uint64_t seq, uint16_t epoch, uint64_t t0)
 {
@@ -101,6 +101,24 @@ static void msgzc_join(void)
 	      U(j.r.packets), U(j.r.not_ours), U(j.r.left[PL_IN_FLIGHT][MZ_CALLBACK]));
 	CHECK(j.nsamples == 3 && j.samples[1].ts[HK_SUBMIT] == 1990 && (j.samples[1].flags & HOP_F_MZ_COPIED) &&
 	      j.samples[1].left == PL_DONE, "msgzc_samples_keep_submit_and_copied", "%llu samples", U(j.nsamples));
+	path_join_free(&j);
+}
+
+/* vhost-tx: the kernel sees a 16-bit avail index; it is the sender's count
+ * nearest below the highest the sender stamped. */
+static void unwrap16(void)
+{
+	struct path_join j;
+
+	path_join_init(&j, path_find("vhost-tx"), 64, true, 0);
+	CHECK(path_join_unwrap16(&j, 5) == UINT64_MAX, "unwrap16_before_any_submit", "%llu",
+	      U(path_join_unwrap16(&j, 5)));
+	user(&j, HK_SUBMIT, 70000, 0, 1);	/* 70000 = 65536 + 4464 */
+	CHECK(path_join_unwrap16(&j, 4464) == 70000 && path_join_unwrap16(&j, 4400) == 69936 &&
+	      path_join_unwrap16(&j, 65535) == 65535, "unwrap16_extends_below_the_newest", "%llu %llu %llu",
+	      U(path_join_unwrap16(&j, 4464)), U(path_join_unwrap16(&j, 4400)), U(path_join_unwrap16(&j, 65535)));
+	user(&j, HK_SUBMIT, 69000, 0, 1);	/* an older stamp does not move it back */
+	CHECK(path_join_unwrap16(&j, 4464) == 70000, "unwrap16_newest_only_grows", "%llu", U(path_join_unwrap16(&j, 4464)));
 	path_join_free(&j);
 }
 
@@ -279,5 +297,6 @@ int main(void)
 	path_join_free(&j);
 	batch_attribution();
 	msgzc_join();
+	unwrap16();
 	CHECK_DONE();
 }

@@ -10,7 +10,7 @@
 #include "gen_opts.h"
 #include "log.h"
 #include "path_join.h"
-#include "run_msgzc_path.h"
+#include "run_zc_path.h"
 #include "run_traffic.h"
 #include "run_zerocopy.h"
 #include "trace.h"
@@ -50,13 +50,13 @@ int cmd_run(int argc, char **argv)
 		rs_err("--proto chooses the transport of --path msg-zerocopy: add --path msg-zerocopy or drop --proto");
 		return -EINVAL;
 	}
-	if (pd && !strcmp(pd->name, "msg-zerocopy")) {
+	if (pd && (!strcmp(pd->name, "msg-zerocopy") || !strcmp(pd->name, "vhost-tx"))) {
 		if (no_trace || peer || t.zerocopy) {
-			rs_err("--path msg-zerocopy follows its own sends over its own veth pair: drop %s",
+			rs_err("--path %s follows its own generator's sends: drop %s", pd->name,
 			       no_trace ? "--no-trace" : peer ? "--peer" : "--zerocopy");
 			return -EINVAL;
 		}
-		return (err = trace_opts_check(&t)) ? err : run_msgzc_path(&g, proto == 1 ? IPPROTO_UDP : IPPROTO_TCP, &t);
+		return (err = trace_opts_check(&t)) ? err : run_zc_path(&g, proto == 1 ? IPPROTO_UDP : IPPROTO_TCP, &t);
 	}
 
 	if (pd && pd->link && !g.iface) {

@@ -317,12 +317,25 @@ void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, ui
 			j->r.late++;
 			continue;
 		}
+		if (bit == HAVE_S && v[i].seq >= j->submit_max_plus1)
+			j->submit_max_plus1 = v[i].seq + 1;
 		sl->s.ts[hop] = v[i].ts;
 		sl->have |= bit;
 		if (complete(j, sl))
 			account(j, sl);
 	}
 	pthread_mutex_unlock(&j->lock);
+}
+
+uint64_t path_join_unwrap16(struct path_join *j, uint16_t v)
+{
+	uint64_t hi, d;
+
+	pthread_mutex_lock(&j->lock);
+	hi = j->submit_max_plus1 ? j->submit_max_plus1 - 1 : 0;
+	pthread_mutex_unlock(&j->lock);
+	d = (uint16_t)((uint16_t)hi - v);
+	return d <= hi ? hi - d : UINT64_MAX;	/* UINT64_MAX: no seq (from before the first send) */
 }
 
 void path_join_finish(struct path_join *j)

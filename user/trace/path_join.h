@@ -91,6 +91,7 @@ struct path_join {
 	struct path_sample *samples;
 	uint64_t nsamples, samples_cap;
 	struct pj_vq *vqs[PJ_VQS];	/* per-batch event history, per virtqueue */
+	uint64_t submit_max_plus1;	/* the highest seq the sender stamped (user_submit), + 1 */
 };
 
 /* window: packets per stream that may be in flight at once (rounded up to a
@@ -106,6 +107,10 @@ struct path_stamp {
 	uint16_t stream, epoch;
 };
 void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, uint32_t n);
+/* The seq whose low 16 bits are v, nearest below the highest seq the sender
+ * has stamped (user_submit paths whose kernel sees a u16 index: vhost-tx's
+ * avail index). Exact while fewer than 65536 sends separate the two. */
+uint64_t path_join_unwrap16(struct path_join *j, uint16_t v);
 /* A per-batch event (bpf/hop.h), in the order the kernel emitted them. Each
  * is given to packets when they are accounted (docs/hop-latency.md):
  * a kick (virtqueue_notify) to every packet added to that virtqueue since the

@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "path_report.h"
-#include "trace_path_msgzc.h"
+#include "trace_path_zc.h"
 
 static void fmt_ns(char *buf, size_t len, double ns)
 {
@@ -94,12 +94,19 @@ static void msgzc_print(FILE *out, struct path_session *ps)
 	struct hop_counters k;
 	struct mz_counters z;
 
-	msgzc_path_counters(ps, &k, &z);
+	zc_path_counters(ps, &k, &z);
+	if (ps->def == &vhost_path_def) {
+		fprintf(out, "  vhost worker: %" PRIu64 " frames sent zero-copy, %" PRIu64 " copied; %" PRIu64
+			" completions (%" PRIu64 " failed, %" PRIu64 " earlier references), %" PRIu64 " used entries\n",
+			(uint64_t)z.vh_zc_sends, (uint64_t)z.vh_copy_sends, (uint64_t)z.vh_completes,
+			(uint64_t)z.vh_failed, (uint64_t)z.vh_refs, (uint64_t)z.vh_used);
+		return;
+	}
 	fprintf(out, "  ubuf_infos %" PRIu64 " for %" PRIu64 " sends (%" PRIu64 " sends appended to one), %" PRIu64
 		" skbs carrying one transmitted, %" PRIu64 " let go; %" PRIu64 " callbacks covering %" PRIu64
-		" sends, %" PRIu64 " of them copied\n", (uint64_t)z.ubufs, (uint64_t)z.sends, (uint64_t)z.extended,
-		(uint64_t)z.xmits, (uint64_t)z.releases, (uint64_t)z.callbacks, (uint64_t)z.callback_sends,
-		(uint64_t)z.copied_sends);
+		" sends, %" PRIu64 " of them copied; %" PRIu64 " skbs dropped\n", (uint64_t)z.ubufs, (uint64_t)z.sends,
+		(uint64_t)z.extended, (uint64_t)z.xmits, (uint64_t)z.releases, (uint64_t)z.callbacks,
+		(uint64_t)z.callback_sends, (uint64_t)z.copied_sends, (uint64_t)z.drops);
 }
 
 static void msgzc_json(struct json_writer *w, struct path_session *ps)
@@ -107,7 +114,20 @@ static void msgzc_json(struct json_writer *w, struct path_session *ps)
 	struct hop_counters k;
 	struct mz_counters z;
 
-	msgzc_path_counters(ps, &k, &z);
+	zc_path_counters(ps, &k, &z);
+	if (ps->def == &vhost_path_def) {
+		json_key(w, "vhost");
+		json_obj_begin(w);
+		json_kv_u64(w, "zc_sends", z.vh_zc_sends);
+		json_kv_u64(w, "copy_sends", z.vh_copy_sends);
+		json_kv_u64(w, "completions", z.vh_completes);
+		json_kv_u64(w, "failed", z.vh_failed);
+		json_kv_u64(w, "earlier_refs", z.vh_refs);
+		json_kv_u64(w, "used", z.vh_used);
+		json_kv_u64(w, "unscanned", z.vh_unscanned);
+		json_obj_end(w);
+		return;
+	}
 	json_key(w, "ubufs");
 	json_obj_begin(w);
 	json_kv_u64(w, "created", z.ubufs);
@@ -120,6 +140,7 @@ static void msgzc_json(struct json_writer *w, struct path_session *ps)
 	json_kv_u64(w, "callback_sends", z.callback_sends);
 	json_kv_u64(w, "copied_sends", z.copied_sends);
 	json_kv_u64(w, "unmatched", z.unmatched);
+	json_kv_u64(w, "drops", z.drops);
 	json_obj_end(w);
 }
 
@@ -293,7 +314,7 @@ void path_print_samples(FILE *out, struct path_session *ps)
 			json_kv_double(&w, "redirect_err", s->redirect_err);
 		if (s->flags & HOP_F_KFREE)
 			json_kv_u64(&w, "drop_reason", s->drop_reason);
-		if (s->flags & HOP_F_MZ_COPIED)
+		if (s->flags & (HOP_F_MZ_COPIED | HOP_F_VH_FAILED))
 			json_kv_bool(&w, "copied", true);
 		json_obj_end(&w);
 		json_finish_line(&w);

@@ -14,7 +14,7 @@
 #include "probe.h"
 #include "trace.h"
 #include "trace_path.h"
-#include "trace_path_msgzc.h"
+#include "trace_path_zc.h"
 #include "prog_stats.h"
 #include "u64s.h"
 #include "hop.skel.h"
@@ -81,14 +81,12 @@ const struct path_def *path_find(const char *name)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (!strcmp(paths[i].name, name))
 			return &paths[i];
-	if (!strcmp(msgzc_path_def.name, name))	/* trace_path_msgzc.c */
-		return &msgzc_path_def;
-	return NULL;
+	return zc_path_find(name);	/* trace_path_zc.c */
 }
 
 const char *path_names(void)
 {
-	return "veth-xsk, virtio-tx, msg-zerocopy";
+	return "veth-xsk, virtio-tx, msg-zerocopy, vhost-tx";
 }
 
 int trace_path_check(const char *name, uint64_t samples, bool json)
@@ -279,8 +277,8 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	memset(ps, 0, sizeof(*ps));
 	if ((err = trace_path_check(name, 0, true)))
 		return err;
-	if (!strcmp(name, msgzc_path_def.name))	/* its own BPF object: trace_path_msgzc.c */
-		return msgzc_path_open(ps, run, window, samples, tier);
+	if (zc_path_find(name))	/* their own BPF object: trace_path_zc.c */
+		return zc_path_open(ps, name, run, window, samples, tier);
 	pp = progs_of(name);
 	if (pp->functions && (err = path_tier(name, tier, &t)))
 		return err;
@@ -372,7 +370,7 @@ void trace_path_finish(struct path_session *ps)
 	if (ps->rb)
 		ring_buffer__consume(ps->rb);
 	if (ps->mz)
-		msgzc_path_in_flight(ps);
+		zc_path_in_flight(ps);
 	else
 		take_in_flight(ps);
 	path_join_finish(&ps->join);
@@ -396,7 +394,7 @@ void trace_path_counters(struct path_session *ps, struct hop_counters *out)
 
 	memset(out, 0, sizeof(*out));
 	if (ps->mz) {
-		msgzc_path_counters(ps, out, NULL);
+		zc_path_counters(ps, out, NULL);
 		return;
 	}
 	if (!ps->skel || ncpu <= 0 || !(v = calloc(ncpu, sizeof(*v))))
@@ -413,7 +411,7 @@ uint64_t trace_path_missed(struct path_session *ps)
 	uint64_t missed = 0;
 
 	if (ps->mz)
-		return msgzc_path_missed(ps);
+		return zc_path_missed(ps);
 	for (int i = 0; sk && i < sk->prog_cnt; i++) {
 		/* the skeleton's stride: newer libbpf may grow the entry */
 		const struct bpf_prog_skeleton *p = (const void *)((const char *)sk->progs + i * sk->prog_skel_sz);
@@ -434,7 +432,7 @@ void trace_path_close(struct path_session *ps)
 	ps->rb = NULL;
 	hop_bpf__destroy(ps->skel);	/* detaches every program */
 	ps->skel = NULL;
-	msgzc_path_destroy(ps);
+	zc_path_destroy(ps);
 	if (ps->def)
 		path_join_free(&ps->join);
 	ps->def = NULL;

@@ -15,7 +15,7 @@ struct path_session {
 	const struct path_def *def;
 	int tier;		/* enum tier of its function hops (TIER_TRACEPOINT: none) */
 	struct hop_bpf *skel;
-	struct msgzc_session *mz;	/* msg-zerocopy's own object and links instead (trace_path_msgzc.c) */
+	struct zc_path_session *mz;	/* the zero-copy paths' own object and links instead (trace_path_zc.c) */
 	struct ring_buffer *rb;
 	pthread_t thread;
 	bool started;

@@ -1,10 +1,11 @@
-/* The msg-zerocopy path of `--path` (bpf/hop_msgzc.bpf.c ->
- * user/trace/trace_path_msgzc.c): one struct hop_rec per MSG_ZEROCOPY send,
- * its seq the send's notification id. Its hops live in hop_rec.ts slots of
- * enum hop_k under their own names (as virtio-tx's xsk_xmit uses HK_WAKEUP);
- * the path table names them (docs/hop-latency.md). */
-#ifndef RS_HOP_MSGZC_H
-#define RS_HOP_MSGZC_H
+/* The zero-copy paths of `--path` (bpf/hop_zc.bpf.c ->
+ * user/trace/trace_path_zc.c): one struct hop_rec per send, msg-zerocopy's
+ * seq the send's notification id, vhost-tx's the low 16 bits of its
+ * descriptor's avail index. Their hops live in hop_rec.ts slots of enum hop_k
+ * under their own names (as virtio-tx's xsk_xmit uses HK_WAKEUP); the path
+ * tables name them (docs/hop-latency.md). */
+#ifndef RS_HOP_ZC_H
+#define RS_HOP_ZC_H
 
 #include "bpf/hop.h"
 
@@ -16,6 +17,14 @@
 #define MZ_CALLBACK HK_XSK_DONE		/* __msg_zerocopy_callback: the last reference went, notification queued */
 
 #define HOP_F_MZ_COPIED 0x100u		/* the kernel copied it after all (uarg->zerocopy == 0) */
+
+#define VH_SUBMIT HK_SUBMIT		/* user: vhost-gen made the descriptor available */
+#define VH_HANDLE_TX HK_WAKEUP		/* handle_tx_zerocopy: the vhost worker's pass that sent it (per batch) */
+#define VH_SENDMSG HK_START_XMIT	/* tun_sendmsg/tap_sendmsg with its ubuf_info (TUN_MSG_UBUF) */
+#define VH_COMPLETE HK_SKB_FREE		/* vhost_zerocopy_complete: the last skb let go of its pages */
+#define VH_USED HK_XSK_DONE		/* vhost_zerocopy_signal_used: its used-ring entry written */
+
+#define HOP_F_VH_FAILED 0x200u		/* completed with success false (the pages were copied) */
 
 /* Counters of the kernel side (PERCPU_ARRAY, key 0). */
 struct mz_counters {
@@ -34,6 +43,15 @@ struct mz_counters {
 	__u64 callback_sends;	/* sends those covered (sum of uarg->len) */
 	__u64 copied_sends;	/* ... of callbacks with uarg->zerocopy == 0 */
 	__u64 unmatched;	/* a send in a callback's range without a record (sent before the attach) */
+	__u64 drops;		/* skbs carrying a followed ubuf_info dropped (kfree_skb) */
+	/* vhost-tx */
+	__u64 vh_zc_sends;	/* tun/tap sendmsg with a ubuf_info (TUN_MSG_UBUF) by the followed worker */
+	__u64 vh_copy_sends;	/* ... without one: copied (small frame, zcopytx off, or too many pending) */
+	__u64 vh_refs;		/* vhost_zerocopy_complete of a followed slot that was not its last reference */
+	__u64 vh_completes;	/* ... that was: the pages are free */
+	__u64 vh_failed;	/* ... with success false */
+	__u64 vh_used;		/* followed slots signal_used wrote to the used ring (records emitted) */
+	__u64 vh_unscanned;	/* signal_used calls whose range was longer than the scan */
 };
 
 #endif

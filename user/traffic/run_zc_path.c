@@ -38,11 +38,7 @@ static void report_interval(void *arg, const void *cur, const void *prev, double
 		path_print_interval(stdout, m->ps, &iv);
 		return;
 	}
-	json_init(&w, stdout);
-	json_obj_begin(&w);
-	json_kv_str(&w, "type", "interval");
-	json_kv_double(&w, "t_s", t_s);
-	json_kv_double(&w, "interval_s", dt_s);
+	lab_json_interval_begin(&w, t_s, dt_s);
 	m->g->json_interval(&w, m->cfg, cur, prev, dt_s);
 	path_json_interval(&w, m->ps, &iv);
 	json_obj_end(&w);

@@ -25,15 +25,19 @@
 #   sends == callback_sends, one callback per ubuf_info, as many distinct
 #   callback stamps in the samples as callbacks, UDP one skb per send, a
 #   64 KiB send in two skbs at least), copied == zc-gen's, and the interval
-#   shares add up to the final;
+#   shares add up to the final; and UDP 100 x 1000 B with ARP ignored in
+#   zc-gen's namespaces (arp_ignore=8, a neighbour queue of 1 byte): every
+#   send dropped before a device took it, at release, with the kernel's
+#   NEIGH_QUEUEFULL reason (but the last, still queued: in flight), none
+#   transmitted, each dropped one's notification reaped;
 # - vhost-tx: vhost-gen's 2000 frames of 1500 B through vhost-net
 #   (experimental_zcopytx=1) into a tap: every hop counts 2000, every frame
 #   sent zero-copy, completed and used once, every seq once (the kernel's
 #   16-bit avail index extended to vhost-gen's count), each frame's stamps
 #   non-decreasing from submit to reap and its worker pass (handle_tx) before
 #   its sendmsg, and the interval shares add up to the final.
-# Under 4 min for both kernels under TCG on a busy host (6 min 7 s with the
-# msg-zerocopy and vhost-tx cells, load from four other sessions; the -n
+# Under 4 min for both kernels under TCG on a busy host (with the
+# msg-zerocopy and vhost-tx cells 3-6 min, beside four other sessions; the -n
 # counts end each run, -d 120 only bounds a guest that stalls). Needs `make static` (build/static/ringscope).
 # timeout: 1200
 set -uo pipefail
@@ -57,6 +61,10 @@ echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --
 echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom
 for z in 'tcp -n $N -s 64 -I 0.05' 'udp -n $N -s 1000' 'tcp -n 200 -s 65536'; do set -- \$z; echo \"== msg-zerocopy \$*\"
 	/bin/ringscope run --path msg-zerocopy -d 120 --proto \$z --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; done
+a=\$(sysctl -n net.ipv4.conf.default.arp_ignore); q=\$(sysctl -n net.ipv4.neigh.default.unres_qlen_bytes)
+sysctl -qw net.ipv4.conf.default.arp_ignore=8 net.ipv4.neigh.default.unres_qlen_bytes=1
+echo '== msg-zerocopy-drop'; /bin/ringscope run --path msg-zerocopy --proto udp -n 100 -d 120 -s 1000 --json --path-samples 100 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err
+sysctl -qw net.ipv4.conf.default.arp_ignore=\$a net.ipv4.neigh.default.unres_qlen_bytes=\$q
 case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
 
 # check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp.
@@ -165,6 +173,24 @@ check_vhost() {
 	check_intervals "$n" "$f"
 }
 
+# check_drop NAME FILE QUEUEFULL: the msg-zerocopy cell whose peer never answers ARP;
+# QUEUEFULL: that kernel's SKB_DROP_REASON_NEIGH_QUEUEFULL (from its BTF).
+check_drop() {
+	local n=$1 f=$2 qf=$3 final dropped inflight got
+	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
+	final=$(grep '"type":"final"' "$f")
+	dropped=$(jq -r '[.path.hops[].dropped_here] | add' <<<"$final")
+	inflight=$(jq -r '[.path.hops[].in_flight_after] | add' <<<"$final")
+	got=$(jq -r --argjson d "$dropped" '"\(.sends) \(.rx_bytes) \(.path.packets) \(.path.done) \(.path.ubufs.xmits) \(.path.ubufs.drops >= $d and .path.ubufs.drops <= 100) \([.path.hops[] | select(.hop == "release") | .dropped_here][0] == $d) \(.completions == $d and ([.path.hops[] | select(.hop == "callback" or .hop == "reap") | .count] == [$d, $d]))"' <<<"$final")
+	[ "$got" = "100 0 100 0 0 true true true" ] && [ $((dropped + inflight)) = 100 ] && [ "$dropped" -ge 90 ] &&
+		pass "$n: $dropped of 100 sends dropped at release before any device took them, $inflight in flight, none transmitted, each dropped one reaped" ||
+		fail "$n" "sends rx_bytes packets done xmits drops>=dropped all-at-release reaped==dropped: $got; dropped $dropped in flight $inflight"
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r --argjson qf "$qf" '[.[] | select(.left == "dropped")] |
+		"\(length) \(all(.xmit_ns == null and .release_ns == null and .drop_reason == $qf and .callback_ns != null and .reap_ns != null))"')
+	[ "$got" = "$dropped true" ] && pass "$n: each dropped sample: no xmit or release, its callback and reap, reason NEIGH_QUEUEFULL ($qf)" ||
+		fail "$n" "dropped samples, all without xmit/release, with reason $qf, callback and reap: $got (want $dropped true)"
+}
+
 # check_msgzc NAME FILE PROTO COUNT SIZE: the msg-zerocopy run of one cell.
 check_msgzc() {
 	local n=$1 f=$2 proto=$3 cnt=$4 size=$5 final short missed bad got want drop
@@ -241,7 +267,9 @@ for kver in 6.12 6.1; do
 	awk -v d="$OUTD/$kver" '/^== veth-xsk$/ { f = d "/veth" } /^== virtio-tx$/ { f = d "/virtio" }
 		/^== virtio-tx kprobe$/ { f = d "/kprobe" }
 		/^== msg-zerocopy / { f = d "/mz-" $3 "-" $4 "-" $5 "-" $6 "-" $7 "-" $8 }
-		/^== vhost-tx$/ { f = d "/vhost" } f { print > f }' "$out"
+		/^== vhost-tx$/ { f = d "/vhost" } /^== msg-zerocopy-drop$/ { f = d "/drop" } f { print > f }' "$out"
+	# SKB_DROP_REASON_NEIGH_QUEUEFULL in the kernels' BTF
+	check_drop "vm_path_msgzc_drop[$kver]" "$OUTD/$kver/drop" "$([ "$kver" = 6.12 ] && echo 53 || echo 42)"
 	check_vhost "vm_path_vhost[$kver]" "$OUTD/$kver/vhost"
 	for z in "$OUTD/$kver"/mz-*; do
 		[ -e "$z" ] || { fail "vm_path_msgzc[$kver]" "no msg-zerocopy output"; break; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-packet hop stamps of `--path`: veth-xsk on the raw tracepoint tier (the
- * host refuses fentry and has no kprobes), virtio-tx on fentry or kprobes
+ * host refuses fentry and has no kprobes), virtio-tx and virtio-xsk on fentry or kprobes
  * (below; user space loads only the path's programs). One record per packet, emitted to
  * a ring buffer when its skb's last event was seen; user space
  * (user/trace/trace_path.c, user/trace/path_join.c) joins it with its own stamps by
@@ -13,6 +13,9 @@
  * stamp (the frame's ts_ns): a recycled skb address never lends an old
  * packet's stamp to a new one. xdp:xdp_redirect carries no skb: it belongs to
  * the skb this CPU is inside netif_receive_skb for (hop_cur).
+ *
+ * virtio-xsk (7.x zero-copy TX, no skb: keyed by the frame's DMA address) is
+ * its own section below.
  *
  * virtio-tx (a guest: fentry programs, or their kprobe twins; user space
  * loads one tier) follows the skb from __xsk_generic_xmit through virtio-net:
@@ -39,6 +42,8 @@ const volatile __s64 sendto_nr = -1;	/* __NR_sendto of this architecture */
 const volatile bool need_epoch = false;
 /* virtio-tx: the record is emitted at xsk_destruct_skb, after the free. */
 const volatile bool virtio_tx = false;
+/* virtio-xsk: the kernel's PAGE_SHIFT (the pool's DMA address table is per page). */
+const volatile __u32 page_shift = 12;
 /* Set by user space after load, before traffic (run: its sender's epoch). */
 volatile __u16 target_epoch = 0;	/* 0: any ringscope sender */
 /* The skbuff_head_cache, learnt from its name at its first allocation. */
@@ -100,6 +105,22 @@ static __always_inline struct hop_counters *counters(void)
 	return bpf_map_lookup_elem(&hop_stats, &k);
 }
 
+/* ringscope's identity in the first FRAME_BYTES of a frame; false if it is
+ * not one of ours (or not of the sender followed). */
+static __always_inline bool parse_frame(const __u8 *f, struct frame_id *id)
+{
+	/* IPv4, no options, UDP, ringscope's magic (docs/frame-layout.md). */
+	if (f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 || f[23] != 17 || f[42] != 0x53 || f[43] != 0x52)
+		return false;
+	id->epoch = (__u16)f[18] << 8 | f[19];
+	id->stream = (__u16)f[45] << 8 | f[44];
+	__builtin_memcpy(&id->seq, &f[46], 8);
+	__builtin_memcpy(&id->ts, &f[54], 8);
+	if (id->stream >= 64 || (need_epoch && !target_epoch))
+		return false;
+	return !target_epoch || id->epoch == target_epoch;
+}
+
 /* The ringscope frame an skb carries, bounds-checked against the skb's linear
  * data; false if it is not one of ours. On receive it starts at the MAC
  * header; on transmit (at_data) at skb->data: an AF_XDP skb handed to a
@@ -125,16 +146,7 @@ static __always_inline bool read_frame(const struct sk_buff *skb, struct frame_i
 		return false;
 	if (bpf_probe_read_kernel(f, sizeof(f), head + start))
 		return false;
-	/* IPv4, no options, UDP, ringscope's magic (docs/frame-layout.md). */
-	if (f[12] != 0x08 || f[13] != 0x00 || f[14] != 0x45 || f[23] != 17 || f[42] != 0x53 || f[43] != 0x52)
-		return false;
-	id->epoch = (__u16)f[18] << 8 | f[19];
-	id->stream = (__u16)f[45] << 8 | f[44];
-	__builtin_memcpy(&id->seq, &f[46], 8);
-	__builtin_memcpy(&id->ts, &f[54], 8);
-	if (id->stream >= 64 || (need_epoch && !target_epoch))
-		return false;
-	return !target_epoch || id->epoch == target_epoch;
+	return parse_frame(f, id);
 }
 
 static __always_inline bool same_packet(const struct hop_rec *r, const struct frame_id *id)
@@ -549,5 +561,319 @@ SEC("kretprobe/virtqueue_get_buf")
 int BPF_KRETPROBE(kretprobe_vq_get_buf, void *ret) { return vq_detached(0, (__u64)ret); }
 SEC("kprobe/xsk_destruct_skb")
 int BPF_KPROBE(kprobe_xsk_destruct, struct sk_buff *skb) { return xsk_destruct(skb); }
+
+/* ---- virtio-xsk --------------------------------------------------------------- */
+/* virtio-net's native AF_XDP zero-copy TX (Linux >= 6.13): virtnet_poll_tx ->
+ * virtnet_xsk_xmit -> xsk_tx_peek_release_desc_batch(pool, budget) takes a
+ * batch of descriptors (and reserves their completion ring entries, in
+ * order), then per descriptor virtnet_xsk_xmit_one: xp_raw_get_dma(pool,
+ * desc->addr) gives the frame's DMA address, and virtqueue_add_outbuf_premapped
+ * adds two premapped sgs (header, frame) whose data token encodes only the
+ * length. No skb exists: a packet is its frame's DMA address (hop_zc), read
+ * again from the sg at the add and from the detached descriptor chain.
+ * xsk_tx_completed(pool, n) completes the n oldest reserved entries: each
+ * packet keeps its completion ring index (hop_zc_cq) and is emitted there. */
+
+struct hop_zc_pool {
+	__u32 next, end;	/* completion ring indices of the current peek's descriptors not yet taken */
+};
+
+struct hop_zc_cq_key {
+	__u64 pool;
+	__u32 idx;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);			/* the frame's DMA address */
+	__type(value, struct hop_zc);
+} hop_zc_live SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct hop_zc_cq_key);
+	__type(value, __u64);			/* the DMA address of the packet at that entry */
+} hop_zc_cq SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u64);			/* struct xsk_buff_pool * */
+	__type(value, struct hop_zc_pool);
+} hop_zc_pools SEC(".maps");
+
+/* Per CPU: the entry of the virtnet_poll_tx this CPU runs (NAPI polls do not
+ * nest), and the pool of a peek between its kprobe and its kretprobe. */
+struct hop_zc_cpu {
+	__u64 poll_ns;
+	__u64 peek_pool;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hop_zc_cpu);
+} hop_zc_cpu SEC(".maps");
+
+#define VIRTNET_XMIT_TYPE_XSK 3ull	/* the low two bits of virtio-net's data token */
+#define XSK_UNALIGNED_OFFSET_SHIFT 48
+
+static __always_inline struct hop_zc_cpu *zc_cpu(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&hop_zc_cpu, &k);
+}
+
+static __always_inline int zc_poll_tx(void)
+{
+	struct hop_zc_cpu *c = zc_cpu();
+
+	if (c)
+		c->poll_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* The peek returned n descriptors: the completion ring entries [cached_prod
+ * - n, cached_prod) are theirs, in the order virtio-net takes them. */
+static __always_inline int zc_peeked(struct xsk_buff_pool *pool, __u32 n)
+{
+	struct hop_zc_pool p = {};
+	__u64 key = (__u64)pool;
+
+	if (!pool || !n)
+		return 0;
+	p.end = BPF_CORE_READ(pool, cq, cached_prod);
+	p.next = p.end - n;
+	bpf_map_update_elem(&hop_zc_pools, &key, &p, BPF_ANY);
+	return 0;
+}
+
+/* xp_raw_get_dma(pool, addr): the DMA address of the frame at umem offset
+ * addr, computed as the kernel does (per page, from pool->dma_pages), and the
+ * frame itself read at pool->addrs + addr; every offset checked against the
+ * umem's size and the page table's length first. */
+static __always_inline int zc_get_dma(struct xsk_buff_pool *pool, __u64 addr)
+{
+	__u64 key = (__u64)pool, umem_bytes, page, dma, *pages, now;
+	struct hop_zc z = {}, *old;
+	struct hop_zc_cq_key ck = {};
+	struct hop_counters *c;
+	struct hop_zc_pool *p;
+	struct hop_zc_cpu *cpu;
+	struct frame_id id;
+	__u8 f[FRAME_BYTES];
+	__u8 *base;
+
+	if (!pool || !(p = bpf_map_lookup_elem(&hop_zc_pools, &key)) || p->next == p->end)
+		return 0;	/* not a descriptor of a peek seen (another caller) */
+	ck.pool = key;
+	ck.idx = p->next++;
+	if (BPF_CORE_READ(pool, unaligned))
+		addr = (addr & ((1ull << XSK_UNALIGNED_OFFSET_SHIFT) - 1)) + (addr >> XSK_UNALIGNED_OFFSET_SHIFT);
+	umem_bytes = BPF_CORE_READ(pool, addrs_cnt);
+	base = BPF_CORE_READ(pool, addrs);
+	if (!base || addr >= umem_bytes || umem_bytes - addr < FRAME_BYTES)
+		return 0;
+	if (bpf_probe_read_kernel(f, sizeof(f), base + addr) || !parse_frame(f, &id))
+		return 0;
+	page = addr >> (page_shift & 31);
+	pages = BPF_CORE_READ(pool, dma_pages);
+	if (!pages || page >= BPF_CORE_READ(pool, dma_pages_cnt) ||
+	    bpf_probe_read_kernel(&dma, sizeof(dma), pages + page))
+		return 0;
+	dma = (dma & ~1ull) + (addr & ((1ull << (page_shift & 31)) - 1));	/* ~XSK_NEXT_PG_CONTIG_MASK */
+	now = bpf_ktime_get_ns();
+	z.rec.skb = dma;
+	z.rec.seq = id.seq;
+	z.rec.stream = id.stream;
+	z.rec.epoch = id.epoch;
+	z.rec.ts[HK_SUBMIT] = id.ts;
+	z.rec.ts[HK_GET_DMA] = now;
+	/* The NAPI poll this runs in: its entry, unless older than the
+	 * packet's own submit (a poll already running on another CPU took a
+	 * descriptor queued after it began). */
+	if ((cpu = zc_cpu()) && cpu->poll_ns) {
+		if (cpu->poll_ns >= id.ts)
+			z.rec.ts[HK_POLL_TX] = cpu->poll_ns;
+		else if ((c = counters()))
+			c->stale_alloc++;
+	}
+	z.pool = key;
+	z.cq_idx = ck.idx;
+	old = bpf_map_lookup_elem(&hop_zc_live, &dma);
+	if (old) {
+		/* the frame's completion was never seen: that packet leaves with the stamps it has */
+		emit(&old->rec);
+		if ((c = counters()))
+			c->recycled++;
+	}
+	if (bpf_map_update_elem(&hop_zc_live, &dma, &z, BPF_ANY) ||
+	    bpf_map_update_elem(&hop_zc_cq, &ck, &dma, BPF_ANY)) {
+		bpf_map_delete_elem(&hop_zc_live, &dma);
+		if ((c = counters()))
+			c->live_full++;
+	}
+	return 0;
+}
+
+/* virtqueue_add_outbuf_premapped(vq, sg, num, token): sg[1] carries the frame. */
+static __always_inline int zc_vq_add(__u64 vq, struct scatterlist *sg, __u32 num, __u64 token)
+{
+	struct scatterlist *frame;
+	struct hop_zc *z;
+	__u64 dma;
+	__u8 one = 1;
+
+	if ((token & 3) != VIRTNET_XMIT_TYPE_XSK || num < 2 || !sg)
+		return 0;
+	frame = (void *)sg + bpf_core_type_size(struct scatterlist);
+	dma = BPF_CORE_READ(frame, dma_address);
+	z = bpf_map_lookup_elem(&hop_zc_live, &dma);
+	if (!z || !z->rec.ts[HK_GET_DMA] || z->rec.ts[HK_VQ_ADD])
+		return 0;
+	z->rec.ts[HK_VQ_ADD] = bpf_ktime_get_ns();
+	z->rec.vq = vq;
+	if (!bpf_map_lookup_elem(&hop_vqs, &vq))
+		bpf_map_update_elem(&hop_vqs, &vq, &one, BPF_ANY);
+	return 0;
+}
+
+/* detach_buf_split_in_order(vq, head): the used buffer whose chain starts at
+ * head leaves the ring (7.x calls it for every split-ring detach). Its frame
+ * is the chain's second descriptor: in the indirect table if it has one, else
+ * the ring descriptor after head (desc_extra's next). The address is read from
+ * the descriptors the device reads: desc_extra holds none for premapped sgs. */
+static __always_inline int zc_detach(struct vring_virtqueue *vvq, __u32 head)
+{
+	__u32 num = BPF_CORE_READ(vvq, split.vring.num), next;
+	struct vring_desc_state_split *st = BPF_CORE_READ(vvq, split.desc_state);
+	struct vring_desc_extra *ex = BPF_CORE_READ(vvq, split.desc_extra), *eh;
+	__u64 token, dma = 0, vq;
+	struct vring_desc *ind, *ring;
+	struct hop_zc *z;
+
+	if (head >= num || !st || !ex)
+		return 0;
+	st = (void *)st + head * bpf_core_type_size(struct vring_desc_state_split);
+	token = (__u64)BPF_CORE_READ(st, data);
+	if ((token & 3) != VIRTNET_XMIT_TYPE_XSK)
+		return 0;
+	eh = (void *)ex + head * bpf_core_type_size(struct vring_desc_extra);
+	ind = BPF_CORE_READ(st, indir_desc);
+	if (ind) {
+		/* the table's length is in its ring entry: two descriptors at least */
+		if (BPF_CORE_READ(eh, len) < 2 * sizeof(struct vring_desc) ||
+		    bpf_probe_read_kernel(&dma, sizeof(dma), &ind[1].addr))
+			return 0;
+	} else {
+		/* the ring's own descriptor: a premapped buffer's extra holds no address */
+		ring = BPF_CORE_READ(vvq, split.vring.desc);
+		next = BPF_CORE_READ(eh, next);
+		if (!ring || next >= num || bpf_probe_read_kernel(&dma, sizeof(dma), &ring[next].addr))
+			return 0;
+	}
+	vq = (__u64)vvq + bpf_core_field_offset(struct vring_virtqueue, vq);
+	z = bpf_map_lookup_elem(&hop_zc_live, &dma);
+	if (z && z->rec.ts[HK_VQ_ADD] && !z->rec.ts[HK_DETACH] && z->rec.vq == vq)
+		z->rec.ts[HK_DETACH] = bpf_ktime_get_ns();
+	return 0;
+}
+
+struct zc_done_ctx {
+	__u64 pool, now;
+	__u32 first;
+};
+
+static long zc_done_one(__u64 i, struct zc_done_ctx *x)
+{
+	struct hop_zc_cq_key ck = { .pool = x->pool, .idx = x->first + (__u32)i };
+	__u64 *dma = bpf_map_lookup_elem(&hop_zc_cq, &ck), d;
+	struct hop_zc *z;
+
+	if (!dma)
+		return 0;
+	d = *dma;
+	bpf_map_delete_elem(&hop_zc_cq, &ck);
+	z = bpf_map_lookup_elem(&hop_zc_live, &d);
+	/* the packet at that entry, not a later one in the same frame */
+	if (!z || z->pool != x->pool || z->cq_idx != ck.idx)
+		return 0;
+	z->rec.ts[HK_XSK_DONE] = x->now;
+	emit(&z->rec);
+	bpf_map_delete_elem(&hop_zc_live, &d);
+	return 0;
+}
+
+/* xsk_tx_completed(pool, n): the completion ring's next n entries (from its
+ * producer index on) become visible to user space. */
+static __always_inline int zc_completed(struct xsk_buff_pool *pool, __u32 n)
+{
+	struct zc_done_ctx x = { .pool = (__u64)pool };
+
+	if (!pool || !n || !bpf_map_lookup_elem(&hop_zc_pools, &x.pool))
+		return 0;
+	x.first = BPF_CORE_READ(pool, cq, ring, producer);
+	x.now = bpf_ktime_get_ns();
+	bpf_loop(n < 65536 ? n : 65536, zc_done_one, &x, 0);
+	return 0;
+}
+
+SEC("fentry/virtnet_poll_tx")
+int BPF_PROG(fentry_zc_poll_tx, void *napi, int budget) { return zc_poll_tx(); }
+SEC("fexit/xsk_tx_peek_release_desc_batch")
+int BPF_PROG(fexit_zc_peek, struct xsk_buff_pool *pool, __u32 max, __u32 ret) { return zc_peeked(pool, ret); }
+SEC("fentry/xp_raw_get_dma")
+int BPF_PROG(fentry_zc_get_dma, struct xsk_buff_pool *pool, __u64 addr) { return zc_get_dma(pool, addr); }
+SEC("fentry/virtqueue_add_outbuf_premapped")
+int BPF_PROG(fentry_zc_vq_add, void *vq, struct scatterlist *sg, unsigned int num, void *data)
+{
+	return zc_vq_add((__u64)vq, sg, num, (__u64)data);
+}
+SEC("fentry/detach_buf_split_in_order")
+int BPF_PROG(fentry_zc_detach, struct vring_virtqueue *vq, unsigned int head) { return zc_detach(vq, head); }
+SEC("fentry/xsk_tx_completed")
+int BPF_PROG(fentry_zc_completed, struct xsk_buff_pool *pool, __u32 n) { return zc_completed(pool, n); }
+
+SEC("kprobe/virtnet_poll_tx")
+int BPF_KPROBE(kprobe_zc_poll_tx) { return zc_poll_tx(); }
+/* A kretprobe has no arguments: the pool is kept per CPU from the entry (the
+ * peek runs in the NAPI poll, which does not migrate). */
+SEC("kprobe/xsk_tx_peek_release_desc_batch")
+int BPF_KPROBE(kprobe_zc_peek, struct xsk_buff_pool *pool)
+{
+	struct hop_zc_cpu *c = zc_cpu();
+
+	if (c)
+		c->peek_pool = (__u64)pool;
+	return 0;
+}
+SEC("kretprobe/xsk_tx_peek_release_desc_batch")
+int BPF_KRETPROBE(kretprobe_zc_peek, __u32 ret)
+{
+	struct hop_zc_cpu *c = zc_cpu();
+	__u64 pool;
+
+	if (!c)
+		return 0;
+	pool = c->peek_pool;
+	c->peek_pool = 0;
+	return zc_peeked((struct xsk_buff_pool *)pool, ret);
+}
+SEC("kprobe/xp_raw_get_dma")
+int BPF_KPROBE(kprobe_zc_get_dma, struct xsk_buff_pool *pool, __u64 addr) { return zc_get_dma(pool, addr); }
+SEC("kprobe/virtqueue_add_outbuf_premapped")
+int BPF_KPROBE(kprobe_zc_vq_add, void *vq, struct scatterlist *sg, unsigned int num, void *data)
+{
+	return zc_vq_add((__u64)vq, sg, num, (__u64)data);
+}
+SEC("kprobe/detach_buf_split_in_order")
+int BPF_KPROBE(kprobe_zc_detach, struct vring_virtqueue *vq, unsigned int head) { return zc_detach(vq, head); }
+SEC("kprobe/xsk_tx_completed")
+int BPF_KPROBE(kprobe_zc_completed, struct xsk_buff_pool *pool, __u32 n) { return zc_completed(pool, n); }
 
 char LICENSE[] SEC("license") = "GPL";

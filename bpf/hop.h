@@ -26,7 +26,11 @@ enum hop_k {
 	HK_KICK,		/* virtqueue_notify(vq) (per batch: user space attributes it, path_join.c) */
 	HK_IRQ,			/* vring_interrupt(vq) (per batch: user space attributes it) */
 	HK_DETACH,		/* virtqueue_get_buf(vq) returned its token: the buffer left the ring */
-	HK_XSK_DONE,		/* xsk_destruct_skb(skb): its descriptor went to the completion ring */
+	HK_XSK_DONE,		/* xsk_destruct_skb(skb) (virtio-tx), xsk_tx_completed(pool, n) in
+				 * ring order (virtio-xsk): its descriptor went to the completion ring */
+	/* virtio-xsk (7.x zero-copy TX; the same tiers): also HK_VQ_ADD .. HK_XSK_DONE */
+	HK_POLL_TX,		/* virtnet_poll_tx entry of the NAPI poll that took it (per batch) */
+	HK_GET_DMA,		/* xp_raw_get_dma(pool, desc addr): virtio-net took its descriptor */
 	HK_N
 };
 
@@ -35,7 +39,7 @@ enum hop_k {
 #define HOP_F_KFREE 2u		/* freed by kfree_skb (a drop), not consume_skb */
 
 struct hop_rec {
-	__u64 skb;		/* the skb's address while it lived */
+	__u64 skb;		/* the skb's address while it lived (virtio-xsk: the frame's DMA address) */
 	__u64 vq;		/* virtio-tx: the virtqueue it was added to (0: none) */
 	__u64 seq;
 	__u16 stream, epoch;
@@ -58,6 +62,16 @@ struct hop_batch {
 	__u32 pad;
 };
 
+/* virtio-xsk: a packet in flight, keyed by its frame's DMA address (no skb
+ * exists): its record, and where its descriptor sits in its pool's
+ * completion ring (xsk_tx_completed() completes them in that order). */
+struct hop_zc {
+	struct hop_rec rec;
+	__u64 pool;		/* struct xsk_buff_pool * */
+	__u32 cq_idx;		/* its completion ring index (a free-running u32) */
+	__u32 pad;
+};
+
 /* Per CPU: the skb this CPU is receiving (set at netif_receive_skb), and a
  * record whose skb was freed inside that receive before its redirect event. */
 struct hop_cur {
@@ -73,7 +87,8 @@ struct hop_counters {
 	__u64 ringbuf_full;	/* records lost: ring buffer full */
 	__u64 live_full;	/* packets not followed: the in-flight map was full */
 	__u64 recycled;		/* an skb address reused before its packet's free was seen */
-	__u64 stale_alloc;	/* an alloc stamp older than the packet's own submit: not joined */
+	__u64 stale_alloc;	/* an alloc stamp (virtio-xsk: a NAPI poll entry) older than the
+				 * packet's own submit: not joined */
 	__u64 no_redirect;	/* freed mid-receive, and no redirect event followed on that CPU */
 	__u64 not_queued;	/* virtio-tx: freed before it reached the virtqueue (a retried send) */
 	__u64 batch_events[HB_N];	/* virtio-tx: kicks, interrupts on the followed virtqueues */

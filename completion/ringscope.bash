@@ -107,7 +107,8 @@ _ringscope()
 			elif [[ $opt_name == path ]]; then
 				# Path names: the help text after "data path: ", up to its note.
 				local names=${opt_help##*data path: }
-				COMPREPLY=($(compgen -W "${names%% (*}" -- "$cur"))
+				names=${names%% (*}
+				COMPREPLY=($(compgen -W "${names//,/ }" -- "$cur"))
 			fi
 			;;
 		esac

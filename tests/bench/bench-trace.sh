@@ -31,7 +31,11 @@ ensure_fs
 ns=rst-btrace-$$
 veth_pair "$ns"
 tmp=$(mktemp -d); on_exit "rm -rf $tmp"
-on_exit "sysctl -qw kernel.bpf_stats_enabled=0"
+# Put bpf_stats_enabled back as it was: writing 0 when another tool enabled it
+# (the sysctl, or a BPF_ENABLE_STATS fd, which shows here as 1) would turn
+# its run_time_ns off host-wide. Writing the value it already has is a no-op.
+stats_was=$(sysctl -n kernel.bpf_stats_enabled)
+on_exit "sysctl -qw kernel.bpf_stats_enabled=$stats_was"
 
 workload() {	# prints tx pps; the packets sent go to $tmp/packets
 	"$RS" gen tx -i a0 --netns "$ns-a" -d "$RUN_S" --no-pin --json 2>/dev/null | tail -1 >"$tmp/final"
@@ -68,7 +72,7 @@ run_with() {	# run_with NAME: start the tracer, run the workload, stop the trace
 		awk '/^run_time_ns:/ { t += $2 } /^run_cnt:/ { c += $2 } END { print "kmem", t + 0, c + 0 }' \
 			/proc/"$pid"/fdinfo/* 2>/dev/null >"$tmp/stats.$name.$round"
 		cp "$tmp/packets" "$tmp/packets.$name.$round"
-		sysctl -qw kernel.bpf_stats_enabled=0
+		sysctl -qw kernel.bpf_stats_enabled="$stats_was"
 	else
 		workload
 	fi

@@ -119,6 +119,7 @@ presets=$(sed -n '/^const struct preset trace_presets\[\] = {/,/^};/s/^\t{ "\([a
 check presets_table_read "no preset names read from user/trace/trace_presets.c" [ "$(echo $presets | wc -w)" -ge 4 ]
 expect_completion "complete_presets_from_table" "$(echo $presets | sorted)" ringscope trace -p ""
 expect_completion "complete_preset_list" "virtio-tx,xsk-tx " ringscope trace --preset virtio-tx,xs
+expect_completion "complete_path_names" "virtio-tx virtio-xsk " ringscope run --path virtio-
 expect_completion "complete_host_ifaces" "$(ls /sys/class/net | sorted)" ringscope gen tx -i ""
 ns=rst-inst-$$
 ip netns add "$ns" && on_exit "ip netns delete $ns"

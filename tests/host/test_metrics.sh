@@ -116,6 +116,13 @@ expect metrics_path_hop_latency_counts_exact "$(hop_vals 'ringscope_path_hop_lat
 expect metrics_path_completed_exact "$(qv 'ringscope_path_completed_packets_total{job="path",path="veth-xsk"}')" $N_PATH
 expect metrics_path_none_left "$(qv 'sum(ringscope_path_left_packets_total{job="path"})')" 0
 expect metrics_path_left_series "$(q 'ringscope_path_left_packets_total{job="path"}' | jq '.data.result | length')" 18
+# The bookkeeping series are the JSON's own fields (not_queued: virtio-tx only, 0 here).
+kind_vals() { q 'ringscope_path_bookkeeping_events_total{job="path",path="veth-xsk"}' |
+	jq -r '[.data.result[] | select(.metric.kind != "not_queued") | "\(.metric.kind)=\(.value[1])"] | sort | join(" ")'; }
+json_kinds=$(final_of path | jq -r '.path | [to_entries[] | select(.key | IN("order_errors", "late", "not_ours",
+	"ringbuf_full", "live_full", "recycled", "stale_alloc", "no_redirect", "probe_missed")) | "\(.key)=\(.value)"] | sort | join(" ")')
+expect metrics_path_bookkeeping_is_the_json "$(kind_vals)" "$json_kinds"
+expect metrics_path_bookkeeping_nine_kinds "$(wc -w <<<"$json_kinds")" 9 "$json_kinds"
 
 # in_bucket NAME SELECTOR RS_P50_NS: histogram_quantile(0.5) of the scraped
 # buckets lies in the bucket (between two scraped le bounds) that holds
@@ -234,6 +241,10 @@ bad metrics_bad_link_local_names_iface 'link-local IPv6 address needs its interf
 	trace -t kfree -d 1 --no-pin --metrics '[fe80::1]:9464'
 bad metrics_bad_no_port 'not an ADDR:PORT' demo -d 1 --metrics 127.0.0.1
 bad metrics_bad_file 'cannot write it.*writable directory' trace --kmalloc -d 1 --no-pin --metrics-file /nonexistent-dir/x.prom
+# An existing file in a directory that takes no new file (procfs): the error
+# names the temporary file it could not create, not only "No such file".
+bad metrics_bad_file_dir_readonly 'cannot write it.*/proc/version.tmp.PID in its directory.*writable directory' \
+	trace --kmalloc -d 1 --no-pin --metrics-file /proc/version
 mkfifo "$tmp/fifo.prom"
 bad metrics_bad_file_not_regular 'not a regular file.*regular file or a new one' trace --kmalloc -d 1 --no-pin --metrics-file "$tmp/fifo.prom"
 check metrics_bad_file_fifo_kept "$(ls -l "$tmp/fifo.prom")" test -p "$tmp/fifo.prom"

@@ -14,6 +14,9 @@
 # the same check as applying to the full tree, in a fraction of the time.
 # The scratch directory is removed on exit; every step has a time limit.
 #
+# Also checks that the series adds no module parameter and exports no new
+# function (the design has no knob and no setter).
+#
 # Prints a PASS: line per check, or one "FAIL: ..." line.  Exit status 0 on pass,
 # 1 on fail.
 #
@@ -118,4 +121,10 @@ for p in "${patches[@]}"; do
 		fail "$(basename "$p"): checkpatch.pl --strict: $(grep -m1 -E '^(ERROR|WARNING|CHECK):' "$scratch/cp.log")"
 done
 echo "PASS: ${#patches[@]} patches are signed off by the placeholder and checkpatch.pl --strict clean"
+
+# No module parameter (netdev refuses them) and no new exported function (a
+# per-queue setter): the cache follows the queue, chosen when it is created.
+added=$(grep -hnE '^\+.*\<(module_param[a-z_]*|MODULE_PARM_DESC|EXPORT_SYMBOL[A-Z_]*)\>' "${patches[@]}" | head -n 1)
+[[ -z $added ]] || fail "the series adds a module parameter or an exported function: ${added#*:}"
+echo "PASS: ${#patches[@]} patches add no module parameter and no exported function"
 exit 0

@@ -64,6 +64,8 @@ int main(void)
 	CHECK(samples_read(&bad, write_file("bad2.txt", "pps nan\n")) == -EINVAL, "samples_reject_nan", "accepted");
 	CHECK(samples_read(&bad, write_file("bad3.txt", "pps 1 2\n")) == -EINVAL, "samples_reject_extra_field", "accepted");
 	CHECK(samples_read(&bad, write_file("bad4.txt", "p\"s 1\n")) == -EINVAL, "samples_reject_bad_name", "accepted");
+	CHECK(samples_read(&bad, write_file("bad6.txt", "pps 10\npps -1\n")) == -EINVAL, "samples_reject_negative",
+	      "accepted");
 	CHECK(samples_read(&bad, "/nonexistent/ringscope") == -ENOENT, "samples_missing_file", "no -ENOENT");
 	/* Not a samples file: an endless NUL stream, a directory, a line too long. */
 	CHECK(samples_read(&bad, "/dev/zero") == -EINVAL, "samples_reject_nul_stream", "accepted");
@@ -106,11 +108,25 @@ int main(void)
 	CHECK(r && r->aa.n_y == 0 && isnan(r->aa.ratio), "compare_aa_missing_metric", "n %zu", r->aa.n_y);
 	compare_free(&res);
 
+	/* %stddev of values near DBL_MAX: 100 * sd overflowed to inf. */
+	struct sample_set ha = { 0 }, hb = { 0 };
+	err = samples_read(&ha, write_file("ha.txt", "x 1e308\nx 1.5e308\nx 1.7e308\n"));
+	err |= samples_read(&hb, write_file("hb.txt", "x 1e308\nx 1e308\nx 1e308\n"));
+	err |= compare_run(&ha, &hb, NULL, &o, &res);
+	r = err ? NULL : row(&res, "x");
+	/* 3.605551275463989e+307 / mean 1.4e308 */
+	CHECK(r && fabs(r->ab.x_stddev_pct - 100 * (3.605551275463989e+307 / 1.4e308)) < 1e-9 && r->ab.y_stddev_pct == 0,
+	      "compare_stddev_pct_near_dbl_max", "err %d a %g%% b %g%%", err, r ? r->ab.x_stddev_pct : -1,
+	      r ? r->ab.y_stddev_pct : -1);
+	compare_free(&res);
+	samples_free(&ha);
+	samples_free(&hb);
+
 	samples_free(&a);
 	samples_free(&b);
 	samples_free(&aa);
 	samples_free(&bad);
-	for (const char *f = "a.txt\0b.txt\0aa.txt\0bad1.txt\0bad2.txt\0bad3.txt\0bad4.txt\0bad5.txt\0"; *f; f += strlen(f) + 1) {
+	for (const char *f = "a.txt\0b.txt\0aa.txt\0bad1.txt\0bad2.txt\0bad3.txt\0bad4.txt\0bad5.txt\0bad6.txt\0ha.txt\0hb.txt\0"; *f; f += strlen(f) + 1) {
 		char path[256];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, f);

@@ -192,6 +192,18 @@ static const char prom[] =
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"submit\",reason=\"in_flight\"} 0\n"
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"rx\",reason=\"in_flight\"} 0\n"
 "ringscope_path_left_packets_total{path=\"p1\",hop=\"reap\",reason=\"in_flight\"} 0\n"
+"# HELP ringscope_path_bookkeeping_events_total path records that were no packet's next stamp (order_errors, late, not_ours), and what the kernel side lost (ringbuf_full, live_full, recycled, stale_alloc, no_redirect, not_queued, probe_missed): docs/hop-latency.md\n"
+"# TYPE ringscope_path_bookkeeping_events_total counter\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"order_errors\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"late\"} 2\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"not_ours\"} 1\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"ringbuf_full\"} 3\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"live_full\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"recycled\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"stale_alloc\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"no_redirect\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"not_queued\"} 0\n"
+"ringscope_path_bookkeeping_events_total{path=\"p1\",kind=\"probe_missed\"} 7\n"
 "# HELP ringscope_path_hop_latency_seconds per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, docs/hop-latency.md); end_to_end: submit to the path's end\n"
 "# TYPE ringscope_path_hop_latency_seconds histogram\n"
 "@H ringscope_path_hop_latency_seconds path=\"p1\",hop=\"rx\" 4\n"
@@ -376,6 +388,7 @@ int main(void)
 	v.path_r.packets = 5, v.path_r.done = 4;
 	v.path_r.count[1] = 5, v.path_r.count[2] = 5, v.path_r.count[0] = 4;
 	v.path_r.left[PL_DROPPED][2] = 1;
+	v.path_r.late = 2, v.path_r.not_ours = 1, v.path_k.ringbuf_full = 3, v.path_probe_missed = 7;
 	for (int i = 0; i < 5; i++)
 		hist_add(&v.path_r.lat[2], 1000);
 	for (int i = 0; i < 4; i++)

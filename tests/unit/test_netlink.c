@@ -82,5 +82,17 @@ int main(void)
 	CHECK(!err && found, "netlink_tn0_default_route", "err %d found %d", err, found);
 	err = netlink_has_default_route(if_nametoindex("tn1"), &found);
 	CHECK(!err && !found, "netlink_tn1_no_default_route", "err %d found %d", err, found);
+
+	/* A VPN-style split default (two /1 routes) sends traffic out as well;
+	 * a /2 is an ordinary (if wide) route. */
+	netlink_link_set("tn1", 1, 0);
+	if (system("ip addr add 198.51.100.1/24 dev tn1 && ip route add 0.0.0.0/2 via 198.51.100.2 dev tn1") != 0)
+		printf("FAIL: netlink_add_route_2: ip could not add 0.0.0.0/2\n"), check_failures++;
+	err = netlink_has_default_route(if_nametoindex("tn1"), &found);
+	CHECK(!err && !found, "netlink_slash2_no_default_route", "err %d found %d", err, found);
+	if (system("ip route add 128.0.0.0/1 via 198.51.100.2 dev tn1") != 0)
+		printf("FAIL: netlink_add_route_1: ip could not add 128.0.0.0/1\n"), check_failures++;
+	err = netlink_has_default_route(if_nametoindex("tn1"), &found);
+	CHECK(!err && found, "netlink_split_default_route", "err %d found %d", err, found);
 	CHECK_DONE();
 }

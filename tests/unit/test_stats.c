@@ -49,6 +49,11 @@ int main(void)
 	double sd[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
 	CHECK(near(stats_stddev(sd, 8), sqrt(32.0 / 7), 1e-12), "stddev_sample", "%g", stats_stddev(sd, 8));
 	CHECK(stats_stddev(one, 1) == 0, "stddev_n1_zero", "%g", stats_stddev(one, 1));
+	/* Near DBL_MAX the sums overflow unless scaled; reference: Python's
+	 * statistics.stdev([1e308, 1.5e308, 1.7e308]) = 3.605551275463989e+307. */
+	double huge[] = { 1e308, 1.5e308, 1.7e308 };
+	CHECK(near(stats_stddev(huge, 3) / 3.605551275463989e+307, 1, 1e-12), "stddev_near_dbl_max", "%g",
+	      stats_stddev(huge, 3));
 
 	/* Mann-Whitney, exact (no ties). By hand: 3 vs 3 fully separated is 1 of
 	 * C(6,3) = 20 arrangements on each side: p = 2/20; 5 vs 5: 2/252. */

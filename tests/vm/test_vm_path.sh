@@ -36,10 +36,15 @@
 #   16-bit avail index extended to vhost-gen's count), each frame's stamps
 #   non-decreasing from submit to reap and its worker pass (handle_tx) before
 #   its sendmsg, and the interval shares add up to the final.
-# Under 4 min for both kernels under TCG on a busy host (with the
-# msg-zerocopy and vhost-tx cells 3-6 min, beside four other sessions; the -n
-# counts end each run, -d 120 only bounds a guest that stalls). Needs `make static` (build/static/ringscope).
-# timeout: 1200
+# - virtio-xsk: in Debian's 7.2 with BIND=zc (zero-copy TX, virtnet_xsk_xmit; one vCPU, as
+#   test_vm_zc72.sh), `run --bind zc --path virtio-xsk`, fentry and --tier kprobe: the same checks
+#   (every packet hop 2000, every seq once, stamps in causal order from submit to tx_reap, the
+#   batch attribution adding up).
+# Under 4 min for the two 6.x kernels under TCG on a busy host (3-6 min with the msg-zerocopy and
+# vhost-tx cells, beside four other sessions; their -n counts end each run, -d 120 only bounds a
+# guest that stalls), 1-3 min more for 7.2. Needs `make static` (build/static/ringscope).
+# KERNELS="7.2" runs one cell.
+# timeout: 1500
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -66,20 +71,33 @@ sysctl -qw net.ipv4.conf.default.arp_ignore=8 net.ipv4.neigh.default.unres_qlen_
 echo '== msg-zerocopy-drop'; /bin/ringscope run --path msg-zerocopy --proto udp -n 100 -d 120 -s 1000 --json --path-samples 100 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err
 sysctl -qw net.ipv4.conf.default.arp_ignore=\$a net.ipv4.neigh.default.unres_qlen_bytes=\$q
 case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
+# 7.2, zero-copy: virtio-xsk on both tiers (the traces attach before the traffic starts).
+GUEST_CMD_ZC="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+for tier in fentry kprobe; do echo \"== virtio-xsk \$tier\"; /bin/ringscope run -i eth0 --peer eth1 --bind zc --path virtio-xsk --tier \$tier -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom; done"
 
 # check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp.
+# The first kernel hop of each path (a packet without its kernel record misses it).
+first_kernel_hop() { case $1 in virtio-xsk) echo get_dma ;; *) echo skb_alloc ;; esac; }
 # The one shortfall allowed is the kernel's own, shown: a probe it did not hand to our programs
 # (path.probe_missed: a kprobe hit while another ran on that CPU) loses that packet's record. Then
 # SHORT packets miss every kernel stamp, SHORT <= probe_missed, and the batch checks allow for them.
+# virtio-xsk's poll_tx (per batch) is checked on its own: with two vCPUs a NAPI poll may begin before
+# a packet it takes was queued, and that stamp is dropped and counted (stale_alloc).
 check_common() {
-	local n=$1 f=$2 final bad got samples missed
+	local n=$1 f=$2 final bad got samples missed first stale
 	SHORT=0
 	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
 	final=$(grep '"type":"final"' "$f")
-	SHORT=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq") | $n - .count] | max' <<<"$final")
+	SHORT=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") | $n - .count] | max' <<<"$final")
 	missed=$(jq -r '.path.probe_missed' <<<"$final")
+	if [ "$(jq -r .path.name <<<"$final")" = virtio-xsk ]; then
+		read -r got stale <<<"$(jq -r '"\([.path.hops[] | select(.hop == "poll_tx") | .count][0]) \(.path.stale_alloc)"' <<<"$final")"
+		[ $((got + stale)) = $((N - SHORT)) ] &&
+			pass "$n: poll_tx counts $got, $stale polls that began before their packet's submit left out (stale_alloc)" ||
+			fail "$n" "poll_tx $got + stale_alloc $stale != $((N - SHORT))"
+	fi
 	# user-space stamps (the reaps) are never lost: N; the kernel's hops N - SHORT
-	bad=$(jq -r --argjson n "$N" --argjson s "$SHORT" '[.path.hops[] | select(.hop != "kick" and .hop != "irq") |
+	bad=$(jq -r --argjson n "$N" --argjson s "$SHORT" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") |
 		select(if (.hop | endswith("_reap")) then .count != $n else .count != $n - $s end) |
 		"\(.hop)=\(.count)"] | join(" ")' <<<"$final")
 	if [ -z "$bad" ] && [ "$SHORT" = 0 ]; then
@@ -94,21 +112,23 @@ check_common() {
 		fail "$n" "packets done order_errors late not_ours lost: $got"
 	samples=$(grep '"type":"path_sample"' "$f" | jq -s -r \
 		'"\([.[].seq] | unique | length) \([.[] | to_entries[] | select((.key | endswith("_ns")) and
-		 .key != "kick_ns" and .key != "irq_ns" and .value == null)] | length)"')
+		 .key != "kick_ns" and .key != "irq_ns" and .key != "poll_tx_ns" and .value == null)] | length)"')
 	if [ "$SHORT" = 0 ]; then
 		[ "$samples" = "$N 0" ] && pass "$n: every seq once, no missing stamp" || fail "$n" "unique seqs, null stamps: $samples"
 	else
-		got=$(grep '"type":"path_sample"' "$f" | jq -s -r '[.[] | select(.skb_alloc_ns == null)] | length')
+		first=$(first_kernel_hop "$(jq -r .path.name <<<"$final")")
+		got=$(grep '"type":"path_sample"' "$f" | jq -s -r --arg k "${first}_ns" '[.[] | select(.[$k] == null)] | length')
 		[ "${samples% *}" = "$N" ] && [ "$got" = "$SHORT" ] &&
 			pass "$n: every seq once; the $SHORT packets without a kernel record are the only ones missing stamps" ||
-			fail "$n" "unique seqs, null stamps: $samples; packets without skb_alloc: $got (want $SHORT)"
+			fail "$n" "unique seqs, null stamps: $samples; packets without $first: $got (want $SHORT)"
 	fi
 }
 
 # The virtio-tx specifics: causal order and the per-batch attribution.
 check_virtio() {
-	local n=$1 f=$2 final onpath bad b got
+	local n=$1 f=$2 final onpath bad b got path
 	final=$(grep '"type":"final"' "$f")
+	path=$(jq -r .path.name <<<"$final")
 	onpath=$(jq -c '[.path.hops[] | select(.on_path) | .hop + "_ns"]' <<<"$final")
 	bad=$(grep '"type":"path_sample"' "$f" | jq -s -r --argjson h "$onpath" '[.[] | . as $s |
 		[$h[] as $k | $s[$k] | select(. != null)] as $t |
@@ -130,7 +150,7 @@ check_virtio() {
 			fail "$n" "distinct $b stamps, packets with one: samples $got, summary $want"
 	done
 	for b in kick irq; do
-		got=$(sed -n "s/^ringscope_path_batch_\(events\|packets\)_total{path=\"virtio-tx\",kind=\"$b\"} //p" "$f" | tr '\n' ' ')
+		got=$(sed -n "s/^ringscope_path_batch_\(events\|packets\)_total{path=\"$path\",kind=\"$b\"} //p" "$f" | tr '\n' ' ')
 		want=$(jq -r --arg b "$b" '"\(.path.batches[$b].events) \(.path.batches[$b].packets) "' <<<"$final")
 		[ "$got" = "$want" ] && pass "$n: the $b metrics are the JSON's (events, packets: $got)" ||
 			fail "$n" "$b metrics (events, packets) '$got', JSON '$want'"
@@ -257,13 +277,32 @@ check_msgzc() {
 	fi
 }
 
-for kver in 6.12 6.1; do
-	if ! OUT=$OUTD/$kver KERNEL=$kver WORKLOAD=cmd GUEST_MODULES="vhost_net veth" GUEST_CMD="$GUEST_CMD" \
+for kver in ${KERNELS:-6.12 6.1 7.2}; do
+	if [ "$kver" = 7.2 ]; then
+		# zero-copy needs the modern device (bind-zc.sh); one vCPU: multi-threaded TCG with two
+		# breaks text patching now and then (docs/vm-lab.md)
+		# ZC_ENV: more vm-run.sh settings (tests/lab/test_vm_path_xsk72.sh: no indirect table, 2 vCPUs)
+		env=(BIND=zc SMP=1 ${ZC_ENV:-} GUEST_CMD="$GUEST_CMD_ZC")
+	else
+		env=(GUEST_MODULES="vhost_net veth" GUEST_CMD="$GUEST_CMD")
+	fi
+	if ! env OUT=$OUTD/$kver KERNEL=$kver WORKLOAD=cmd "${env[@]}" \
 		RINGSCOPE_BIN=$BIN TIMEOUT=${TIMEOUT:-600} "$HERE/vm-run.sh" >"$OUTD/$kver.log" 2>&1; then
 		fail "vm_path[$kver]" "vm-run.sh failed: $(grep -m1 ERROR "$OUTD/$kver.log")"
 		continue
 	fi
 	out=$(ls "$OUTD/$kver"/*-cmd.out | head -n 1)
+	if [ "$kver" = 7.2 ]; then
+		awk -v d="$OUTD/$kver" '/^== virtio-xsk / { f = d "/" $3 } f { print > f }' "$out"
+		for tier in fentry kprobe; do
+			n="vm_path_xsk_$tier[$kver${ZC_ENV:+ $ZC_ENV}]"
+			probes=$(grep -s '"type":"final"' "$OUTD/$kver/$tier" | jq -r .path.probes)
+			[ "$probes" = "$([ $tier = fentry ] && echo fentry/fexit || echo kprobes)" ] &&
+				pass "$n: stamped by $probes" || fail "$n" "probes: '$probes'"
+			check_common "$n" "$OUTD/$kver/$tier" && check_virtio "$n" "$OUTD/$kver/$tier"
+		done
+		continue
+	fi
 	awk -v d="$OUTD/$kver" '/^== veth-xsk$/ { f = d "/veth" } /^== virtio-tx$/ { f = d "/virtio" }
 		/^== virtio-tx kprobe$/ { f = d "/kprobe" }
 		/^== msg-zerocopy / { f = d "/mz-" $3 "-" $4 "-" $5 "-" $6 "-" $7 "-" $8 }

@@ -64,6 +64,19 @@ int cmd_run(int argc, char **argv)
 		       t.path, pd->link);
 		return -EINVAL;
 	}
+	if (pd && pd->link) {
+		/* A virtio path follows one TX mode: zero-copy (virtio-xsk) or
+		 * copy (virtio-tx); auto would take zero-copy wherever it binds. */
+		int want = pd->zerocopy ? BIND_ZEROCOPY : BIND_COPY;
+
+		if (g.bind != BIND_AUTO && g.bind != want) {
+			rs_err("--path %s follows %s TX: use --bind %s (or --path %s)", t.path,
+			       pd->zerocopy ? "zero-copy" : "copy-mode", pd->zerocopy ? "zc" : "copy",
+			       pd->zerocopy ? "virtio-tx" : "virtio-xsk");
+			return -EINVAL;
+		}
+		g.bind = want;
+	}
 	if (t.path && g.iface && !peer) {
 		rs_err("--path %s follows packets to ringscope's own receiver: add --peer IFACE%s", t.path,
 		       pd && pd->link ? "" : " (or drop -i for the private veth pair)");

@@ -178,8 +178,12 @@ static void route_match(struct nl_object *o, void *arg)
 	struct rtnl_route *r = (struct rtnl_route *)o;
 	struct nl_addr *dst = rtnl_route_get_dst(r);
 
-	/* Only a unicast route to ::/0 or 0.0.0.0/0 sends traffic out. */
-	if (rtnl_route_get_type(r) != RTN_UNICAST || (dst && nl_addr_get_prefixlen(dst)))
+	/*
+	 * Only a unicast route sends traffic out. Besides ::/0 and 0.0.0.0/0,
+	 * a /1 counts: VPN clients install 0/1 + 128/1 (or ::/1 + 8000::/1) so
+	 * as to win over the default route without replacing it.
+	 */
+	if (rtnl_route_get_type(r) != RTN_UNICAST || (dst && nl_addr_get_prefixlen(dst) > 1))
 		return;
 	rtnl_route_foreach_nexthop(r, nh_match, arg);
 }

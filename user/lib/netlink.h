@@ -34,7 +34,8 @@ int netlink_link_set(const char *ifname, int up, uint32_t mtu);
 int netlink_veth_add(const char *name, int netns_fd, const char *peer, int peer_netns_fd,
 		     uint32_t mtu, uint32_t nqueues);
 /* True when a unicast default route (IPv4 or IPv6, any table) leaves
- * through ifindex: reject/unreachable/prohibit routes do not count. */
+ * through ifindex, or half of one (a /1, as VPN clients split it):
+ * reject/unreachable/prohibit routes do not count. */
 int netlink_has_default_route(int ifindex, bool *found);
 /* The operstate as iproute2 names it ("UP", "DOWN", "LOWERLAYERDOWN"...). */
 const char *link_operstate_name(uint8_t operstate);

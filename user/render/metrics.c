@@ -501,11 +501,37 @@ static void zc_run_families(struct mw *w, const struct metrics_zc_run_row *rows,
 
 /* ---- --path: per-hop latency ---- */
 
+/* The path's bookkeeping, as in its JSON (docs/hop-latency.md): records
+ * that were no packet's next stamp, and records or packets the kernel side
+ * lost; when a hop counts fewer packets than were sent, the cause is here. */
+static void path_bookkeeping(struct mw *w, const struct path_def *d, const struct path_results *r,
+			     const struct hop_counters *k, uint64_t probe_missed)
+{
+	const struct { const char *kind; uint64_t n; } rows[] = {
+		{ "order_errors", r->order_errors }, { "late", r->late }, { "not_ours", r->not_ours },
+		{ "ringbuf_full", k->ringbuf_full }, { "live_full", k->live_full },
+		{ "recycled", k->recycled }, { "stale_alloc", k->stale_alloc },
+		{ "no_redirect", k->no_redirect }, { "not_queued", k->not_queued },
+		{ "probe_missed", probe_missed },
+	};
+	const char *kv[] = { "path", d->name, "kind", NULL, NULL };
+
+	family(w, "ringscope_path_bookkeeping_events", M_COUNTER, "",
+	       "path records that were no packet's next stamp (order_errors, late, not_ours), and what the kernel "
+	       "side lost (ringbuf_full, live_full, recycled, stale_alloc, no_redirect, not_queued, probe_missed): "
+	       "docs/hop-latency.md");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kv[3] = rows[i].kind;
+		counter(w, "ringscope_path_bookkeeping_events", kv, rows[i].n);
+	}
+}
+
 /* What path_join's results hold, per hop in the table's order: packets that
  * passed it, its latency (hops measured from another; end_to_end last), and
  * the packets that left the path after it (dropped there, or still in
  * flight when the run ended). Every series always listed. */
-static void path_families(struct mw *w, const struct path_def *d, const struct path_results *r)
+static void path_families(struct mw *w, const struct path_def *d, const struct path_results *r,
+			  const struct hop_counters *k, uint64_t probe_missed)
 {
 	static const char *const left_names[PL_NLEFT] = { [PL_DROPPED] = "dropped", [PL_IN_FLIGHT] = "in_flight" };
 	const char *pkv[] = { "path", d->name, NULL };
@@ -530,6 +556,7 @@ static void path_families(struct mw *w, const struct path_def *d, const struct p
 			counter(w, "ringscope_path_left_packets", kv, r->left[l][d->order[i]]);
 		}
 	kv[4] = NULL;
+	path_bookkeeping(w, d, r, k, probe_missed);
 	name = "ringscope_path_hop_latency_seconds";
 	family(w, name, M_HISTOGRAM, "seconds",
 	       "per-packet latency of a hop from the hop it is timed from (the hop table's latency-from column, "
@@ -593,7 +620,7 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 	if (v->zc_run)
 		zc_run_families(&w, v->zc_run, v->nzc_run);
 	if (v->path)
-		path_families(&w, v->path, &v->path_r);
+		path_families(&w, v->path, &v->path_r, &v->path_k, v->path_probe_missed);
 	if (fmt == METRICS_OPENMETRICS)
 		fputs("# EOF\n", out);
 }

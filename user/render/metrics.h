@@ -50,6 +50,8 @@ struct metrics_view {
 	int nzc_run;
 	const struct path_def *path;		/* --path: NULL, no path families */
 	struct path_results path_r;		/* its results so far, as path_join_results() gives them */
+	struct hop_counters path_k;		/* its BPF programs' counters (trace_path_counters()) */
+	uint64_t path_probe_missed;		/* probe hits its programs missed (trace_path_missed()) */
 };
 
 /* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */

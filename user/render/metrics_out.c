@@ -49,8 +49,8 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 			rs_err("--metrics-file %s: it exists and is not a regular file (a device, FIFO, socket or symlink is never replaced): give the path of a regular file or a new one",
 			       o->file);
 		else if (err)
-			rs_err("--metrics-file %s: cannot write it (%s): give a path in a writable directory",
-			       o->file, strerror(-err));
+			rs_err("--metrics-file %s: cannot write it (%s, writing %s.tmp.PID in its directory and renaming it over the file): give a path in a writable directory",
+			       o->file, strerror(-err), o->file);
 		if (err)
 			return err;
 	}

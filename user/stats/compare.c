@@ -37,9 +37,8 @@ static double stddev_pct(const double *v, size_t n)
 	double sd = stats_stddev(v, n), mean = 0;
 
 	for (size_t i = 0; i < n; i++)
-		mean += v[i];
-	mean /= n;
-	return mean != 0 ? 100 * sd / fabs(mean) : (sd == 0 ? 0 : NAN);
+		mean += v[i] / n;	/* a sum of values near DBL_MAX would overflow */
+	return mean != 0 ? 100 * (sd / fabs(mean)) : (sd == 0 ? 0 : NAN);
 }
 
 static int compare_one(const struct metric_samples *x, const struct metric_samples *y,

@@ -130,6 +130,14 @@ int samples_read(struct sample_set *set, const char *path)
 			err = -EINVAL;
 			break;
 		}
+		if (v < 0) {
+			/* Every figure ringscope compares is a count, a rate or a
+			 * time; a ratio of medians of signed values means nothing. */
+			rs_err("%s:%zu: %s is negative (%g): compare takes counts, rates and times (>= 0)",
+			       path, lineno, name, v);
+			err = -EINVAL;
+			break;
+		}
 		err = add(set, name, v);
 		if (err) {
 			rs_err("%s:%zu: too many metrics or values (out of memory or over %d metrics)", path, lineno,

@@ -45,17 +45,21 @@ double stats_median(const double *v, size_t n)
 
 double stats_stddev(const double *v, size_t n)
 {
-	double mean = 0, ss = 0;
+	double scale = 0, mean = 0, ss = 0;
 	size_t i;
 
-	if (n < 2)
+	/* In units of the largest |value|: sums of values near DBL_MAX (or
+	 * their squares, from 1e155 on) would overflow to inf. */
+	for (i = 0; i < n; i++)
+		scale = fmax(scale, fabs(v[i]));
+	if (n < 2 || scale == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		mean += v[i];
+		mean += v[i] / scale;
 	mean /= n;
 	for (i = 0; i < n; i++)
-		ss += (v[i] - mean) * (v[i] - mean);
-	return sqrt(ss / (n - 1));
+		ss += (v[i] / scale - mean) * (v[i] / scale - mean);
+	return scale * sqrt(ss / (n - 1));
 }
 
 /* median(b) / median(a) with the conventions of stats_ratio_ci. */

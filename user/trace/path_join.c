@@ -158,6 +158,8 @@ static struct pj_ev *pick(struct pj_vq *q, int kind, uint64_t lo, uint64_t hi, b
 static void attribute(struct path_join *j, struct path_sample *s)
 {
 	uint64_t add = s->ts[HK_VQ_ADD], detach = s->ts[HK_DETACH];
+	/* the buffer was back by its detach or, where that was not seen, by its completion */
+	uint64_t back = detach ? detach : s->ts[HK_XSK_DONE] ? s->ts[HK_XSK_DONE] : UINT64_MAX;
 	struct pj_vq *q = vq_find(j, s->vq, false);
 	struct path_results *r = &j->r;
 	struct pj_ev *e;
@@ -170,7 +172,7 @@ static void attribute(struct path_join *j, struct path_sample *s)
 
 		unknown = false;
 		if (kind == HB_KICK)
-			e = pick(q, kind, add, detach ? detach : UINT64_MAX, true, &unknown);
+			e = pick(q, kind, add, back, true, &unknown);
 		else	/* no detach seen: no interrupt handed its buffer back */
 			e = detach ? pick(q, kind, s->ts[HK_KICK] ? s->ts[HK_KICK] : add, detach, false, &unknown) : NULL;
 		s->ts[hop] = e ? e->ts : 0;

@@ -36,6 +36,7 @@ struct path_def {
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
+	bool zerocopy;		/* it follows zero-copy TX: a run binds its sender zero-copy (else copy) */
 	bool user_submit;	/* HK_SUBMIT comes from the sender (path_join_user), not from the frame;
 				 * a send is ours when its sender stamped it (msg-zerocopy) */
 	struct path_hop_def hop[PH_N];
@@ -115,8 +116,8 @@ uint64_t path_join_unwrap16(struct path_join *j, uint16_t v);
  * is given to packets when they are accounted (docs/hop-latency.md):
  * a kick (virtqueue_notify) to every packet added to that virtqueue since the
  * kick before it, i.e. a packet gets the first kick on its virtqueue after
- * its add, if that kick came before its buffer was detached (else none: the
- * device took it without one); an interrupt (vring_interrupt) to the packets
+ * its add, if that kick came before its buffer was detached (or, with no
+ * detach seen, completed; else none: the device took it without one); an interrupt (vring_interrupt) to the packets
  * whose buffers were detached after it, i.e. a packet gets the last interrupt
  * on its virtqueue before its detach, if that came after its add (and
  * kick); else none (reclaimed by a later start_xmit, not after an interrupt). */
@@ -132,7 +133,7 @@ void path_results_delta(struct path_results *d, const struct path_results *a, co
 
 /* The paths ringscope knows (trace_path.c). NULL if none is called name. */
 const struct path_def *path_find(const char *name);
-const char *path_names(void);		/* "veth-xsk, virtio-tx" */
+const char *path_names(void);		/* "veth-xsk, virtio-tx, virtio-xsk, msg-zerocopy, vhost-tx" */
 const char *path_left_name(enum path_left l);
 /* The path has per-batch hops (kick, irq) that path_join_batch() attributes. */
 bool path_has_batches(const struct path_def *d);

@@ -326,4 +326,6 @@ void path_metrics_view(struct metrics_view *v, struct path_session *ps)
 {
 	v->path = ps->def;
 	path_join_results(&ps->join, &v->path_r);
+	trace_path_counters(ps, &v->path_k);
+	v->path_probe_missed = trace_path_missed(ps);
 }

@@ -74,6 +74,33 @@ static const struct path_def paths[] = {
 			[PH_RX_REAP] = { "rx_reap", "user: the peer took it from its RX ring (run only)", HK_KICK, false },
 		},
 	},
+	/* virtio-xsk: virtio-net's native AF_XDP zero-copy TX (7.x), where no
+	 * skb exists: a packet is its frame's DMA address (bpf/hop.bpf.c), and
+	 * its completion is its place in the completion ring. Kick and
+	 * interrupt as in virtio-tx. */
+	{
+		.name = "virtio-xsk",
+		.summary = "AF_XDP zero-copy TX through virtio-net (7.x), guest fentry/kprobe tier",
+		.nhops = 10,
+		.order = { HK_SUBMIT, HK_POLL_TX, HK_GET_DMA, HK_VQ_ADD, HK_KICK, HK_IRQ, HK_DETACH, HK_XSK_DONE,
+			   PH_TX_REAP, PH_RX_REAP },
+		.done_run = PH_TX_REAP,
+		.done_trace = HK_XSK_DONE,
+		.link = "virtio-net",
+		.zerocopy = true,
+		.hop = {
+			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
+			[HK_POLL_TX] = { "poll_tx", "virtnet_poll_tx entry of the NAPI poll that took it (per batch)", HK_SUBMIT, true },
+			[HK_GET_DMA] = { "get_dma", "xp_raw_get_dma(pool, desc addr): the frame is read here, keyed by its DMA address", HK_POLL_TX, true },
+			[HK_VQ_ADD] = { "vq_add", "virtqueue_add_outbuf_premapped(vq, sg): the DMA address of sg[1]", HK_GET_DMA, true },
+			[HK_KICK] = { "kick", "virtqueue_notify(vq): the first after its add (per batch)", HK_VQ_ADD, true },
+			[HK_IRQ] = { "irq", "vring_interrupt(vq): the last before its detach (per batch)", HK_KICK, true },
+			[HK_DETACH] = { "detach", "detach_buf_split_in_order(vq, head): the DMA address of the chain's frame", HK_IRQ, true },
+			[HK_XSK_DONE] = { "xsk_done", "xsk_tx_completed(pool, n): its completion ring entry, in ring order", HK_DETACH, true },
+			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_XSK_DONE, true },
+			[PH_RX_REAP] = { "rx_reap", "user: the peer took it from its RX ring (run only)", HK_KICK, false },
+		},
+	},
 };
 
 const struct path_def *path_find(const char *name)
@@ -86,7 +113,7 @@ const struct path_def *path_find(const char *name)
 
 const char *path_names(void)
 {
-	return "veth-xsk, virtio-tx, msg-zerocopy, vhost-tx";
+	return "veth-xsk, virtio-tx, virtio-xsk, msg-zerocopy, vhost-tx";
 }
 
 int trace_path_check(const char *name, uint64_t samples, bool json)
@@ -125,6 +152,9 @@ static const struct path_progs {
 	{ "virtio-tx", true,
 	  { "kmem_cache_alloc", "consume_skb", "kfree_skb", "xsk_xmit", "start_xmit", "vq_add", "vq_kick", "vq_irq",
 	    "vq_get_buf", "xsk_destruct" },
+	  { NULL } },
+	{ "virtio-xsk", true,
+	  { "zc_poll_tx", "zc_peek", "zc_get_dma", "zc_vq_add", "vq_kick", "vq_irq", "zc_detach", "zc_completed" },
 	  { NULL } },
 };
 
@@ -212,9 +242,14 @@ static int check_functions(struct hop_bpf *skel, const char *path)
 		if (!bpf_program__autoload(p) || !strncmp(sec, "raw_tp/", 7) || !fn)
 			continue;
 		if (!ksyms_by_name(ks, fn + 1)) {
-			rs_err("--path %s: no kernel function %s here (%s): load virtio_net, or run in the VM lab's guest",
-			       path, fn + 1, !strcmp(fn + 1, "__xsk_generic_xmit") || !strcmp(fn + 1, "xsk_destruct_skb") ?
-			       "a kernel without AF_XDP sockets" : "virtio-net not loaded");
+			if (!strcmp(path, "virtio-xsk"))
+				rs_err("--path %s: no kernel function %s here: it follows virtio-net's zero-copy TX "
+				       "of Linux >= 6.13 (load virtio_net, or run in the VM lab's KERNEL=7.2 BIND=zc guest)",
+				       path, fn + 1);
+			else
+				rs_err("--path %s: no kernel function %s here (%s): load virtio_net, or run in the VM lab's guest",
+				       path, fn + 1, !strcmp(fn + 1, "__xsk_generic_xmit") || !strcmp(fn + 1, "xsk_destruct_skb") ?
+				       "a kernel without AF_XDP sockets" : "virtio-net not loaded");
 			err = -ENOENT;
 			break;
 		}
@@ -296,11 +331,16 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	skel->rodata->sendto_nr = SYS_sendto;
 	skel->rodata->need_epoch = run;
 	skel->rodata->virtio_tx = !strcmp(name, "virtio-tx");
+	skel->rodata->page_shift = __builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
 	/* Only the path's programs; without a sender of its own, veth-xsk's
 	 * syscall hops have no process to follow (sys_enter fires for every
 	 * syscall). */
-	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, wanted(pp, table_name(p, t), run));
+	bpf_object__for_each_program(p, skel->obj) {
+		bool want = wanted(pp, table_name(p, t), run);
+
+		bpf_program__set_autoload(p, want);
+		ps->raw_tp |= want && !strncmp(bpf_program__section_name(p), "raw_tp/", 7);
+	}
 	if (pp->functions && (err = check_functions(skel, name)))
 		goto fail;
 	if ((err = hop_bpf__load(skel))) {
@@ -309,7 +349,9 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 		goto fail;
 	}
 	if ((err = hop_bpf__attach(skel))) {
-		rs_err("cannot attach the hop tracer's %s: %s", pp->functions ?
+		rs_err("cannot attach the hop tracer's %s: %s", ps->def->zerocopy ?
+		       "probes (virtnet_poll_tx, xsk_tx_peek_release_desc_batch, xp_raw_get_dma, virtqueue_*, vring_interrupt, detach_buf_split_in_order, xsk_tx_completed)" :
+		       pp->functions ?
 		       "probes (__xsk_generic_xmit, start_xmit, virtqueue_*, vring_interrupt, xsk_destruct_skb, kmem, skb)" :
 		       "raw tracepoints (net, skb, xdp, kmem, sys_enter)", strerror(-err));
 		goto fail;
@@ -324,8 +366,11 @@ fail:
 
 const char *trace_path_probes(const struct path_session *ps)
 {
-	return ps->tier == TIER_FENTRY ? "fentry/fexit and raw tracepoints" :
-	       ps->tier == TIER_KPROBE ? "kprobes and raw tracepoints" : "raw tracepoints";
+	if (ps->tier == TIER_FENTRY)
+		return ps->raw_tp ? "fentry/fexit and raw tracepoints" : "fentry/fexit";
+	if (ps->tier == TIER_KPROBE)
+		return ps->raw_tp ? "kprobes and raw tracepoints" : "kprobes";
+	return "raw tracepoints";
 }
 
 void trace_path_set_epoch(struct path_session *ps, uint16_t epoch)
@@ -341,11 +386,19 @@ static void take_in_flight(struct path_session *ps)
 	__u64 key, next, *pk = NULL;
 	struct hop_rec r;
 
+	struct hop_zc z;
+
 	while (!bpf_map_get_next_key(live, pk, &next)) {
 		key = next;
 		pk = &key;
 		if (!bpf_map_lookup_elem(live, &key, &r) && r.ts[HK_SUBMIT])
 			path_join_kernel(&ps->join, &r);
+	}
+	live = bpf_map__fd(ps->skel->maps.hop_zc_live);
+	for (pk = NULL; !bpf_map_get_next_key(live, pk, &next); pk = &key) {
+		key = next;
+		if (!bpf_map_lookup_elem(live, &key, &z) && z.rec.ts[HK_SUBMIT])
+			path_join_kernel(&ps->join, &z.rec);
 	}
 	if (ncpu > 0) {
 		struct hop_cur *c = calloc(ncpu, sizeof(*c));

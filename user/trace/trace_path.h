@@ -14,6 +14,7 @@
 struct path_session {
 	const struct path_def *def;
 	int tier;		/* enum tier of its function hops (TIER_TRACEPOINT: none) */
+	bool raw_tp;		/* it loads raw tracepoint programs too */
 	struct hop_bpf *skel;
 	struct zc_path_session *mz;	/* the zero-copy paths' own object and links instead (trace_path_zc.c) */
 	struct ring_buffer *rb;

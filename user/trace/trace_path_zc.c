@@ -153,7 +153,8 @@ static int on_record(void *ctx, void *data, size_t len)
 
 /* Every function it needs exists here, and its programs of tier t are set
  * to load (to their real target); else one line naming the missing one. */
-static int select_programs(struct hop_zc_bpf *skel, const struct zc_path *zp, enum tier t, const struct ksyms *ks)
+static int select_programs(struct path_session *ps, struct hop_zc_bpf *skel, const struct zc_path *zp, enum tier t,
+			   const struct ksyms *ks)
 {
 	const char *missing = NULL;
 	struct bpf_program *p;
@@ -165,6 +166,7 @@ static int select_programs(struct hop_zc_bpf *skel, const struct zc_path *zp, en
 
 		load = fn && (raw || ksyms_by_name(ks, fn));
 		bpf_program__set_autoload(p, load);
+		ps->raw_tp |= load && raw;	/* trace_path_probes() names them */
 		if (fn && !load && !listed(zp->optional, 2, fn))
 			missing = fn;
 		optional += load && listed(zp->optional, 2, fn);
@@ -248,7 +250,7 @@ int zc_path_open(struct path_session *ps, const char *name, bool run, uint32_t w
 		rs_err("cannot read /proc/kallsyms: %s (run as root)", strerror(-err));
 		goto fail;
 	}
-	if ((err = select_programs(skel, zp, t, ks)))
+	if ((err = select_programs(ps, skel, zp, t, ks)))
 		goto fail;
 	if ((err = hop_zc_bpf__load(skel))) {
 		rs_err("cannot load the %s tracer (%s): %s%s", name, tier_names[t], strerror(-err),

@@ -158,11 +158,23 @@ bad_input path_veth_native_xdp 'drop --xdp-mode native' run --path veth-xsk --xd
 bad_input path_xsk_needs_link 'give -i IFACE --peer IFACE' run --path virtio-xsk -n 10
 bad_input path_xsk_needs_zc 'use --bind zc \(or --path virtio-tx\)' run -i a0 --peer b0 --path virtio-xsk --bind copy -n 10
 bad_input path_virtio_tx_needs_copy 'use --bind copy \(or --path virtio-xsk\)' run -i a0 --peer b0 --path virtio-tx --bind zc -n 10
+# msg-zerocopy: ringscope's own sends only, on its own veth pair, unpaced
+bad_input path_msgzc_trace 'use ringscope run --path msg-zerocopy' trace --path msg-zerocopy -d 1
+bad_input path_msgzc_proto_alone 'add --path msg-zerocopy' run --proto udp -n 10
+bad_input path_msgzc_rate 'drop -r' run --path msg-zerocopy -r 100 -n 10
+bad_input path_msgzc_iface 'drop -i' run --path msg-zerocopy -i a0 -n 10
+bad_input path_msgzc_views 'drop the trace views' run --path msg-zerocopy --kmalloc -n 10
+# vhost-tx: vhost-gen's own frames, zero-copy only from 256 B and with experimental_zcopytx=1
+bad_input path_vhost_trace 'use ringscope run --path vhost-tx' trace --path vhost-tx -d 1
+bad_input path_vhost_small 'give -s 256 or more' run --path vhost-tx -n 10
+bad_input path_vhost_proto 'add --path msg-zerocopy' run --path vhost-tx --proto udp -s 1500 -n 10
+bad_input path_vhost_zcopytx 'experimental_zcopytx=1|run it in a guest' run --path vhost-tx -s 1500 -n 10
 # virtio-tx times functions: on a host with neither fentry nor kprobes (the
 # project's), refused before anything is loaded; elsewhere it may run.
 if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then
 	bad_input path_virtio_needs_functions 'run it in a guest of the VM lab' trace --path virtio-tx -d 1
 	bad_input path_xsk_needs_functions 'run it in a guest of the VM lab' trace --path virtio-xsk -d 1
+	bad_input path_msgzc_needs_functions 'run it in a guest of the VM lab' run --path msg-zerocopy -n 10
 fi
 left=$(our_progs)
 check path_nothing_left_attached "programs still loaded: $left" [ -z "$left" ]

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "check.h"
 #include "path_join.h"
+#include "trace_path_zc.h"
 
 static struct hop_rec krec(uint64_t seq, uint16_t epoch, uint64_t t0)
 {
@@ -44,6 +45,82 @@ static void batch(struct path_join *j, int kind, uint64_t vq, uint64_t ts)
 }
 
 #define U(x) ((unsigned long long)(x))
+
+/* msg-zerocopy: the kernel's record of send id (no submit of its own: the
+ * sender stamps it) with stamps from t on. */
+static void mzrec(struct path_join *j, uint64_t id, uint64_t t)
+{
+	struct hop_rec r = { .seq = id };
+
+	r.ts[MZ_SENDMSG] = t;
+	r.ts[MZ_REALLOC] = t + 10;
+	r.ts[MZ_XMIT] = t + 20;
+	r.ts[MZ_RELEASE] = t + 30;
+	r.ts[MZ_CALLBACK] = t + 40;
+	r.flags = HOP_F_MZ_COPIED;
+	path_join_kernel(j, &r);
+}
+
+/* The sender's submit and reap stamps join the kernel's record by the
+ * send's id, in any order; the kernel's empty submit slot never erases the
+ * sender's; a send is ours when our sender stamped it, and one without its
+ * notification leaves in flight after its last kernel hop. */
+static void msgzc_join(void)
+{
+	const struct path_def *d = path_find("msg-zerocopy");
+	struct path_join j;
+
+	CHECK(d == &msgzc_path_def && d->user_submit && d->done_run == PH_TX_REAP, "msgzc_path_known",
+	      "path_find(msg-zerocopy) %p", (const void *)d);
+	if (!d)
+		return;
+	path_join_init(&j, d, 64, true, 8);
+	/* 0: submit, kernel, reap */
+	user(&j, HK_SUBMIT, 0, 0, 995);
+	mzrec(&j, 0, 1000);
+	CHECK(j.r.packets == 0, "msgzc_open_until_reap", "packets %llu", U(j.r.packets));
+	user(&j, PH_TX_REAP, 0, 0, 1100);
+	/* 1: kernel, reap, then submit (the sender stamps after send() returns) */
+	mzrec(&j, 1, 2000);
+	user(&j, PH_TX_REAP, 1, 0, 2100);
+	CHECK(j.r.packets == 1, "msgzc_needs_its_submit", "packets %llu", U(j.r.packets));
+	user(&j, HK_SUBMIT, 1, 0, 1990);
+	CHECK(j.r.packets == 2 && j.r.done == 2 && j.r.e2e.sum == 105 + 110 && j.r.order_errors == 0,
+	      "msgzc_done_in_any_order", "packets %llu done %llu e2e %llu order %llu", U(j.r.packets), U(j.r.done),
+	      U(j.r.e2e.sum), U(j.r.order_errors));
+	CHECK(j.r.lat[MZ_SENDMSG].sum == 5 + 10 && j.r.lat[PH_TX_REAP].sum == 60 + 60,
+	      "msgzc_hop_latencies", "sendmsg %llu reap %llu", U(j.r.lat[MZ_SENDMSG].sum), U(j.r.lat[PH_TX_REAP].sum));
+	/* 2: submitted, its notification never read: in flight, not foreign.
+	 * 3: a record our sender never stamped: not ours. */
+	user(&j, HK_SUBMIT, 2, 0, 2990);
+	mzrec(&j, 2, 3000);
+	mzrec(&j, 3, 4000);
+	path_join_finish(&j);
+	CHECK(j.r.packets == 3 && j.r.not_ours == 1 && j.r.left[PL_IN_FLIGHT][MZ_CALLBACK] == 1,
+	      "msgzc_unreaped_in_flight_unstamped_not_ours", "packets %llu not_ours %llu in flight after callback %llu",
+	      U(j.r.packets), U(j.r.not_ours), U(j.r.left[PL_IN_FLIGHT][MZ_CALLBACK]));
+	CHECK(j.nsamples == 3 && j.samples[1].ts[HK_SUBMIT] == 1990 && (j.samples[1].flags & HOP_F_MZ_COPIED) &&
+	      j.samples[1].left == PL_DONE, "msgzc_samples_keep_submit_and_copied", "%llu samples", U(j.nsamples));
+	path_join_free(&j);
+}
+
+/* vhost-tx: the kernel sees a 16-bit avail index; it is the sender's count
+ * nearest below the highest the sender stamped. */
+static void unwrap16(void)
+{
+	struct path_join j;
+
+	path_join_init(&j, path_find("vhost-tx"), 64, true, 0);
+	CHECK(path_join_unwrap16(&j, 5) == UINT64_MAX, "unwrap16_before_any_submit", "%llu",
+	      U(path_join_unwrap16(&j, 5)));
+	user(&j, HK_SUBMIT, 70000, 0, 1);	/* 70000 = 65536 + 4464 */
+	CHECK(path_join_unwrap16(&j, 4464) == 70000 && path_join_unwrap16(&j, 4400) == 69936 &&
+	      path_join_unwrap16(&j, 65535) == 65535, "unwrap16_extends_below_the_newest", "%llu %llu %llu",
+	      U(path_join_unwrap16(&j, 4464)), U(path_join_unwrap16(&j, 4400)), U(path_join_unwrap16(&j, 65535)));
+	user(&j, HK_SUBMIT, 69000, 0, 1);	/* an older stamp does not move it back */
+	CHECK(path_join_unwrap16(&j, 4464) == 70000, "unwrap16_newest_only_grows", "%llu", U(path_join_unwrap16(&j, 4464)));
+	path_join_free(&j);
+}
 
 /* Kicks and interrupts given to the packets of their batch
  * (path_join_batch()), on a hand-made sequence, in the order the kernel
@@ -242,5 +319,7 @@ int main(void)
 	      "order_errors %llu done %llu", (unsigned long long)j.r.order_errors, (unsigned long long)j.r.done);
 	path_join_free(&j);
 	batch_attribution();
+	msgzc_join();
+	unwrap16();
 	CHECK_DONE();
 }

@@ -15,12 +15,35 @@
 #   TX virtqueue given at least one packet (IPv6 off: nothing else is sent),
 #   user space saw every event the kernel emitted, and the batch metrics
 #   (--metrics-file) are the JSON's;
+# - msg-zerocopy: zc-gen's MSG_ZEROCOPY sends over a veth pair in the guest
+#   (fentry; on 6.12 once more with --tier kprobe): TCP 2000 x 64 B (Nagle
+#   appends sends to the tail skb's ubuf_info), UDP 2000 x 1000 B (one
+#   ubuf_info and one skb per send), TCP 200 x 64 KiB (one ubuf_info in
+#   several skbs): every hop counts every send (or short by no more than
+#   probe_missed), every id once, every send's stamps non-decreasing from its
+#   submit to its reap, the ubuf_info counts exact (created + appended ==
+#   sends == callback_sends, one callback per ubuf_info, as many distinct
+#   callback stamps in the samples as callbacks, UDP one skb per send, a
+#   64 KiB send in two skbs at least), copied == zc-gen's, and the interval
+#   shares add up to the final; and UDP 100 x 1000 B with ARP ignored in
+#   zc-gen's namespaces (arp_ignore=8, a neighbour queue of 1 byte): every
+#   send dropped before a device took it, at release, with the kernel's
+#   NEIGH_QUEUEFULL reason (but the last, still queued: in flight), none
+#   transmitted, each dropped one's notification reaped;
+# - vhost-tx: vhost-gen's 2000 frames of 1500 B through vhost-net
+#   (experimental_zcopytx=1) into a tap: every hop counts 2000, every frame
+#   sent zero-copy, completed and used once, every seq once (the kernel's
+#   16-bit avail index extended to vhost-gen's count), each frame's stamps
+#   non-decreasing from submit to reap and its worker pass (handle_tx) before
+#   its sendmsg, and the interval shares add up to the final.
 # - virtio-xsk: in Debian's 7.2 with BIND=zc (zero-copy TX, virtnet_xsk_xmit; one vCPU, as
 #   test_vm_zc72.sh), `run --bind zc --path virtio-xsk`, fentry and --tier kprobe: the same checks
 #   (every packet hop 2000, every seq once, stamps in causal order from submit to tx_reap, the
 #   batch attribution adding up).
-# Under 4 min for the two 6.x kernels under TCG on a busy host, 1-3 min more for 7.2. Needs `make
-# static` (build/static/ringscope). KERNELS="7.2" runs one cell.
+# Under 4 min for the two 6.x kernels under TCG on a busy host (3-6 min with the msg-zerocopy and
+# vhost-tx cells, beside four other sessions; their -n counts end each run, -d 120 only bounds a
+# guest that stalls), 1-3 min more for 7.2. Needs `make static` (build/static/ringscope).
+# KERNELS="7.2" runs one cell.
 # timeout: 1500
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,9 +60,17 @@ fi
 OUTD=$(mktemp -d /tmp/ringscope-vmpath.XXXXXX)
 trap 'rm -rf "$OUTD"' EXIT
 GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+rmmod vhost_net; insmod /lib/modules/ringscope-vm/vhost_net.ko experimental_zcopytx=1
+echo '== vhost-tx'; /bin/ringscope run --path vhost-tx -n $N -d 120 -s 1500 -I 0.05 --json --path-samples $N 2>/tmp/h.err; echo rc=\$?; cat /tmp/h.err
 echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --json --path-samples $N 2>/tmp/p.err; echo rc=\$?; cat /tmp/p.err
 echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom
-case \$(uname -r) in 6.12*) echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
+for z in 'tcp -n $N -s 64 -I 0.05' 'udp -n $N -s 1000' 'tcp -n 200 -s 65536'; do set -- \$z; echo \"== msg-zerocopy \$*\"
+	/bin/ringscope run --path msg-zerocopy -d 120 --proto \$z --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; done
+a=\$(sysctl -n net.ipv4.conf.default.arp_ignore); q=\$(sysctl -n net.ipv4.neigh.default.unres_qlen_bytes)
+sysctl -qw net.ipv4.conf.default.arp_ignore=8 net.ipv4.neigh.default.unres_qlen_bytes=1
+echo '== msg-zerocopy-drop'; /bin/ringscope run --path msg-zerocopy --proto udp -n 100 -d 120 -s 1000 --json --path-samples 100 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err
+sysctl -qw net.ipv4.conf.default.arp_ignore=\$a net.ipv4.neigh.default.unres_qlen_bytes=\$q
+case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
 # 7.2, zero-copy: virtio-xsk on both tiers (the traces attach before the traffic starts).
 GUEST_CMD_ZC="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 for tier in fentry kprobe; do echo \"== virtio-xsk \$tier\"; /bin/ringscope run -i eth0 --peer eth1 --bind zc --path virtio-xsk --tier \$tier -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom; done"
@@ -130,6 +161,122 @@ check_virtio() {
 		fail "$n" "kicks given a packet, kicks: $got"
 }
 
+# check_intervals NAME FILE: the interval shares' hop counts and packets add up to the final's.
+check_intervals() {
+	local n=$1 f=$2 got want hops_i hops_f
+	got=$(grep '"type":"interval"' "$f" | jq -s -c '[.[].path.packets] | add')
+	want=$(grep '"type":"final"' "$f" | jq -r .path.packets)
+	hops_i=$(grep '"type":"interval"' "$f" | jq -s -c 'map(.path.hops | map(.count)) | transpose | map(add)')
+	hops_f=$(grep '"type":"final"' "$f" | jq -c '.path.hops | map(.count)')
+	[ "$got" = "$want" ] && [ "$hops_i" = "$hops_f" ] && pass "$n: the intervals add up to the final ($hops_f)" ||
+		fail "$n" "intervals packets $got hops $hops_i, final $want $hops_f"
+}
+
+# check_vhost NAME FILE: the vhost-tx cell.
+check_vhost() {
+	local n=$1 f=$2 final got
+	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
+	final=$(grep '"type":"final"' "$f")
+	got=$(jq -r --argjson n "$N" '[.path.hops[] | select(.count != $n) | "\(.hop)=\(.count)"] | join(" ")' <<<"$final")
+	[ -z "$got" ] && pass "$n: every hop counts $N" || fail "$n" "hops not at $N: $got (probe_missed $(jq .path.probe_missed <<<"$final"))"
+	got=$(jq -r '"\(.sent) \(.used) \(.experimental_zcopytx) \(.path.packets) \(.path.done) \(.path.order_errors) \(.path.late) \(.path.not_ours) \(.path.recycled)"' <<<"$final")
+	[ "$got" = "$N $N 1 $N $N 0 0 0 0" ] && pass "$n: $N frames sent and used, each done once, no order error, late stamp, foreign frame or recycled slot" ||
+		fail "$n" "sent used zcopytx packets done order_errors late not_ours recycled: $got"
+	got=$(jq -r '.path.vhost | "\(.zc_sends) \(.copy_sends) \(.completions) \(.failed) \(.used) \(.unscanned)"' <<<"$final")
+	[ "$got" = "$N 0 $N 0 $N 0" ] && pass "$n: every frame sent zero-copy, completed and used once" ||
+		fail "$n" "zc_sends copy_sends completions failed used unscanned: $got"
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r '
+		[.[] | [.submit_ns, .sendmsg_ns, .complete_ns, .used_ns, .reap_ns]] as $t |
+		"\([.[].seq] | unique | length) \([.[].seq] | max) \([$t[] | select(map(select(. == null)) | length > 0 or . != sort)] | length) \([.[] | select(.handle_tx_ns == null or .handle_tx_ns > .sendmsg_ns)] | length)"')
+	[ "$got" = "$N $((N - 1)) 0 0" ] && pass "$n: seqs 0..$((N - 1)) once, each frame's stamps non-decreasing from submit to reap, its worker pass before its sendmsg" ||
+		fail "$n" "unique seqs, max seq, frames out of order, handle_tx missing or after sendmsg: $got"
+	check_intervals "$n" "$f"
+}
+
+# check_drop NAME FILE QUEUEFULL: the msg-zerocopy cell whose peer never answers ARP;
+# QUEUEFULL: that kernel's SKB_DROP_REASON_NEIGH_QUEUEFULL (from its BTF).
+check_drop() {
+	local n=$1 f=$2 qf=$3 final dropped inflight got
+	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
+	final=$(grep '"type":"final"' "$f")
+	dropped=$(jq -r '[.path.hops[].dropped_here] | add' <<<"$final")
+	inflight=$(jq -r '[.path.hops[].in_flight_after] | add' <<<"$final")
+	got=$(jq -r --argjson d "$dropped" '"\(.sends) \(.rx_bytes) \(.path.packets) \(.path.done) \(.path.ubufs.xmits) \(.path.ubufs.drops >= $d and .path.ubufs.drops <= 100) \([.path.hops[] | select(.hop == "release") | .dropped_here][0] == $d) \(.completions == $d and ([.path.hops[] | select(.hop == "callback" or .hop == "reap") | .count] == [$d, $d]))"' <<<"$final")
+	[ "$got" = "100 0 100 0 0 true true true" ] && [ $((dropped + inflight)) = 100 ] && [ "$dropped" -ge 90 ] &&
+		pass "$n: $dropped of 100 sends dropped at release before any device took them, $inflight in flight, none transmitted, each dropped one reaped" ||
+		fail "$n" "sends rx_bytes packets done xmits drops>=dropped all-at-release reaped==dropped: $got; dropped $dropped in flight $inflight"
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r --argjson qf "$qf" '[.[] | select(.left == "dropped")] |
+		"\(length) \(all(.xmit_ns == null and .release_ns == null and .drop_reason == $qf and .callback_ns != null and .reap_ns != null))"')
+	[ "$got" = "$dropped true" ] && pass "$n: each dropped sample: no xmit or release, its callback and reap, reason NEIGH_QUEUEFULL ($qf)" ||
+		fail "$n" "dropped samples, all without xmit/release, with reason $qf, callback and reap: $got (want $dropped true)"
+}
+
+# check_msgzc NAME FILE PROTO COUNT SIZE: the msg-zerocopy run of one cell.
+check_msgzc() {
+	local n=$1 f=$2 proto=$3 cnt=$4 size=$5 final short missed bad got want drop
+	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
+	final=$(grep '"type":"final"' "$f")
+	# Sends whose skb the kernel dropped before a device took it (UDP while
+	# ARP resolves: the neighbour's queue) leave the path at release with no
+	# xmit; every one is a send of a dropped skb (ubufs.drops), with its reason.
+	drop=$(jq -r '[.path.hops[].dropped_here] | add' <<<"$final")
+	got=$(jq -r --argjson d "$drop" '"\(.path.ubufs.drops > 0 or $d == 0) \([.path.hops[] | select(.hop != "release") | .dropped_here] | add)"' <<<"$final")
+	got="$got $(grep '"type":"path_sample"' "$f" | jq -s -r --argjson d "$drop" '[.[] | select(.left == "dropped")] |
+		(length == $d) and all(.xmit_ns == null and .release_ns == null and .drop_reason != null)')"
+	[ "$got" = "true 0 true" ] && pass "$n: $drop sends dropped before a device took them, at release ($(jq -r .path.ubufs.drops <<<"$final") skbs dropped)" ||
+		fail "$n" "dropped sends $drop: a dropped skb seen, none dropped at another hop, the dropped samples without xmit/release and with a reason: $got"
+	# the kernel's hops may be short by records a missed probe lost (shown); the user's never
+	short=$(jq -r --argjson n "$cnt" --argjson d "$drop" '[.path.hops[] | $n - .count - (if (.hop == "xmit" or .hop == "release") then $d else 0 end)] | max' <<<"$final")
+	missed=$(jq -r '.path.probe_missed' <<<"$final")
+	bad=$(jq -r --argjson n "$cnt" --argjson s "$short" --argjson d "$drop" '[.path.hops[] | select(if (.hop == "submit" or .hop == "reap")
+		then .count != $n elif (.hop == "xmit" or .hop == "release") then .count < $n - $s - $d or .count > $n - $d
+		else .count < $n - $s end) | "\(.hop)=\(.count)"] | join(" ")' <<<"$final")
+	if [ -z "$bad" ] && { [ "$short" = 0 ] || [ "$short" -le "$missed" ]; }; then
+		pass "$n: every hop counts $((cnt - short)) of $cnt sends, xmit and release $((cnt - short - drop)) (probe_missed $missed)"
+	else
+		fail "$n" "hops not at $cnt: $bad $(jq -c '.path.hops | map({(.hop): .count}) | add' <<<"$final") probe_missed=$missed dropped=$drop"
+	fi
+	got=$(jq -r '"\(.sends) \(.completions) \(.bad_notifications) \(.path.packets) \(.path.done) \(.path.order_errors) \(.path.late) \(.path.not_ours)"' <<<"$final")
+	[ "$got" = "$cnt $cnt 0 $cnt $((cnt - drop)) 0 0 0" ] && pass "$n: $cnt sends, each reaped once, $((cnt - drop)) done, no order error, late stamp or foreign send" ||
+		fail "$n" "sends completions bad_notifications packets done order_errors late not_ours: $got"
+	# every id once; along the path no stamp earlier than the one before it, all inside [submit, reap]
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r --argjson s "$short" '
+		[.[] | select(.left != "dropped") | [.submit_ns, .sendmsg_ns, .realloc_ns, .xmit_ns, .release_ns, .callback_ns, .reap_ns]] as $t |
+		"\([.[].seq] | unique | length) \([$t[] | select(map(select(. == null)) | length > 0)] | length <= $s) \(
+		 [$t[] | select(.[0] == null or .[6] == null or (map(select(. != null)) | . != sort))] | length)"')
+	want="$cnt true 0"
+	[ "$got" = "$want" ] && pass "$n: every id once, each send's stamps non-decreasing inside [submit, reap] ($short without a kernel record)" ||
+		fail "$n" "unique ids, sends missing a stamp <= $short, sends out of order or without submit/reap: '$got', want '$want'"
+	got=$(jq -r '.path.ubufs | "\(.created + .extended) \(.sends) \(.callback_sends) \(.callbacks - .created) \(.unmatched)"' <<<"$final")
+	want="$cnt $cnt $cnt 0 0"
+	[ "$short" = 0 ] || want=$(jq -r '.path.ubufs | "\(.sends) \(.sends) \(.callback_sends) \(.callbacks - .created) \(.unmatched)"' <<<"$final")
+	[ "$got" = "$want" ] &&
+		pass "$n: ubuf_infos add up ($(jq -r '.path.ubufs | "\(.created) created, \(.extended) sends appended, \(.xmits) skbs sent, \(.callbacks) callbacks"' <<<"$final"))" ||
+		fail "$n" "created+extended sends callback_sends callbacks-created unmatched: $got"
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r '"\([.[].callback_ns | select(. != null)] | unique | length) \([.[] | select(.copied)] | length)"')
+	want=$(jq -r '"\(.path.ubufs.callbacks) \(.copied)"' <<<"$final")
+	[ "$got" = "$want" ] && [ "$short" = 0 ] && pass "$n: one callback stamp per ubuf_info, copied sends as zc-gen counted them ($got)" ||
+		{ [ "$short" != 0 ] && pass "$n: callback stamps not compared ($short records lost)"; } ||
+		fail "$n" "distinct callback stamps, copied samples: $got; callbacks, zc-gen copied: $want"
+	case "$proto $size" in
+	"tcp 64") got=$(jq -r --argjson d "$drop" '.path.ubufs.extended > 0 and $d == 0' <<<"$final")
+		[ "$got" = true ] && pass "$n: TCP appended sends to a ubuf_info ($(jq -r .path.ubufs.extended <<<"$final") of $cnt)" ||
+			fail "$n" "no send appended to a ubuf_info: $(jq -c .path.ubufs <<<"$final")" ;;
+	"udp 1000") got=$(jq -r --argjson d "$drop" '.path.ubufs | "\(.created) \(.extended) \(.xmits + $d)"' <<<"$final")
+		[ "$got" = "$cnt 0 $cnt" ] && pass "$n: UDP: one ubuf_info per send, one skb per send transmitted or dropped" ||
+			fail "$n" "created extended xmits+dropped: $got" ;;
+	"tcp 65536") got=$(jq -r --argjson d "$drop" '.path.ubufs | .xmits >= 2 * .created and $d == 0' <<<"$final")
+		[ "$got" = true ] && pass "$n: a 64 KiB send leaves in two skbs at least ($(jq -r '.path.ubufs | "\(.xmits) skbs for \(.created) ubuf_infos"' <<<"$final"))" ||
+			fail "$n" "skbs per ubuf_info: $(jq -c .path.ubufs <<<"$final")" ;;
+	esac
+	# intervals at -I 0.05 on the TCP 64 B cell (a guest run of 2000 sends lasts 0.3-2 s)
+	if [ "$proto $size" = "tcp 64" ] && [ "${n#*kprobe}" = "$n" ] && ! grep -q '"type":"interval"' "$f"; then
+		fail "$n" "no interval reported"
+	elif grep -q '"type":"interval"' "$f"; then
+		check_intervals "$n" "$f"
+	fi
+}
+
 for kver in ${KERNELS:-6.12 6.1 7.2}; do
 	if [ "$kver" = 7.2 ]; then
 		# zero-copy needs the modern device (bind-zc.sh); one vCPU: multi-threaded TCG with two
@@ -137,7 +284,7 @@ for kver in ${KERNELS:-6.12 6.1 7.2}; do
 		# ZC_ENV: more vm-run.sh settings (tests/lab/test_vm_path_xsk72.sh: no indirect table, 2 vCPUs)
 		env=(BIND=zc SMP=1 ${ZC_ENV:-} GUEST_CMD="$GUEST_CMD_ZC")
 	else
-		env=(GUEST_MODULES=veth GUEST_CMD="$GUEST_CMD")
+		env=(GUEST_MODULES="vhost_net veth" GUEST_CMD="$GUEST_CMD")
 	fi
 	if ! env OUT=$OUTD/$kver KERNEL=$kver WORKLOAD=cmd "${env[@]}" \
 		RINGSCOPE_BIN=$BIN TIMEOUT=${TIMEOUT:-600} "$HERE/vm-run.sh" >"$OUTD/$kver.log" 2>&1; then
@@ -157,7 +304,24 @@ for kver in ${KERNELS:-6.12 6.1 7.2}; do
 		continue
 	fi
 	awk -v d="$OUTD/$kver" '/^== veth-xsk$/ { f = d "/veth" } /^== virtio-tx$/ { f = d "/virtio" }
-		/^== virtio-tx kprobe$/ { f = d "/kprobe" } f { print > f }' "$out"
+		/^== virtio-tx kprobe$/ { f = d "/kprobe" }
+		/^== msg-zerocopy / { f = d "/mz-" $3 "-" $4 "-" $5 "-" $6 "-" $7 "-" $8 }
+		/^== vhost-tx$/ { f = d "/vhost" } /^== msg-zerocopy-drop$/ { f = d "/drop" } f { print > f }' "$out"
+	# SKB_DROP_REASON_NEIGH_QUEUEFULL in the kernels' BTF
+	check_drop "vm_path_msgzc_drop[$kver]" "$OUTD/$kver/drop" "$([ "$kver" = 6.12 ] && echo 53 || echo 42)"
+	check_vhost "vm_path_vhost[$kver]" "$OUTD/$kver/vhost"
+	for z in "$OUTD/$kver"/mz-*; do
+		[ -e "$z" ] || { fail "vm_path_msgzc[$kver]" "no msg-zerocopy output"; break; }
+		set -- $(basename "$z" | tr '-' ' ')	# mz PROTO -n COUNT -s SIZE, or mz kprobe tcp -n COUNT -s
+		if [ "$2" = kprobe ]; then
+			probes=$(grep -s '"type":"final"' "$z" | jq -r .path.probes)
+			[ "$probes" = "kprobes and raw tracepoints" ] && pass "vm_path_msgzc_kprobe[$kver]: stamped by kprobes" ||
+				fail "vm_path_msgzc_kprobe[$kver]" "probes: '$probes'"
+			check_msgzc "vm_path_msgzc_kprobe[$kver] tcp $N x 64 B" "$z" tcp "$N" 64
+		else
+			check_msgzc "vm_path_msgzc[$kver] $2 $4 x $6 B" "$z" "$2" "$4" "$6"
+		fi
+	done
 	check_common "vm_path[$kver]" "$OUTD/$kver/veth"
 	check_common "vm_path_virtio[$kver]" "$OUTD/$kver/virtio" && check_virtio "vm_path_virtio[$kver]" "$OUTD/$kver/virtio"
 	[ "$kver" = 6.12 ] || continue

@@ -3,11 +3,14 @@
  * of `demo`. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include "commands.h"
 #include "gen_opts.h"
 #include "log.h"
 #include "path_join.h"
+#include "run_zc_path.h"
 #include "run_traffic.h"
 #include "run_zerocopy.h"
 #include "trace.h"
@@ -20,11 +23,12 @@ int cmd_run(int argc, char **argv)
 	struct trace_opts t;
 	const char *peer = NULL, *pos[1];
 	bool no_trace = false;
-	int npos, err;
+	int npos, err, proto = -1;
 	const struct rs_opt opts[] = {
 		{ "iface", 'i', OPT_STR, &g.iface, 0, 0, NULL, "IFACE", "send on IFACE (default: a private veth pair)" },
 		{ "peer", 0, OPT_STR, &peer, 0, 0, NULL, "IFACE", "receive and verify on IFACE (e.g. eth1 in the VM lab)" },
 		{ "no-trace", 0, OPT_FLAG, &no_trace, 0, 0, NULL, NULL, "traffic only: attach no tracing (clean throughput runs)" },
+		{ "proto", 0, OPT_CHOICE, &proto, 0, 0, "tcp,udp", NULL, "--path msg-zerocopy: transport of its sends (default tcp)" },
 		GEN_OPT_ROWS(g),
 		TRACE_OPT_ROWS(t),
 		OPT_END
@@ -41,6 +45,19 @@ int cmd_run(int argc, char **argv)
 		return -EINVAL;
 	}
 	const struct path_def *pd = t.path ? path_find(t.path) : NULL;
+
+	if (proto >= 0 && !(pd && !strcmp(pd->name, "msg-zerocopy"))) {
+		rs_err("--proto chooses the transport of --path msg-zerocopy: add --path msg-zerocopy or drop --proto");
+		return -EINVAL;
+	}
+	if (pd && (!strcmp(pd->name, "msg-zerocopy") || !strcmp(pd->name, "vhost-tx"))) {
+		if (no_trace || peer || t.zerocopy) {
+			rs_err("--path %s follows its own generator's sends: drop %s", pd->name,
+			       no_trace ? "--no-trace" : peer ? "--peer" : "--zerocopy");
+			return -EINVAL;
+		}
+		return (err = trace_opts_check(&t)) ? err : run_zc_path(&g, proto == 1 ? IPPROTO_UDP : IPPROTO_TCP, &t);
+	}
 
 	if (pd && pd->link && !g.iface) {
 		rs_err("--path %s follows packets through %s: give -i IFACE --peer IFACE (the VM lab guest's eth0 -> eth1)",

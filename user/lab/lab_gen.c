@@ -115,6 +115,15 @@ out:
 	return err;
 }
 
+void lab_json_interval_begin(struct json_writer *w, double t_s, double dt_s)
+{
+	json_init(w, stdout);
+	json_obj_begin(w);
+	json_kv_str(w, "type", "interval");
+	json_kv_double(w, "t_s", t_s);
+	json_kv_double(w, "interval_s", dt_s);
+}
+
 void lab_worker_stop(struct lab_worker *w)
 {
 	w->stop = true;

@@ -72,6 +72,10 @@ void lab_read(struct lab_worker *w, void *counters);
  * -EAGAIN if no thread, -ENOMEM. */
 int lab_worker_run(struct lab_worker *w, double interval_s, bool bounded, lab_interval_fn fn, void *ctx,
 		   struct lab_cpu *cpu);
+/* The start of an interval's NDJSON object on stdout: {"type":"interval",
+ * "t_s":..,"interval_s":.. (the caller adds its fields, json_obj_end() and
+ * json_finish_line()). */
+void lab_json_interval_begin(struct json_writer *w, double t_s, double dt_s);
 /* Teardown: sets stop and joins the worker if it still runs (an error cut
  * the run short). */
 void lab_worker_stop(struct lab_worker *w);

@@ -45,6 +45,7 @@ struct vh_run {
 	uint8_t *bufs;
 	size_t stride;
 	uint64_t *submit_ts;
+	uint64_t *seq_of;		/* --path: the send count (avail index) each descriptor carries */
 	struct lab_worker w;		/* the driver */
 	pthread_t sink;
 	bool sink_started, backend_set;
@@ -264,6 +265,8 @@ static uint32_t reap(struct vh_run *r, struct vhost_counters *c, uint16_t *last_
 		if (id >= num)
 			continue;	/* not ours: vhost would have reported an error */
 		hist_add(&c->lat, now - r->submit_ts[id]);
+		if (r->cfg->path)
+			path_join_user(r->cfg->path, PH_TX_REAP, &(struct path_stamp){ .seq = r->seq_of[id], .ts = now }, 1);
 		c->used++;
 		c->bytes += r->cfg->size;
 		free_ids[(*nfree)++] = id;
@@ -319,6 +322,10 @@ static void driver_main(void *arg)
 			uint16_t id = free_ids[--nfree];
 
 			r->submit_ts[id] = now;
+			if (cfg->path) {	/* before the kernel can see it */
+				r->seq_of[id] = c.sent;
+				path_join_user(cfg->path, HK_SUBMIT, &(struct path_stamp){ .seq = c.sent, .ts = now }, 1);
+			}
 			fill_frame(r, id, c.sent, now);
 			r->avail->ring[avail_idx & (num - 1)] = id;
 			avail_idx++;
@@ -434,6 +441,7 @@ static void teardown(struct vh_run *r)
 	if (r->mem)
 		munmap(r->mem, r->mem_len);
 	free(r->submit_ts);
+	free(r->seq_of);
 }
 
 int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, lab_interval_fn fn, void *ctx)
@@ -454,7 +462,8 @@ int vhost_gen_run(const struct vhost_cfg *cfg, struct vhost_result *res, lab_int
 	}
 	lab_worker_init(&r.w, driver_main, snapshot, &r, &r.pub, sizeof(r.pub));
 	r.submit_ts = calloc(cfg->qsize, sizeof(*r.submit_ts));
-	if (!r.submit_ts) {
+	r.seq_of = calloc(cfg->qsize, sizeof(*r.seq_of));
+	if (!r.submit_ts || !r.seq_of) {
 		err = -ENOMEM;
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "hist.h"
 #include "lab_gen.h"
+#include "path_join.h"
 
 enum vhost_sink {
 	VHOST_SINK_DROP = 0,	/* frames of an ethertype nobody handles: freed by the stack, no copy */
@@ -25,6 +26,7 @@ struct vhost_cfg {
 	double interval;	/* report interval, s; 0 = final only */
 	int sink;		/* enum vhost_sink */
 	const char *tap;	/* tap name (default rst-zc-tap%d) */
+	struct path_join *path;	/* --path vhost-tx: each frame's submit and reap, by its avail index */
 };
 
 /* Cumulative counters; every field a uint64_t (histogram included). */

@@ -164,6 +164,24 @@ static int sender_open(struct zc_run *r, const char *dst)
 
 /* ---- sender ----------------------------------------------------------------- */
 
+/* --path: the notification [lo, hi] reaped at now: each send's reap stamp
+ * (path_join.h), by its id. */
+static void stamp_reaps(struct path_join *j, uint32_t lo, uint32_t hi, uint64_t now)
+{
+	struct path_stamp v[256];
+	uint32_t n = 0;
+
+	for (uint32_t id = lo;; id++) {
+		v[n++] = (struct path_stamp){ .seq = id, .ts = now };
+		if (n == 256 || id == hi) {
+			path_join_user(j, PH_TX_REAP, v, n);
+			n = 0;
+		}
+		if (id == hi)
+			break;
+	}
+}
+
 /* Read completion notifications; wait up to 10 ms for one when asked. */
 static void read_errqueue(struct zc_run *r, struct zc_counters *c, uint64_t *outstanding, bool wait)
 {
@@ -196,13 +214,21 @@ static void read_errqueue(struct zc_run *r, struct zc_counters *c, uint64_t *out
 			}
 			lo = ee->ee_info;
 			hi = ee->ee_data;
+			/* A range covers sends still outstanding, at most the
+			 * send-time ring: anything wider is not looked into. */
+			if (cm->cmsg_len < CMSG_LEN(sizeof(*ee)) || hi - lo >= *outstanding || hi - lo > r->ts_mask) {
+				c->bad_notifications++;
+				continue;
+			}
 			c->notifications++;
 			c->completions += hi - lo + 1;
 			if (ee->ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
 				c->copied += hi - lo + 1;
 			for (uint32_t id = lo; id != hi + 1; id++)
 				hist_add(&c->lat, now - r->ts[id & r->ts_mask]);
-			*outstanding -= hi - lo + 1 <= *outstanding ? hi - lo + 1 : *outstanding;
+			if (r->cfg->path)
+				stamp_reaps(r->cfg->path, lo, hi, now);
+			*outstanding -= hi - lo + 1;
 		}
 	}
 }
@@ -256,6 +282,8 @@ static void sender_main(void *arg)
 		c.sends++;
 		c.bytes += n;
 		if (cfg->zerocopy) {
+			if (cfg->path)	/* its submit stamp, under the id the kernel gave it */
+				path_join_user(cfg->path, HK_SUBMIT, &(struct path_stamp){ .seq = (uint32_t)next_id, .ts = now }, 1);
 			next_id++;
 			outstanding++;
 		}
@@ -518,6 +546,9 @@ static void zc_print_final(FILE *out, const void *cfg_, const void *res)
 		fprintf(out, "completions %llu in %llu notifications: zero-copied %llu, copied %llu (SO_EE_CODE_ZEROCOPY_COPIED)\n",
 			(unsigned long long)c->completions, (unsigned long long)c->notifications,
 			(unsigned long long)(c->completions - c->copied), (unsigned long long)c->copied);
+	if (c->bad_notifications)
+		fprintf(out, "bad notifications %llu (a range wider than the sends outstanding: not counted)\n",
+			(unsigned long long)c->bad_notifications);
 	fprintf(out, "CPU per send: %.0f ns in this process (getrusage), %.0f ns busy on all %d CPUs (/proc/stat)\n",
 		c->sends ? r->cpu.self_s * 1e9 / c->sends : 0, c->sends ? r->cpu.busy_s * 1e9 / c->sends : 0, r->cpu.ncpu);
 	fprintf(out, "\ntime inside send():\n");
@@ -551,6 +582,7 @@ static void zc_json_final(struct json_writer *w, const void *cfg_, const void *r
 	json_kv_u64(w, "completions", c->completions);
 	json_kv_u64(w, "copied", c->copied);
 	json_kv_u64(w, "zerocopied", c->completions - c->copied);
+	json_kv_u64(w, "bad_notifications", c->bad_notifications);
 	json_kv_double(w, "cpu_self_s", r->cpu.self_s);
 	json_kv_double(w, "cpu_busy_s", r->cpu.busy_s);
 	json_kv_u64(w, "ncpu", r->cpu.ncpu);

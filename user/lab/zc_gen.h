@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "hist.h"
 #include "lab_gen.h"
+#include "path_join.h"
 
 struct zc_cfg {
 	int proto;		/* IPPROTO_TCP or IPPROTO_UDP */
@@ -23,6 +24,7 @@ struct zc_cfg {
 	uint16_t port;
 	bool force;		/* allow the interface with the default route */
 	double interval;	/* report interval, s; 0 = final only */
+	struct path_join *path;	/* --path msg-zerocopy: each send's submit and reap, by its notification id */
 };
 
 /* Cumulative counters; every field a uint64_t (histograms included). */
@@ -31,6 +33,7 @@ struct zc_counters {
 	uint64_t notifications;	/* error-queue messages (ranges) */
 	uint64_t completions;	/* sends covered by them: sum of ee_data - ee_info + 1 */
 	uint64_t copied;	/* ... in ranges with SO_EE_CODE_ZEROCOPY_COPIED */
+	uint64_t bad_notifications;	/* a range wider than the sends outstanding: not used */
 	uint64_t rx_bytes, rx_msgs;
 	struct rs_hist lat;	/* send() -> completion read from the error queue, ns */
 	struct rs_hist send_lat;	/* time inside send(), ns */

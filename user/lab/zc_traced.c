@@ -48,11 +48,7 @@ static void report_interval(void *ctx, const void *cur, const void *prev, double
 		z->g->print_interval(stdout, z->cfg, cur, prev, t_s, dt_s);
 		return;
 	}
-	json_init(&w, stdout);
-	json_obj_begin(&w);
-	json_kv_str(&w, "type", "interval");
-	json_kv_double(&w, "t_s", t_s);
-	json_kv_double(&w, "interval_s", dt_s);
+	lab_json_interval_begin(&w, t_s, dt_s);
 	z->g->json_interval(&w, z->cfg, cur, prev, dt_s);
 	json_obj_end(&w);
 	json_finish_line(&w);

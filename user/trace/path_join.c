@@ -8,6 +8,7 @@
 #define HAVE_K (1u << 0)	/* the kernel's record */
 #define HAVE_R (1u << 1)	/* RX reap */
 #define HAVE_T (1u << 2)	/* completion reap */
+#define HAVE_S (1u << 3)	/* the sender's submit stamp (def->user_submit) */
 
 #define PJ_HIST 4096	/* per-batch events kept per virtqueue and kind */
 
@@ -77,13 +78,16 @@ static bool dropped(const struct path_sample *s)
 }
 
 /* Nothing more can come for it: the kernel's record, and in a run the
- * completion and either the RX reap or a drop. */
+ * completion and either the RX reap or a drop (a path without a receiver of
+ * its own, whose sender stamps its submits: the submit and the completion). */
 static bool complete(const struct path_join *j, const struct pj_slot *sl)
 {
 	if (!(sl->have & HAVE_K))
 		return false;
 	if (!j->user)
 		return true;
+	if (j->def->user_submit)
+		return (sl->have & (HAVE_S | HAVE_T)) == (HAVE_S | HAVE_T);
 	return (sl->have & HAVE_T) && ((sl->have & HAVE_R) || dropped(&sl->s));
 }
 
@@ -193,8 +197,10 @@ static void account(struct path_join *j, struct pj_slot *sl)
 	/* In a run, ours are the packets our sender completed: a frame that
 	 * only carries our epoch (another sender on the link forging it, a
 	 * replayed duplicate, a seq or stream we never sent) has no completion
-	 * and is not joined into the hops, the end-to-end time or the samples. */
-	if (j->user && !(sl->have & HAVE_T)) {
+	 * and is not joined into the hops, the end-to-end time or the samples.
+	 * Where the sender stamps its submits, ours are the sends it stamped
+	 * (one whose completion never came is in flight, not foreign). */
+	if (j->user && !(sl->have & (d->user_submit ? HAVE_S : HAVE_T))) {
 		r->not_ours++;
 		goto out;
 	}
@@ -285,7 +291,8 @@ void path_join_kernel(struct path_join *j, const struct hop_rec *r)
 			j->r.late++;	/* a second record for one packet: keep the first */
 		} else {
 			for (int h = 0; h < HK_N; h++)
-				sl->s.ts[h] = r->ts[h];
+				if (r->ts[h])	/* a sender's submit stamp may be in already */
+					sl->s.ts[h] = r->ts[h];
 			sl->s.vq = r->vq;
 			sl->s.flags = r->flags;
 			sl->s.redirect_err = r->redirect_err;
@@ -300,7 +307,7 @@ void path_join_kernel(struct path_join *j, const struct hop_rec *r)
 
 void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, uint32_t n)
 {
-	uint32_t bit = hop == PH_RX_REAP ? HAVE_R : HAVE_T;
+	uint32_t bit = hop == PH_RX_REAP ? HAVE_R : hop == HK_SUBMIT ? HAVE_S : HAVE_T;
 
 	pthread_mutex_lock(&j->lock);
 	for (uint32_t i = 0; i < n; i++) {
@@ -312,12 +319,25 @@ void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, ui
 			j->r.late++;
 			continue;
 		}
+		if (bit == HAVE_S && v[i].seq >= j->submit_max_plus1)
+			j->submit_max_plus1 = v[i].seq + 1;
 		sl->s.ts[hop] = v[i].ts;
 		sl->have |= bit;
 		if (complete(j, sl))
 			account(j, sl);
 	}
 	pthread_mutex_unlock(&j->lock);
+}
+
+uint64_t path_join_unwrap16(struct path_join *j, uint16_t v)
+{
+	uint64_t hi, d;
+
+	pthread_mutex_lock(&j->lock);
+	hi = j->submit_max_plus1 ? j->submit_max_plus1 - 1 : 0;
+	pthread_mutex_unlock(&j->lock);
+	d = (uint16_t)((uint16_t)hi - v);
+	return d <= hi ? hi - d : UINT64_MAX;	/* UINT64_MAX: no seq (from before the first send) */
 }
 
 void path_join_finish(struct path_join *j)

@@ -37,6 +37,8 @@ struct path_def {
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
 	bool zerocopy;		/* it follows zero-copy TX: a run binds its sender zero-copy (else copy) */
+	bool user_submit;	/* HK_SUBMIT comes from the sender (path_join_user), not from the frame;
+				 * a send is ours when its sender stamped it (msg-zerocopy) */
 	struct path_hop_def hop[PH_N];
 };
 
@@ -90,6 +92,7 @@ struct path_join {
 	struct path_sample *samples;
 	uint64_t nsamples, samples_cap;
 	struct pj_vq *vqs[PJ_VQS];	/* per-batch event history, per virtqueue */
+	uint64_t submit_max_plus1;	/* the highest seq the sender stamped (user_submit), + 1 */
 };
 
 /* window: packets per stream that may be in flight at once (rounded up to a
@@ -98,12 +101,17 @@ int path_join_init(struct path_join *j, const struct path_def *def, uint32_t win
 		   uint64_t sample_limit);
 void path_join_free(struct path_join *j);
 void path_join_kernel(struct path_join *j, const struct hop_rec *r);
-/* n user-space stamps of one hop (PH_RX_REAP or PH_TX_REAP), one lock. */
+/* n user-space stamps of one hop (PH_RX_REAP, PH_TX_REAP, or HK_SUBMIT on a
+ * path whose sender stamps its sends), one lock. */
 struct path_stamp {
 	uint64_t seq, ts;
 	uint16_t stream, epoch;
 };
 void path_join_user(struct path_join *j, int hop, const struct path_stamp *v, uint32_t n);
+/* The seq whose low 16 bits are v, nearest below the highest seq the sender
+ * has stamped (user_submit paths whose kernel sees a u16 index: vhost-tx's
+ * avail index). Exact while fewer than 65536 sends separate the two. */
+uint64_t path_join_unwrap16(struct path_join *j, uint16_t v);
 /* A per-batch event (bpf/hop.h), in the order the kernel emitted them. Each
  * is given to packets when they are accounted (docs/hop-latency.md):
  * a kick (virtqueue_notify) to every packet added to that virtqueue since the
@@ -125,7 +133,7 @@ void path_results_delta(struct path_results *d, const struct path_results *a, co
 
 /* The paths ringscope knows (trace_path.c). NULL if none is called name. */
 const struct path_def *path_find(const char *name);
-const char *path_names(void);		/* "veth-xsk, virtio-tx, virtio-xsk" */
+const char *path_names(void);		/* "veth-xsk, virtio-tx, virtio-xsk, msg-zerocopy, vhost-tx" */
 const char *path_left_name(enum path_left l);
 /* The path has per-batch hops (kick, irq) that path_join_batch() attributes. */
 bool path_has_batches(const struct path_def *d);

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "path_report.h"
+#include "trace_path_zc.h"
 
 static void fmt_ns(char *buf, size_t len, double ns)
 {
@@ -87,6 +88,62 @@ static void print_left(FILE *out, const struct path_def *d, const struct path_re
 		fprintf(out, "\n");
 }
 
+/* msg-zerocopy: what its ubuf_infos did (the kernel's counters). */
+static void msgzc_print(FILE *out, struct path_session *ps)
+{
+	struct hop_counters k;
+	struct mz_counters z;
+
+	zc_path_counters(ps, &k, &z);
+	if (ps->def == &vhost_path_def) {
+		fprintf(out, "  vhost worker: %" PRIu64 " frames sent zero-copy, %" PRIu64 " copied; %" PRIu64
+			" completions (%" PRIu64 " failed, %" PRIu64 " earlier references), %" PRIu64 " used entries\n",
+			(uint64_t)z.vh_zc_sends, (uint64_t)z.vh_copy_sends, (uint64_t)z.vh_completes,
+			(uint64_t)z.vh_failed, (uint64_t)z.vh_refs, (uint64_t)z.vh_used);
+		return;
+	}
+	fprintf(out, "  ubuf_infos %" PRIu64 " for %" PRIu64 " sends (%" PRIu64 " sends appended to one), %" PRIu64
+		" skbs carrying one transmitted, %" PRIu64 " let go; %" PRIu64 " callbacks covering %" PRIu64
+		" sends, %" PRIu64 " of them copied; %" PRIu64 " skbs dropped\n", (uint64_t)z.ubufs, (uint64_t)z.sends,
+		(uint64_t)z.extended, (uint64_t)z.xmits, (uint64_t)z.releases, (uint64_t)z.callbacks,
+		(uint64_t)z.callback_sends, (uint64_t)z.copied_sends, (uint64_t)z.drops);
+}
+
+static void msgzc_json(struct json_writer *w, struct path_session *ps)
+{
+	struct hop_counters k;
+	struct mz_counters z;
+
+	zc_path_counters(ps, &k, &z);
+	if (ps->def == &vhost_path_def) {
+		json_key(w, "vhost");
+		json_obj_begin(w);
+		json_kv_u64(w, "zc_sends", z.vh_zc_sends);
+		json_kv_u64(w, "copy_sends", z.vh_copy_sends);
+		json_kv_u64(w, "completions", z.vh_completes);
+		json_kv_u64(w, "failed", z.vh_failed);
+		json_kv_u64(w, "earlier_refs", z.vh_refs);
+		json_kv_u64(w, "used", z.vh_used);
+		json_kv_u64(w, "unscanned", z.vh_unscanned);
+		json_obj_end(w);
+		return;
+	}
+	json_key(w, "ubufs");
+	json_obj_begin(w);
+	json_kv_u64(w, "created", z.ubufs);
+	json_kv_u64(w, "sends", z.sends);
+	json_kv_u64(w, "extended", z.extended);
+	json_kv_u64(w, "xmits", z.xmits);
+	json_kv_u64(w, "releases", z.releases);
+	json_kv_u64(w, "sender_puts", z.sender_puts);
+	json_kv_u64(w, "callbacks", z.callbacks);
+	json_kv_u64(w, "callback_sends", z.callback_sends);
+	json_kv_u64(w, "copied_sends", z.copied_sends);
+	json_kv_u64(w, "unmatched", z.unmatched);
+	json_kv_u64(w, "drops", z.drops);
+	json_obj_end(w);
+}
+
 void path_print_interval(FILE *out, struct path_session *ps, const struct path_results *iv)
 {
 	fprintf(out, "  %s: %" PRIu64 " packets finished in this interval, %" PRIu64 " completed the path\n",
@@ -114,6 +171,8 @@ void path_print_text(FILE *out, struct path_session *ps, bool with_hist)
 				" packets; %" PRIu64 " packets had none%s\n", b == HB_KICK ? "kicks" : "irqs",
 				r.batch_events[b], r.batch_used[b], r.batch_packets[b], r.batch_none[b] + r.batch_unknown[b],
 				r.batch_unknown[b] ? " (some beyond the history kept)" : "");
+	if (ps->mz)
+		msgzc_print(out, ps);
 	if (r.order_errors || r.late || r.not_ours || k.ringbuf_full || k.live_full || k.recycled || k.stale_alloc)
 		fprintf(out, "  bookkeeping: order_errors %" PRIu64 ", late %" PRIu64 ", not_ours %" PRIu64
 			", ringbuf_full %" PRIu64 ", live_full %" PRIu64 ", recycled %" PRIu64 ", stale_alloc %" PRIu64 "\n",
@@ -183,6 +242,8 @@ static void json_path(struct json_writer *w, struct path_session *ps, const stru
 		json_kv_u64(w, "stale_alloc", k->stale_alloc);
 		json_kv_u64(w, "no_redirect", k->no_redirect);
 		json_kv_u64(w, "probe_missed", trace_path_missed(ps));
+		if (ps->mz)
+			msgzc_json(w, ps);
 	}
 	if (path_has_batches(d)) {
 		if (k)
@@ -253,6 +314,8 @@ void path_print_samples(FILE *out, struct path_session *ps)
 			json_kv_double(&w, "redirect_err", s->redirect_err);
 		if (s->flags & HOP_F_KFREE)
 			json_kv_u64(&w, "drop_reason", s->drop_reason);
+		if (s->flags & (HOP_F_MZ_COPIED | HOP_F_VH_FAILED))
+			json_kv_bool(&w, "copied", true);
 		json_obj_end(&w);
 		json_finish_line(&w);
 	}

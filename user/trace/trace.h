@@ -141,7 +141,7 @@ void trace_json_fields(struct json_writer *w, struct trace_session *s, const str
 	{ "hist", 0, OPT_FLAG, &(t).hist, 0, 0, NULL, NULL, "print latency histograms every interval" }, \
 	{ "top", 0, OPT_U32, &(t).top, 1, 10000, NULL, "N", "call sites shown (default 10)" }, \
 	{ "sort", 0, OPT_CHOICE, &(t).sort, 0, 0, TRACE_SORT_CHOICES, NULL, "order the tables by this column, largest first (default: functions as given, call sites busiest first)" }, \
-	{ "path", 0, OPT_STR, &(t).path, 0, 0, NULL, "NAME", "per-packet hop latency along a data path: veth-xsk, virtio-tx, virtio-xsk (docs/hop-latency.md)" }, \
+	{ "path", 0, OPT_STR, &(t).path, 0, 0, NULL, "NAME", "per-packet hop latency along a data path: veth-xsk, virtio-tx, virtio-xsk, msg-zerocopy, vhost-tx (docs/hop-latency.md)" }, \
 	{ "path-samples", 0, OPT_U64, &(t).path_samples, 1, 1e9, NULL, "N", "with --path --json: every hop stamp of the packets with seq < N, one path_sample line each" }
 
 #endif

@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "trace.h"
 #include "trace_path.h"
+#include "trace_path_zc.h"
 #include "prog_stats.h"
 #include "u64s.h"
 #include "hop.skel.h"
@@ -107,12 +108,12 @@ const struct path_def *path_find(const char *name)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (!strcmp(paths[i].name, name))
 			return &paths[i];
-	return NULL;
+	return zc_path_find(name);	/* trace_path_zc.c */
 }
 
 const char *path_names(void)
 {
-	return "veth-xsk, virtio-tx, virtio-xsk";
+	return "veth-xsk, virtio-tx, virtio-xsk, msg-zerocopy, vhost-tx";
 }
 
 int trace_path_check(const char *name, uint64_t samples, bool json)
@@ -197,7 +198,7 @@ static bool wanted(const struct path_progs *pp, const char *name, bool run)
 
 /* The tier a path with function hops uses: forced, or the best there is;
  * one error line if it has none. */
-static int path_tier(const char *path, int forced, enum tier *tier)
+int path_tier(const char *path, int forced, enum tier *tier)
 {
 	struct kernel_caps caps = {};
 	enum tier best;
@@ -283,6 +284,23 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+int trace_path_start_reader(struct path_session *ps, int map_fd, ring_buffer_sample_fn fn)
+{
+	int err;
+
+	ps->rb = ring_buffer__new(map_fd, fn, ps, NULL);
+	if (!ps->rb) {
+		err = -errno;
+		rs_err("cannot read the hop tracer's ring buffer: %s", strerror(-err));
+		return err;
+	}
+	if ((err = -pthread_create(&ps->thread, NULL, reader, ps)))
+		rs_err("cannot start the hop reader thread: %s", strerror(-err));
+	else
+		ps->started = true;
+	return err;
+}
+
 int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples, int tier)
 {
 	const struct path_progs *pp;
@@ -294,6 +312,8 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	memset(ps, 0, sizeof(*ps));
 	if ((err = trace_path_check(name, 0, true)))
 		return err;
+	if (zc_path_find(name))	/* their own BPF object: trace_path_zc.c */
+		return zc_path_open(ps, name, run, window, samples, tier);
 	pp = progs_of(name);
 	if (pp->functions && (err = path_tier(name, tier, &t)))
 		return err;
@@ -336,17 +356,8 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 		       "raw tracepoints (net, skb, xdp, kmem, sys_enter)", strerror(-err));
 		goto fail;
 	}
-	ps->rb = ring_buffer__new(bpf_map__fd(skel->maps.hop_events), on_record, ps, NULL);
-	if (!ps->rb) {
-		err = -errno;
-		rs_err("cannot read the hop tracer's ring buffer: %s", strerror(-err));
+	if ((err = trace_path_start_reader(ps, bpf_map__fd(skel->maps.hop_events), on_record)))
 		goto fail;
-	}
-	if ((err = -pthread_create(&ps->thread, NULL, reader, ps))) {
-		rs_err("cannot start the hop reader thread: %s", strerror(-err));
-		goto fail;
-	}
-	ps->started = true;
 	return 0;
 fail:
 	trace_path_close(ps);
@@ -403,7 +414,7 @@ static void take_in_flight(struct path_session *ps)
 
 void trace_path_finish(struct path_session *ps)
 {
-	if (ps->finished || !ps->skel)
+	if (ps->finished || (!ps->skel && !ps->mz))
 		return;
 	ps->stop = true;
 	if (ps->started)
@@ -411,7 +422,10 @@ void trace_path_finish(struct path_session *ps)
 	ps->started = false;
 	if (ps->rb)
 		ring_buffer__consume(ps->rb);
-	take_in_flight(ps);
+	if (ps->mz)
+		zc_path_in_flight(ps);
+	else
+		take_in_flight(ps);
 	path_join_finish(&ps->join);
 	ps->finished = true;
 }
@@ -432,6 +446,10 @@ void trace_path_counters(struct path_session *ps, struct hop_counters *out)
 	__u32 zero = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (ps->mz) {
+		zc_path_counters(ps, out, NULL);
+		return;
+	}
 	if (!ps->skel || ncpu <= 0 || !(v = calloc(ncpu, sizeof(*v))))
 		return;
 	if (!bpf_map_lookup_elem(bpf_map__fd(ps->skel->maps.hop_stats), &zero, v))
@@ -445,6 +463,8 @@ uint64_t trace_path_missed(struct path_session *ps)
 	const struct bpf_object_skeleton *sk = ps->skel ? ps->skel->skeleton : NULL;
 	uint64_t missed = 0;
 
+	if (ps->mz)
+		return zc_path_missed(ps);
 	for (int i = 0; sk && i < sk->prog_cnt; i++) {
 		/* the skeleton's stride: newer libbpf may grow the entry */
 		const struct bpf_prog_skeleton *p = (const void *)((const char *)sk->progs + i * sk->prog_skel_sz);
@@ -465,6 +485,7 @@ void trace_path_close(struct path_session *ps)
 	ps->rb = NULL;
 	hop_bpf__destroy(ps->skel);	/* detaches every program */
 	ps->skel = NULL;
+	zc_path_destroy(ps);
 	if (ps->def)
 		path_join_free(&ps->join);
 	ps->def = NULL;

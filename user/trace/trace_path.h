@@ -7,13 +7,16 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <bpf/libbpf.h>
 #include "path_join.h"
+#include "probe.h"
 
 struct path_session {
 	const struct path_def *def;
 	int tier;		/* enum tier of its function hops (TIER_TRACEPOINT: none) */
 	bool raw_tp;		/* it loads raw tracepoint programs too */
 	struct hop_bpf *skel;
+	struct zc_path_session *mz;	/* the zero-copy paths' own object and links instead (trace_path_zc.c) */
 	struct ring_buffer *rb;
 	pthread_t thread;
 	bool started;
@@ -33,6 +36,12 @@ int trace_path_check(const char *name, uint64_t samples, bool json);
  * One error line and -errno on failure, nothing left attached. */
 int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_t window, uint64_t samples,
 		    int tier);
+/* The tier a path with function hops uses (enum tier): forced (TIER_AUTO:
+ * the best there is); one error line and -errno if it has none. */
+int path_tier(const char *path, int forced, enum tier *tier);
+/* Read the ring buffer map_fd into the join: ps->rb, handed to fn (ctx ps),
+ * in a thread (ps->started). One error line and -errno. */
+int trace_path_start_reader(struct path_session *ps, int map_fd, ring_buffer_sample_fn fn);
 /* What stamps the path's kernel hops: "raw tracepoints", or fentry/kprobes too. */
 const char *trace_path_probes(const struct path_session *ps);
 /* Only frames of this sender epoch (run: its own sender). */

@@ -8,8 +8,9 @@ set -euo pipefail
 bin=$1 src=$2
 source "$(dirname "$0")/../completion/ringscope.bash"
 
-# scdoc markup in text that comes from --help: *bold*, _underline_, \escape.
-esc() { local s=${1//\\/\\\\}; s=${s//\*/\\*}; printf '%s' "${s//_/\\_}"; }
+# scdoc markup in text that comes from --help: *bold*, _underline_, \escape,
+# and a leading "-", which scdoc would take for a list item ("--path X: ...").
+esc() { local s=${1//\\/\\\\}; s=${s//\*/\\*}; s=${s//_/\\_}; [[ $s == -* ]] && s="\\$s"; printf '%s' "$s"; }
 
 commands=$(_ringscope_commands "$bin" | cut -f1 | sort)
 sections=$(sed -n 's/^@options \(.*\)@$/\1/p' "$src" | sort)

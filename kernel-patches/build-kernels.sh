@@ -13,9 +13,10 @@
 #   --debug      build only the patched kernel with config/debug.config on top
 #                (KASAN, kmemleak, DMA-API debug, lockdep) into patched-debug/,
 #                from its own git worktree of src (src-debug, branch
-#                patched-debug) and build dir (build-patched-debug), under its
-#                own lock: stock and patched builds are neither touched nor
-#                waited for beyond the shared .config step
+#                patched-debug) and build dir (build-patched-debug); it takes
+#                the cache's lock only for the shared source and .config (so it
+#                waits for a running stock/patched build), then its own
+#                .lock-debug: a stock/patched build may start beside it
 #
 # 7.2 is not in this machine's Debian release: its linux-source-7.2 comes
 # from Debian's sid through tests/vm/debian-kernel.sh (a private apt
@@ -275,8 +276,8 @@ if [[ $FORCE -eq 1 || ! -f $CONFIG || $(cat "$CONFIG.stamp" 2>/dev/null) != "$CO
 fi
 
 # ---- --debug: the patched kernel with KASAN, kmemleak, DMA-API debug, lockdep --
-# Its own worktree, .config, build dir and lock: a stock or patched build of
-# the same cache may run beside it.
+# Its own worktree, .config, build dir and lock: once the shared source and
+# .config are ready, a stock or patched build of the same cache may run beside it.
 build_debug() {
 	local tree=$WORK/src-debug cfgdir=$WORK/build-patched-debug
 	local key marker log=$LOGS/debug-tree.log

@@ -21,7 +21,7 @@ BIN=${RINGSCOPE_BIN:-$REPO/build/static/ringscope}
 HELPER=$REPO/build/helpers/rs_ringparam.static
 fails=0
 fail() { echo "FAIL: $1: $2"; fails=$((fails + 1)); }
-# per kernel: build-kernels.sh options, boot options, guest memory (MiB), guest seconds, guest checks
+# per kernel: build-kernels.sh options, boot options, guest memory (MiB), qemu timeout (s), guest checks
 case "$WHICH" in
 stock | patched) build_args=() append0= mem=1024 timeout=1200 checks=11 ;;
 # kasan_multi_shot: every KASAN report, not only the first; memory: KASAN's shadow is 1/8 of it

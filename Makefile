@@ -52,7 +52,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
 include mk/version.mk
 
 .PHONY: all deps run test test-lab static unit clean fuzz fuzz-build asan vmlinux vm-run vm-ab vm-zerocopy \
-	vm-lpi vm-notify kernel bench-gen bench-trace bench-accel man install uninstall
+	vm-lpi vm-notify kernel kernel-debug bench-gen bench-trace bench-accel man install uninstall
 
 # The binary; a second build (make asan) puts its own into its build dir.
 RINGSCOPE ?= ringscope
@@ -200,6 +200,11 @@ vm-lpi: deps deps-arm64 all static-arm64
 # make kernel [KERNEL=6.12|7.2], cached in /var/cache/ringscope/kernel/$(KERNEL)/.
 kernel: deps
 	bash kernel-patches/build-kernels.sh --kernel $(KERNEL)
+
+# The patched kernel with KASAN, kmemleak, DMA-API debug and lockdep
+# (kernel-patches/config/debug.config), in $(KERNEL)/patched-debug/.
+kernel-debug: deps
+	bash kernel-patches/build-kernels.sh --kernel $(KERNEL) --debug
 
 bench-gen: all
 	@bash tests/bench/bench-gen.sh

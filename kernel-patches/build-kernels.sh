@@ -3,13 +3,20 @@
 # kernel for ringscope's qemu lab, from one source tree and one .config.
 #
 # Usage:
-#   kernel-patches/build-kernels.sh [--kernel 6.12|7.2] [--force] [--jobs N] [--stock-only]
-#   (or: make kernel [KERNEL=7.2])
+#   kernel-patches/build-kernels.sh [--kernel 6.12|7.2] [--force] [--jobs N] [--stock-only] [--debug]
+#   (or: make kernel [KERNEL=7.2], make kernel-debug [KERNEL=7.2])
 #
 #   --kernel V   the series to build (default 6.12): kernel-patches/V/*.patch
 #   --force      rebuild both kernels even if their inputs did not change
 #   --jobs N     parallel make jobs (default: nproc)
 #   --stock-only build the stock kernel only
+#   --debug      build only the patched kernel with config/debug.config on top
+#                (KASAN, kmemleak, DMA-API debug, lockdep) into patched-debug/,
+#                from its own git worktree of src (src-debug, branch
+#                patched-debug) and build dir (build-patched-debug); it takes
+#                the cache's lock only for the shared source and .config (so it
+#                waits for a running stock/patched build), then its own
+#                .lock-debug: a stock/patched build may start beside it
 #
 # 7.2 is not in this machine's Debian release: its linux-source-7.2 comes
 # from Debian's sid through tests/vm/debian-kernel.sh (a private apt
@@ -41,6 +48,7 @@
 #   stock/config      patched/config      the .config used (identical)
 #   stock/System.map  patched/System.map
 #   stock/stamp       patched/stamp       hash of the inputs of the build
+#   patched-debug/{bzImage,vmlinux,config,System.map,stamp}   with --debug
 #   logs/*.log        full output of every step
 #
 # Idempotent: a kernel is rebuilt only when its inputs changed: the Debian
@@ -60,6 +68,7 @@ main() {
 KVER=6.12
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FRAGMENT=$HERE/config/x86_64-6.12.config
+DEBUG_FRAGMENT=$HERE/config/debug.config
 CACHE_ROOT=${RINGSCOPE_CACHE:-/var/cache/ringscope}
 # Bump when the way the .config is produced changes.
 RECIPE="tinyconfig+merge_config+olddefconfig v1"
@@ -71,6 +80,7 @@ ATTACH_POINTS=()
 
 FORCE=0
 STOCK_ONLY=0
+DEBUG=0
 JOBS=$(nproc)
 
 say() { printf 'build-kernels: %s\n' "$*"; }
@@ -92,6 +102,7 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--force) FORCE=1 ;;
 	--stock-only) STOCK_ONLY=1 ;;
+	--debug) DEBUG=1 ;;
 	--kernel) [[ $# -ge 2 ]] || die "--kernel needs a version (6.12 or 7.2)"; KVER=$2; shift ;;
 	--kernel=*) KVER=${1#--kernel=} ;;
 	--jobs) [[ $# -ge 2 ]] || die "--jobs needs a number"; JOBS=$2; shift ;;
@@ -102,6 +113,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number, not '$JOBS'"
+[[ $DEBUG -eq 0 || $STOCK_ONLY -eq 0 ]] || die "--debug builds the patched kernel: drop --stock-only"
 case $KVER in
 6.12) ATTACH_POINTS=(virtqueue_add_outbuf virtqueue_add_split virtqueue_add_packed
 		     detach_buf_split detach_buf_packed) ;;
@@ -123,6 +135,7 @@ DEPS=(build-essential bc bison flex libssl-dev libelf-dev pahole dwarves
 [[ $KVER != 6.12 ]] || DEPS+=("$SRC_PKG")
 [[ $(uname -m) == x86_64 ]] || die "x86_64 host required (this is $(uname -m))"
 [[ -f $FRAGMENT ]] || die "config fragment missing: $FRAGMENT"
+[[ $DEBUG -eq 0 || -f $DEBUG_FRAGMENT ]] || die "config fragment missing: $DEBUG_FRAGMENT"
 shopt -s nullglob
 PATCHES=()
 for p in "$PATCH_DIR"/[0-9][0-9][0-9][0-9]-*.patch; do
@@ -184,7 +197,8 @@ GIT=(git -C "$SRC" -c user.name="ringscope build" -c user.email=ringscope@localh
 if [[ ! -d $SRC/.git ]] || [[ $(cat "$SRC/.git/ringscope-source" 2>/dev/null) != "$SRC_VERSION" ]]; then
 	say "unpacking $SRC_PKG $SRC_VERSION into $SRC"
 	log=$LOGS/unpack.log
-	rm -rf "$SRC" "$WORK/build-stock" "$WORK/build-patched"
+	rm -rf "$SRC" "$WORK/build-stock" "$WORK/build-patched" "$WORK/src-debug" \
+		"$WORK/build-patched-debug"
 	mkdir -p "$SRC"
 	tar -xJf "$TARBALL" -C "$SRC" --strip-components=1 >"$log" 2>&1 ||
 		die_log "$log" "cannot unpack $TARBALL"
@@ -214,7 +228,8 @@ up_to_date() { # DIR KEY
 	   $(cat "$1/stamp") == "$2" ]]
 }
 
-if up_to_date "$WORK/stock" "$STOCK_KEY" && up_to_date "$WORK/patched" "$PATCHED_KEY"; then
+if [[ $DEBUG -eq 0 ]] && up_to_date "$WORK/stock" "$STOCK_KEY" &&
+   up_to_date "$WORK/patched" "$PATCHED_KEY"; then
 	say "stock and patched kernels are up to date in $WORK"
 	exit 0
 fi
@@ -222,6 +237,23 @@ fi
 checkout() { # BRANCH
 	"${GIT[@]}" checkout -q -f "$1" >>"$LOGS/git.log" 2>&1 ||
 		die_log "$LOGS/git.log" "git checkout $1 failed in $SRC"
+}
+
+# check_fragment FRAGMENT CONFIG: every option FRAGMENT sets must have
+# survived olddefconfig in CONFIG.
+check_fragment() {
+	local line opt lost=()
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*)
+			grep -qxF -- "$line" "$2" || lost+=("$line") ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#\# }; opt=${opt%% is not set}
+			! grep -q "^$opt=" "$2" || lost+=("$line") ;;
+		esac
+	done <"$1"
+	[[ ${#lost[@]} -eq 0 ]] ||
+		die "$(basename "$1"): ${lost[*]} did not survive olddefconfig (unmet dependency?)"
 }
 
 # ---- 3. one .config -----------------------------------------------------------
@@ -239,29 +271,69 @@ if [[ $FORCE -eq 1 || ! -f $CONFIG || $(cat "$CONFIG.stamp" 2>/dev/null) != "$CO
 			"$cfgdir/.config" "$FRAGMENT") &&
 		make -C "$SRC" O="$cfgdir" ARCH=x86_64 olddefconfig
 	} >"$log" 2>&1 || die_log "$log" "making the .config failed"
-	# Every option the fragment sets must have survived olddefconfig.
-	lost=()
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=*)
-			grep -qxF -- "$line" "$cfgdir/.config" || lost+=("$line") ;;
-		"# CONFIG_"*" is not set")
-			opt=${line#\# }; opt=${opt%% is not set}
-			! grep -q "^$opt=" "$cfgdir/.config" || lost+=("$line") ;;
-		esac
-	done <"$FRAGMENT"
-	[[ ${#lost[@]} -eq 0 ]] ||
-		die "the fragment's ${lost[*]} did not survive olddefconfig (unmet dependency?)"
+	check_fragment "$FRAGMENT" "$cfgdir/.config"
 	cp "$cfgdir/.config" "$CONFIG.tmp" && mv "$CONFIG.tmp" "$CONFIG"
 	echo "$CONFIG_KEY" >"$CONFIG.stamp"
 	rm -rf "$cfgdir"
 fi
 
+# ---- --debug: the patched kernel with KASAN, kmemleak, DMA-API debug, lockdep --
+# Its own worktree, .config, build dir and lock: once the shared source and
+# .config are ready, a stock or patched build of the same cache may run beside it.
+build_debug() {
+	local tree=$WORK/src-debug cfgdir=$WORK/build-patched-debug
+	local key marker log=$LOGS/debug-tree.log
+	local dgit=(git -C "$tree" -c user.name="ringscope build" -c user.email=ringscope@localhost
+		    -c advice.detachedHead=false)
+
+	key=$(printf '%s\n' "$PATCHED_KEY" | cat - "$DEBUG_FRAGMENT" | sha256sum | cut -c1-16)
+	flock -u 9
+	exec 8>"$WORK/.lock-debug"
+	if ! flock -n 8; then
+		say "another build-kernels.sh --debug holds $WORK/.lock-debug; waiting for it"
+		flock 8
+	fi
+	if up_to_date "$WORK/patched-debug" "$key"; then
+		say "patched-debug kernel is up to date: $WORK/patched-debug/bzImage"
+		return 0
+	fi
+	{
+		"${GIT[@]}" worktree prune &&
+		{ [[ -e $tree/.git ]] || "${GIT[@]}" worktree add -q --detach "$tree" stock; }
+	} >"$log" 2>&1 || die_log "$log" "cannot add the worktree $tree"
+	# The series is applied again only when it changed: rewriting the files
+	# would make Kbuild rebuild them and relink.
+	marker=$("${dgit[@]}" rev-parse --absolute-git-dir)/ringscope-series
+	if [[ $(cat "$marker" 2>/dev/null) != "$PATCHED_KEY" ||
+	      -n $("${dgit[@]}" status --porcelain --untracked-files=no) ]]; then
+		say "applying ${#PATCHES[@]} patches onto stock in $tree (branch patched-debug)"
+		rm -f "$marker"
+		{
+			{ [[ ! -d ${marker%/*}/rebase-apply ]] || "${dgit[@]}" am --abort; } &&
+			"${dgit[@]}" checkout -q -f -B patched-debug stock &&
+			"${dgit[@]}" am -q --whitespace=error "${PATCHES[@]}"
+		} >>"$log" 2>&1 || die_log "$log" "the series does not apply in $tree"
+		echo "$PATCHED_KEY" >"$marker"
+	fi
+	say "making .config: $(basename "$CONFIG") + $(basename "$DEBUG_FRAGMENT")"
+	log=$LOGS/config-debug.log
+	mkdir -p "$cfgdir"
+	{
+		(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$cfgdir" \
+			"$CONFIG" "$DEBUG_FRAGMENT") &&
+		make -C "$tree" O="$cfgdir" ARCH=x86_64 olddefconfig
+	} >"$log" 2>&1 || die_log "$log" "making the debug .config failed"
+	check_fragment "$FRAGMENT" "$cfgdir/.config"
+	check_fragment "$DEBUG_FRAGMENT" "$cfgdir/.config"
+	cp "$cfgdir/.config" "$WORK/config-debug"
+	build patched-debug "$key" "$tree" "$WORK/config-debug"
+}
+
 # ---- 4./5. builds ---------------------------------------------------------------
 fmt_time() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
-build() { # NAME KEY
-	local name=$1 key=$2
+build() { # NAME KEY [SOURCE CONFIG]: SOURCE defaults to $SRC at branch NAME
+	local name=$1 key=$2 src=${3:-$SRC} cfg=${4:-$CONFIG}
 	local bdir=$WORK/build-$name out=$WORK/$name log=$LOGS/build-$name.log
 	local t0 secs sym miss=()
 
@@ -269,7 +341,7 @@ build() { # NAME KEY
 		say "$name kernel is up to date: $out/bzImage"
 		return 0
 	fi
-	checkout "$name"
+	[[ $src != "$SRC" ]] || checkout "$name"
 	# The patched tree differs from stock in a few files: start the patched
 	# build from a copy of the finished stock build, and let Kbuild's own
 	# dependency tracking rebuild what the series touches (git wrote those
@@ -289,13 +361,13 @@ build() { # NAME KEY
 			die "cannot relocate the copy of build-stock"
 	fi
 	mkdir -p "$bdir"
-	cmp -s "$CONFIG" "$bdir/.config" || cp "$CONFIG" "$bdir/.config"
+	cmp -s "$cfg" "$bdir/.config" || cp "$cfg" "$bdir/.config"
 	say "building $name kernel with -j$JOBS (log: $log)"
 	t0=$SECONDS
 	{
-		make -C "$SRC" O="$bdir" ARCH=x86_64 olddefconfig &&
-		cmp -s "$CONFIG" "$bdir/.config" &&
-		make -C "$SRC" O="$bdir" ARCH=x86_64 -j"$JOBS" bzImage
+		make -C "$src" O="$bdir" ARCH=x86_64 olddefconfig &&
+		cmp -s "$cfg" "$bdir/.config" &&
+		make -C "$src" O="$bdir" ARCH=x86_64 -j"$JOBS" bzImage
 	} >"$log" 2>&1 || die_log "$log" "$name kernel build failed"
 	secs=$((SECONDS - t0))
 	for sym in "${ATTACH_POINTS[@]}"; do
@@ -311,6 +383,8 @@ build() { # NAME KEY
 	echo "$key" >"$out/stamp"
 	say "built $name kernel in $(fmt_time "$secs"): $out/bzImage"
 }
+
+[[ $DEBUG -eq 0 ]] || { build_debug; exit 0; }
 
 build stock "$STOCK_KEY"
 if [[ $STOCK_ONLY -eq 1 ]]; then

@@ -29,6 +29,25 @@ check bpf_stats_counts_runs "$(jq -c '.programs' "$tmp/s.json")" \
 	qjq 'all(.programs[]; .run_cnt > 0 and .run_time_ns > 0) and
 	       .observer_run_cnt == ([.programs[].run_cnt] | add) and .observer_run_time_ns == ([.programs[].run_time_ns] | add)' "$tmp/s.json"
 
+# a stop signal ends the wait for a PID that lives on: the last sample, exit
+# 128 + signal (before, the signals stayed blocked and it waited for PID)
+sleep 60 &
+spid=$!
+on_exit "kill $spid"
+"$RS" bpf-stats --until-exit "$spid" >"$tmp/int.json" 2>"$tmp/int.err" &
+bpid=$!
+on_exit "kill -KILL $bpid"
+sleep 0.5
+kill -INT "$bpid"
+for ((i = 0; i < 50; i++)); do kill -0 "$bpid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$bpid" 2>/dev/null && kill -KILL "$bpid"
+wait "$bpid"
+rc=$?
+check bpf_stats_until_exit_stops_on_sigint "rc $rc (want 130 within 5 s), stderr: $(cat "$tmp/int.err")" [ $rc -eq 130 ]
+check bpf_stats_until_exit_sigint_prints_json "$(head -c 200 "$tmp/int.json")" \
+	qjq -s 'length == 1 and .[0].type == "bpf_stats" and (.[0].programs | length == 0)' "$tmp/int.json"
+kill "$spid" 2>/dev/null
+
 # a PID that does not exist: one error line naming the fix, non-zero exit
 "$RS" bpf-stats --until-exit 4194303 >"$tmp/bad.out" 2>"$tmp/bad.err"
 rc=$?

@@ -55,4 +55,10 @@ check compare_reproducible "differs" cmp -s "$tmp/ab.json" "$tmp/ab2.json"
 w99=$(jq '.metrics.pps | .ci_high - .ci_low' "$tmp/ab99.json")
 w90=$(jq '.metrics.pps | .ci_high - .ci_low' "$tmp/ab90.json")
 check compare_ci99_wider_than_ci90 "99 %: $w99, 90 %: $w90" awk -v a="$w99" -v b="$w90" 'BEGIN { exit !(a > b) }'
+# Output that cannot be written (a full disk) is an error, not exit 0 with a
+# cut table or NDJSON stream (before: exit 0, nothing said).
+"$RS" compare --a "$tmp/a.txt" --b "$tmp/b.txt" >/dev/full 2>"$tmp/full.err"
+rc=$?
+check compare_full_stdout_fails "rc $rc: $(cat "$tmp/full.err")" \
+	eval '[ $rc -eq 1 ] && [ "$(grep -c "error: could not write all of the output to standard output: No space left on device" "$tmp/full.err")" -eq 1 ]'
 finish

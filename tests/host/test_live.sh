@@ -13,19 +13,20 @@ ensure_fs
 tmp=$(mktemp -d); on_exit "rm -rf $tmp"
 ESC=$'\033'
 
-# on_tty ROWS OUT ARGS...: ringscope ARGS on a pty of ROWS x 160.
+# on_tty ROWS OUT ARGS...: ringscope ARGS on a pty of ROWS x ${COLS:-160}.
 on_tty() {
 	local rows=$1 out=$2
 	shift 2
-	timeout 60 script -qfec "stty rows $rows cols 160; $RS $*" /dev/null >"$out" 2>&1
+	timeout 60 script -qfec "stty rows $rows cols ${COLS:-160}; $RS $*" /dev/null >"$out" 2>&1
 }
 
-# check_frames NAME FILE MAXLINES: the output is frames, each starting with a
-# clear-below; every frame after the first is drawn after moving up exactly
-# the lines the previous one drew (counted here from the text); none is taller
-# than MAXLINES.
+# check_frames NAME FILE MAXROWS [COLS]: the output is frames, each starting
+# with a clear-below; every frame after the first is drawn after moving up
+# exactly the terminal rows the previous one drew (counted here from the text:
+# a line longer than COLS, default 160, wraps onto more rows); none is taller
+# than MAXROWS.
 check_frames() {
-	local name=$1 f=$2 max=$3 verdict
+	local name=$1 f=$2 max=$3 cols=${4:-160} verdict
 	verdict=$(perl -0777 -ne '
 		s/\r//g;
 		my @p = split /\e\[J/, $_, -1;
@@ -34,9 +35,10 @@ check_frames() {
 		for my $i (1 .. $n - 1) {
 			unless ($p[$i] =~ s/\e\[(\d+)A\z//) { print "bad frame $i: no move-up after it"; exit }
 			my $up = $1;
-			my $lines = () = $p[$i] =~ /\n/g;
-			if ($up != $lines) { print "bad frame $i drew $lines lines, the next moved up $up"; exit }
-			if ($lines > '"$max"') { print "bad frame $i has $lines lines > '"$max"'"; exit }
+			my $rows = 0;
+			$rows += length($_) ? int((length($_) + '"$cols"' - 1) / '"$cols"') : 1 for ($p[$i] =~ /([^\n]*)\n/g);
+			if ($up != $rows) { print "bad frame $i drew $rows rows, the next moved up $up"; exit }
+			if ($rows > '"$max"') { print "bad frame $i has $rows rows > '"$max"'"; exit }
 		}
 		print "ok $n frames";
 	' "$f")
@@ -79,4 +81,11 @@ ip -n "$c-a" link set a0 up && ip -n "$c-b" link set b0 up
 on_tty 40 "$tmp/gen.tty" gen tx -i a0 --netns "$c-a" -d 1.8 -I 0.5 -r 10000 --no-pin
 check_frames live_gen_redraws_in_place "$tmp/gen.tty" 39
 check live_gen_summary "no summary: $(tail -c 300 "$tmp/gen.tty")" grep -aq -- '--- summary' "$tmp/gen.tty"
+# A window narrower than the interval line: it wraps, and the frame moves
+# back over the rows it took (before, over its lines: each interval left the
+# first half of the previous one on the screen).
+COLS=50 on_tty 40 "$tmp/narrow.tty" gen tx -i a0 --netns "$c-a" -d 1.8 -I 0.5 -r 10000 --no-pin
+w=$(tr -d '\r' <"$tmp/narrow.tty" | grep -a 'kpps' | head -1 | sed 's/\x1b\[[0-9]*[AJ]//g' | awk '{ print length }')
+check live_narrow_line_wraps "interval line of ${w:-?} columns" [ "${w:-0}" -gt 50 ]
+check_frames live_narrow_redraws_over_wrapped_rows "$tmp/narrow.tty" 39 50
 finish

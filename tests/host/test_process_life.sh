@@ -252,6 +252,18 @@ sums_match trace_kmalloc_interval_sums_bytes "$tmp/sum_km.out" '.kmalloc_sites[]
 n=$(grep -c '"type":"interval"' "$tmp/sum_tp.out")
 check trace_last_stretch_is_an_interval "$n intervals for -d 2 -I 0.2" [ "$n" -eq 10 ]
 
+# --- run: an interval's per-packet figures are over that interval's packets -
+# (before, each interval divided by its packets minus the previous interval's:
+# at a steady rate about 0, so calls_per_pkt was far off or missing.)
+rs_fg perpkt 60 run -t netif_receive_skb -r 20000 -d 3 -I 0.5 --no-pin --json
+pid=$(rs_pid perpkt)
+on_exit "ip netns delete rs-demo-$pid-tx; ip netns delete rs-demo-$pid-rx"
+jq -r 'select(.type == "interval" and .packets_tx > 0) | .packets_tx as $p | .functions[] | select(.calls > 0) |
+	"\($p) \(.calls) \(.calls_per_pkt // "missing")"' "$tmp/perpkt.out" >"$tmp/perpkt.rows"
+bad=$(awk '$3 == "missing" || ($3 - $2 / $1) ^ 2 > (1e-4 * $2 / $1) ^ 2' "$tmp/perpkt.rows")
+check run_interval_calls_per_pkt "rc $(rc_of perpkt), $(wc -l <"$tmp/perpkt.rows") rows (packets calls calls_per_pkt), off: $(head -3 <<<"$bad" | tr '\n' '|') $(tail -1 "$tmp/perpkt.err")" \
+	eval '[ "$(rc_of perpkt)" = 0 ] && [ "$(wc -l <"$tmp/perpkt.rows")" -ge 4 ] && [ -z "$bad" ]'
+
 # --- cleanup touches only what ringscope makes (a private bpffs) ------------
 # A directory not named COMMAND-PID is not ours; one with a subdirectory (which
 # ringscope never makes) cannot be removed: both get a line, neither is lost.

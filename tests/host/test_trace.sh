@@ -90,6 +90,10 @@ bad_input() {	# bad_input NAME REGEX CMD...
 	fi
 }
 bad_input trace_unknown_function "no kernel function 'vfs_raed'.*nearest.*vfs_read" "$RS" trace -f vfs_raed
+# The near misses offered are functions: not the __pfx_ padding symbols of
+# CONFIG_FUNCTION_PADDING kernels (before: "nearest attachable: __pfx_sget_fc").
+bad_input trace_unknown_function_near "no kernel function 'nonexistent_fn'.*nearest attachable: " "$RS" trace -f nonexistent_fn
+check trace_suggests_no_padding_symbols "$(cat "$tmp/bad.err")" bash -c "! grep -q '__pfx_' '$tmp/bad.err'"
 bad_input trace_inlined_function "inlined.*-f virtqueue_add_split" "$RS" trace -f alloc_indirect_split
 if grep -qw __kmalloc_noprof /proc/kallsyms; then
 	bad_input trace_renamed_function "called __kmalloc_noprof.*-f __kmalloc_noprof" "$RS" trace -f __kmalloc

@@ -43,6 +43,13 @@ f=$(grep '"type":"final"' "$tmp/copy.json" | tail -1)
 check msgzc_copy_baseline "sends=$(jq -r .sends <<<"$f") completions=$(jq -r .completions <<<"$f") mode=$(jq -r .mode <<<"$f")" \
 	jqe '.sends == 5000 and .completions == 0 and .mode == "copy" and .cpu_busy_ns_per_send > 0' <<<"$f"
 
+# --dst without -i is refused, not ignored (before: exit 0, the sends went over
+# the private pair while the user asked for another host).
+timeout 30 "$RS" zc-gen --dst 192.0.2.1 -n 10 >"$tmp/dst.out" 2>"$tmp/dst.err"
+rc=$?
+check zcgen_dst_needs_iface "rc $rc, stdout $(wc -c <"$tmp/dst.out") bytes: $(head -c 300 "$tmp/dst.err")" \
+	eval '[ $rc -ne 0 ] && [ ! -s "$tmp/dst.out" ] && [ "$(wc -l <"$tmp/dst.err")" -eq 1 ] && grep -q -- "--dst 192.0.2.1 needs -i IFACE" "$tmp/dst.err"'
+
 # --- kernel side: attached (fentry/kprobe hosts) or one line saying why not ----
 tier=$("$RS" probe --json 2>/dev/null | jq -r .tier)
 timeout 20 "$RS" trace --zerocopy -d 1 --no-pin >"$tmp/tr.out" 2>"$tmp/tr.err"

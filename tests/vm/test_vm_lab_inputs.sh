@@ -33,6 +33,7 @@ VMNOTIFY=$ROOT/tests/vm/vm-notify.sh
 refuses vm-run-backend "BACKEND must be hub or tap" BACKEND=bridge bash "$VMRUN"
 refuses vm-run-nstag "NS_TAG must be" BACKEND=tap NS_TAG='bad tag!' bash "$VMRUN"
 refuses vm-run-ready "READY_TIMEOUT must be a non-negative integer" READY_TIMEOUT=soon bash "$VMRUN"
+refuses vm-run-mem "MEM must be the guest's memory in MiB" MEM=lots bash "$VMRUN"
 refuses vm-ab-rings "RINGS takes split, packed, split-tap, packed-tap" RINGS=split-vhost RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-ab-txmode "TX_MODE must be bh or timer" TX_MODE=fast RINGSCOPE=$ROOT/ringscope bash "$VMAB"
 refuses vm-ab-bind "BIND must be copy or zc" BIND=zerocopy RINGSCOPE=$ROOT/ringscope bash "$VMAB"

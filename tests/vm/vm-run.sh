@@ -136,6 +136,7 @@ isint TIMEOUT "$TIMEOUT"
 isint READY_TIMEOUT "$READY_TIMEOUT"
 isint RATE_UNTRACED "$RATE_UNTRACED"
 [[ "$SMP" =~ ^[1-9][0-9]?$ ]] || die "SMP must be a vCPU count from 1 to 99 (got '$SMP')"
+[[ "$MEM" =~ ^[1-9][0-9]*$ ]] && [ "$MEM" -ge 64 ] || die "MEM must be the guest's memory in MiB, 64 or more (got '$MEM')"
 case "$TRACE" in on | off | both) ;; *) die "TRACE must be on, off or both (got '$TRACE')" ;; esac
 case "$ACCEL" in
 tcg) ACCEL_ARGS=(-accel tcg,thread=multi) ;;

@@ -1,14 +1,14 @@
 /* ringscope bpf-stats: run time and run count of every loaded BPF program
  * (kernel.bpf_stats_enabled must be 1, or this command enables it for its own
  * lifetime). With --until-exit PID it samples every 100 ms while PID lives and
- * prints the last sample that saw programs: the observer cost of a traced run
+ * prints the last sample that saw programs (also when a stop signal, Ctrl-C or
+ * SIGTERM, ends the wait first): the observer cost of a traced run
  * whose programs are gone once it exits (the VM lab uses it that way). Only
  * the programs PID holds open count then (read from /proc/PID/fdinfo), so
  * other BPF users of a shared machine stay out. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "commands.h"
@@ -16,6 +16,7 @@
 #include "log.h"
 #include "opts.h"
 #include "prog_stats.h"
+#include "stop.h"
 
 /* XDP programs are the workload's own (AF_XDP redirect); every other
  * program type is the observer. */
@@ -63,7 +64,6 @@ int cmd_bpf_stats(int argc, char **argv)
 		  "programs PID holds, sampled every 100 ms until it exits; prints the last sample" },
 		OPT_END
 	};
-	const struct timespec tick = { 0, 100 * 1000 * 1000 };
 
 	err = opts_parse(opts, argc, argv, pos, 0, &npos, "ringscope bpf-stats [--until-exit PID]");
 	if (err)
@@ -83,8 +83,11 @@ int cmd_bpf_stats(int argc, char **argv)
 			memcpy(last, cur, n * sizeof(cur[0]));
 			nlast = n;
 		}
-		if (pid)
-			nanosleep(&tick, NULL);
+		/* The stop signals are blocked in every thread (main.c): taken
+		 * here, they end the wait (before, Ctrl-C or a timeout's SIGTERM
+		 * did nothing while PID lived). */
+		if (pid && stop_wait(100 * 1000 * 1000ull, true))
+			break;
 	} while (pid && pid_alive((pid_t)pid));
 	print_json(last, nlast);
 	if (stats_fd >= 0)

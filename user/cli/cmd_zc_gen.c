@@ -40,6 +40,12 @@ int cmd_zc_gen(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : err;
 	rs_json = json;
+	if (cfg.dst && !cfg.ifname) {
+		/* Without -i the sends go over the private pair: --dst was ignored. */
+		rs_err("--dst %s needs -i IFACE, the link that reaches it (without -i, zc-gen sends over its own veth pair)",
+		       cfg.dst);
+		return -EINVAL;
+	}
 	cfg.proto = proto ? IPPROTO_UDP : IPPROTO_TCP;
 	cfg.zerocopy = zc == 0;
 	cfg.port = port;

@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 {
 	const struct command *match = NULL;
 	size_t len;
-	int err;
+	int err, werr;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage();
@@ -88,5 +88,14 @@ int main(int argc, char **argv)
 	stop_block_signals();
 	err = match->fn(argc - 2, argv + 2);
 	opts_free();
+	/* Output lost to a full disk or /dev/full is an error, or a script takes
+	 * a cut report or NDJSON stream for a whole one. A closed pipe (`| head`)
+	 * is not: its SIGPIPE stops a run (stop.h), with exit status 0 or 141. */
+	werr = fflush(stdout) ? errno : 0;
+	if ((werr || ferror(stdout)) && !stop_pipe_closed()) {
+		rs_err("could not write all of the output to standard output%s%s: it is incomplete; write it where there is room",
+		       werr ? ": " : "", werr ? strerror(werr) : "");
+		return 1;
+	}
 	return err ? 1 : stop_exit_status();
 }

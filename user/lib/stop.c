@@ -65,6 +65,13 @@ bool stop_interrupted(void)
 	return stopped_by != 0;
 }
 
+bool stop_pipe_closed(void)
+{
+	sigset_t pending;
+
+	return stopped_by == SIGPIPE || (!sigpending(&pending) && sigismember(&pending, SIGPIPE) == 1);
+}
+
 int stop_exit_status(void)
 {
 	return stopped_by && cut_short ? 128 + stopped_by : 0;

@@ -19,6 +19,9 @@ void stop_unblock_signals(void);
 int stop_wait(uint64_t wait_ns, bool bounded);
 /* A stop signal ended the run: the final report's "interrupted". */
 bool stop_interrupted(void);
+/* Standard output is a closed pipe (`| head`): its SIGPIPE stopped the run,
+ * or is pending because it came after the last wait. */
+bool stop_pipe_closed(void);
 /* Exit status of a command that returned 0: 128 + signal if a signal cut a
  * bounded run short, else 0 (ending an unbounded run is its normal stop). */
 int stop_exit_status(void);

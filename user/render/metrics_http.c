@@ -34,7 +34,6 @@ const int metrics_http_available = 1;
 
 struct metrics_http {
 	struct MHD_Daemon *d;
-	int fd;
 	pthread_mutex_t lock;
 	char *text[2];		/* enum metrics_format */
 	size_t len[2];
@@ -159,7 +158,6 @@ struct metrics_http *metrics_http_open(const char *addr_port)
 		return NULL;
 	}
 	pthread_mutex_init(&h->lock, NULL);
-	h->fd = fd;
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handle, h,
 				MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
 	if (!h->d) {
@@ -198,8 +196,10 @@ void metrics_http_close(struct metrics_http *h)
 {
 	if (!h)
 		return;
-	MHD_stop_daemon(h->d);	/* does not close a socket it was given */
-	close(h->fd);
+	/* Also closes the listening socket it was given (libmicrohttpd 0.9.75:
+	 * closing it here again was a second close of a number another thread
+	 * may have been handed in between). */
+	MHD_stop_daemon(h->d);
 	free(h->text[0]);
 	free(h->text[1]);
 	pthread_mutex_destroy(&h->lock);

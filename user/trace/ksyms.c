@@ -321,7 +321,9 @@ void ksyms_suggest(const struct ksyms *ks, const char *name, char *buf, size_t l
 		const struct ksym *s = ks->by_name[i];
 		int d;
 
-		if (strchr(s->name, '.') || (i && !strcmp(ks->by_name[i - 1]->name, s->name)))
+		/* __pfx_ padding is no function: never offered as attachable. */
+		if (strchr(s->name, '.') || !strncmp(s->name, "__pfx_", 6) ||
+		    (i && !strcmp(ks->by_name[i - 1]->name, s->name)))
 			continue;
 		/* Names that contain the query are near misses too (__kmalloc -> __kmalloc_noprof). */
 		d = strstr(s->name, name) ? (int)(strlen(s->name) - strlen(name)) / 4 : edit_distance(name, s->name);

@@ -39,7 +39,8 @@ const struct ksym *ksyms_entry_clone(const struct ksyms *ks, const char *base);
  * name or full name matches), .cold parts and __pfx_ padding excluded;
  * returns matches. */
 int ksyms_glob(const struct ksyms *ks, const char *glob, void (*fn)(const struct ksym *, void *), void *ctx);
-/* Up to n names closest to name (edit distance / shared prefix), comma-joined. */
+/* Up to n names closest to name (edit distance / shared prefix), comma-joined;
+ * clones, .cold parts and __pfx_ padding are never offered. */
 void ksyms_suggest(const struct ksyms *ks, const char *name, char *buf, size_t len, int n);
 
 #endif

@@ -21,7 +21,6 @@ struct run_ctx {
 	bool final_only;	/* text: the trace table in the summary only */
 	struct trace_snapshot prev;	/* the last interval's; counts are since attach */
 	bool have_prev;
-	uint64_t prev_packets;
 	uint64_t start_ns, last_ns;
 	struct path_session *ps;	/* --path: its share of each interval, its hop table in the final */
 	bool path_hist;
@@ -34,7 +33,9 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 	struct run_ctx *c = rl->ctx;
 	struct trace_snapshot cur;
 	uint64_t now = now_ns();
-	uint64_t packets = final ? f->packets_tx : f->packets_tx - c->prev_packets;
+	/* f holds this interval's counts (the whole run's when final): the
+	 * packets the trace counts of the same stretch are divided by. */
+	uint64_t packets = f->packets_tx;
 	double dt = final ? (now - c->start_ns) / 1e9 : (now - c->last_ns) / 1e9;
 
 	if (!w && !final && c->final_only && !metrics_enabled(c->metrics))
@@ -61,7 +62,6 @@ static void trace_extra(struct runloop *rl, struct json_writer *w, const struct 
 		trace_snapshot_free(&c->prev);
 	c->prev = cur;
 	c->have_prev = true;
-	c->prev_packets = f->packets_tx;
 	c->last_ns = now;
 	if (c->metrics) {
 		c->metrics->view.ts = c->ts;

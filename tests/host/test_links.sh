@@ -206,6 +206,13 @@ check run_wrong_peer_nothing_attached "$(ip -n "$c-a" link show a0 | grep xdp)" 
 # The measured interval is the 1.5 s of sending, not the drain after it.
 check run_rate_over_measured "$(final_of run | jq -c '{duration_s,t_s}')" \
 	eval "[ \"\$(final_of run | jq '.duration_s >= 1.5 and .duration_s < 1.7')\" = true ]"
+# ... and it starts at the first send, not before the UMEM frames are built
+# (~27 us each): one packet from 65536 frames took a 2.3 s "duration" when the
+# window started at the session's start. Same run, so no clock is compared
+# across runs: sending one packet is under a tenth of the building.
+ip netns exec "$c-a" timeout 60 "$RS" gen tx -i a0 -n 1 --frames 65536 --no-pin --json >"$tmp/setup.out" 2>"$tmp/setup.err"
+check gen_rate_window_excludes_setup "$(final_of setup | jq -c '{duration_s,t_s,packets_tx}')" \
+	eval "[ \"\$(final_of setup | jq '.packets_tx == 1 and .duration_s * 10 < .t_s')\" = true ]"
 ip netns delete "$c-a"
 timeout 90 "$RS" demo --no-trace --no-pin -d 1.5 -I 0.4 --json >"$tmp/demo.out" 2>"$tmp/demo.err"
 expect demo_exit0 $? 0 "$(tail -2 "$tmp/demo.err")"

@@ -487,6 +487,7 @@ static void tx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 	uint32_t shift = w->frame_shift, len = cfg->pkt_size, unkicked = 0;
 	uint32_t kick_every = p->zerocopy ? 1 : COPY_TX_BUDGET;
 
+	__atomic_store_n(&w->begin_ns, start, __ATOMIC_RELAXED);
 	if (burst < cfg->batch)
 		burst = cfg->batch;
 	quantum = quantum < 1 ? 1 : quantum > cfg->batch ? cfg->batch : quantum;
@@ -617,6 +618,7 @@ static void rx_loop(struct gen_worker *w, struct tx_state *t, struct rx_state *r
 	uint64_t start = now_ns(), last_pub = 0, now;
 	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
 
+	__atomic_store_n(&w->begin_ns, start, __ATOMIC_RELAXED);
 	while (!s->stop) {
 		now = now_ns();
 		if (forward) {
@@ -938,6 +940,19 @@ int gen_session_link_error(struct gen_session *s)
 		if (s->w[i].link_err)
 			return s->w[i].link_err;
 	return 0;
+}
+
+uint64_t gen_session_begin_ns(struct gen_session *s)
+{
+	uint64_t begin = 0;
+
+	for (int i = 0; i < s->nworkers; i++) {
+		uint64_t b = __atomic_load_n(&s->w[i].begin_ns, __ATOMIC_RELAXED);
+
+		if (b && (!begin || b < begin))
+			begin = b;
+	}
+	return begin;
 }
 
 uint64_t gen_session_end_ns(struct gen_session *s)

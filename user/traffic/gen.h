@@ -75,6 +75,8 @@ struct gen_worker {
 	pthread_t thread;
 	bool started;
 	volatile bool done;
+	uint64_t begin_ns;	/* when its measured traffic began: its loop's start,
+				 * after the UMEM frames are built (setup is not measured) */
 	uint64_t end_ns;	/* when its measured traffic ended: tx stopped sending
 				 * (the drain after it is not measured), rx receiving */
 	pthread_mutex_t lock;
@@ -131,6 +133,10 @@ void gen_session_stop(struct gen_session *s);	/* ask workers to finish, join */
 void gen_session_close(struct gen_session *s);	/* free, detach, unpin */
 void gen_session_snapshot(struct gen_session *s, struct gen_counters *sum);
 void gen_counters_add(struct gen_counters *dst, const struct gen_counters *src);
+/* The start of the session's measured interval: the earliest begin_ns of its
+ * workers (building a worker's UMEM frames, ~27 us each, is not traffic);
+ * 0 before any worker began. */
+uint64_t gen_session_begin_ns(struct gen_session *s);
 /* The end of the session's measured interval: the latest end_ns of its
  * workers, 0 while one still runs. */
 uint64_t gen_session_end_ns(struct gen_session *s);

@@ -88,7 +88,7 @@ static void render(struct runloop *rl, const struct gen_counters *cur, const str
 int runloop_run(struct runloop *rl)
 {
 	struct gen_counters prev = {}, cur;
-	uint64_t start = now_ns(), last = start, next = start, tx_end = 0, end, measured;
+	uint64_t start = now_ns(), last = start, next = start, tx_end = 0, end, measured, begin;
 	uint64_t step = (uint64_t)(rl->interval_s * 1e9);
 	/* A run with its own end (-n/-d, or a receiver counting to -n) is cut
 	 * short by a signal; an unbounded one is ended by it, normally. */
@@ -146,12 +146,16 @@ int runloop_run(struct runloop *rl)
 	 * (always with a trace view: its counts move even when the packets do not). */
 	if (rl->extra || rl->metrics || memcmp(&cur, &prev, sizeof(cur)))
 		render(rl, &cur, &prev, (end - start) / 1e9, (end - last) / 1e9, false);
-	/* Rates over the measured interval: until the sender stopped sending (or
-	 * the receiver receiving), not the drain or the grace after it. */
+	/* Rates over the measured interval: from the first send (or receive), not
+	 * the building of the UMEM frames before it, until the sender stopped
+	 * sending (or the receiver receiving), not the drain or the grace after it. */
 	measured = gen_session_end_ns(rl->tx ? rl->tx : rl->rx);
 	if (!measured || measured > end)
 		measured = end;
-	render(rl, &cur, NULL, (end - start) / 1e9, (measured - start) / 1e9, true);
+	begin = gen_session_begin_ns(rl->tx ? rl->tx : rl->rx);
+	if (!begin || begin < start || begin > measured)
+		begin = start;
+	render(rl, &cur, NULL, (end - start) / 1e9, (measured - begin) / 1e9, true);
 	for (int i = 0; i < 2; i++) {
 		struct gen_session *s = i ? rl->rx : rl->tx;
 		int lerr = s ? gen_session_link_error(s) : 0;

@@ -248,6 +248,13 @@ bad metrics_bad_file_dir_readonly 'cannot write it.*/proc/version.tmp.PID in its
 mkfifo "$tmp/fifo.prom"
 bad metrics_bad_file_not_regular 'not a regular file.*regular file or a new one' trace --kmalloc -d 1 --no-pin --metrics-file "$tmp/fifo.prom"
 check metrics_bad_file_fifo_kept "$(ls -l "$tmp/fifo.prom")" test -p "$tmp/fifo.prom"
+# A run refused after the file was checked (unknown interface, unknown
+# function) leaves the previous run's file as it was, and no temporary file.
+echo 'previous run' >"$tmp/kept.prom"
+bad metrics_bad_iface_file_kept 'nosuch0' gen rx -i nosuch0 -d 1 --no-pin --metrics-file "$tmp/kept.prom"
+bad metrics_bad_function_file_kept 'no_such_function_xyz' trace -f no_such_function_xyz -d 1 --no-pin --metrics-file "$tmp/kept.prom"
+check metrics_bad_file_kept "$(cat "$tmp/kept.prom"; ls "$tmp" | grep kept)" \
+	eval '[ "$(cat "$tmp/kept.prom")" = "previous run" ] && [ "$(ls "$tmp" | grep -c kept)" = 1 ]'
 bad metrics_bad_linger_without_endpoint 'metrics-linger.*add --metrics ADDR:PORT' trace -t kfree -d 1 --no-pin --metrics-linger 5
 bad metrics_bad_gen_rx 'not an ADDR:PORT' gen rx -i b0 --netns "$c-b" -d 1 --no-pin --metrics '[::1:80'
 check metrics_bad_gen_rx_no_xdp "$(ip -n "$c-b" link show b0)" bash -c "! ip -n '$c-b' link show b0 | grep -q xdp"

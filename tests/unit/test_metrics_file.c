@@ -82,6 +82,19 @@ int main(void)
 	slurp(at("b.prom"), buf, sizeof(buf));
 	CHECK(!strcmp(buf, "y 1\n") && access(tmp, F_OK), "metrics_file_written_no_tmp_left", "got '%s'", buf);
 
+	/* The check at open touches nothing: an existing file keeps its bytes,
+	 * a new path is not created, no temporary file stays; it refuses what
+	 * the write would. */
+	err = metrics_file_check(at("b.prom"));
+	slurp(at("b.prom"), buf, sizeof(buf));
+	CHECK(!err && !strcmp(buf, "y 1\n") && access(tmp, F_OK), "metrics_file_check_keeps_file", "err %d, got '%s'", err,
+	      buf);
+	err = metrics_file_check(at("c.prom"));
+	CHECK(!err && access(at("c.prom"), F_OK), "metrics_file_check_creates_nothing", "err %d", err);
+	CHECK(metrics_file_check(at("fifo.prom")) == -EINVAL && metrics_file_check(at("d.prom")) == -EISDIR &&
+	      metrics_file_check("/nonexistent-dir/x.prom") == -ENOENT, "metrics_file_check_refuses_as_write",
+	      "fifo, directory or missing directory accepted");
+
 	unlink(at("a.prom"));
 	unlink(at("b.prom"));
 	unlink(at("fifo.prom"));

@@ -20,20 +20,40 @@ static int create_tmp(const char *tmp)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The temporary file for path, created (fd returned) or -errno; -EINVAL
+ * (-EISDIR) when path exists and is not a regular file: rename() replaces
+ * whatever is at path, so only ever a regular file (never a device such as
+ * /dev/full, a FIFO, a socket or a symlink). */
+static int open_tmp_for(const char *path, char *tmp, size_t size)
+{
+	struct stat st;
+
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (snprintf(tmp, size, "%s.tmp.%d", path, (int)getpid()) >= (int)size)
+		return -ENAMETOOLONG;
+	return create_tmp(tmp);
+}
+
+int metrics_file_check(const char *path)
+{
+	char tmp[4096];
+	int fd = open_tmp_for(path, tmp, sizeof(tmp));
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 int metrics_file_write(const char *path, const char *text, size_t len)
 {
 	char tmp[4096];
-	struct stat st;
 	size_t done = 0;
 	int fd, err = 0;
 
-	/* rename() replaces whatever is at path: only ever a regular file
-	 * (never a device such as /dev/full, a FIFO, a socket or a symlink). */
-	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = create_tmp(tmp);
+	fd = open_tmp_for(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
 	while (done < len) {

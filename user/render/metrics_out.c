@@ -12,6 +12,8 @@
 #include "stop.h"
 #include "version.h"
 
+static void publish(struct metrics_out *m, bool to_file);
+
 int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const char *command)
 {
 	int err;
@@ -34,17 +36,10 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 		return -EINVAL;
 	}
 	if (o->file) {
-		/* The first write is the check: an unwritable path fails here. */
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-
-		if (!f)
-			return -errno;
-		metrics_render(f, METRICS_PROM_004, &m->view);
-		fclose(f);
-		err = metrics_file_write(o->file, text, len);
-		free(text);
+		/* Checked here, written from the first publish on: a run refused
+		 * later (unknown interface or function) leaves the file of the
+		 * previous run as it was. */
+		err = metrics_file_check(o->file);
 		if (err == -EINVAL)
 			rs_err("--metrics-file %s: it exists and is not a regular file (a device, FIFO, socket or symlink is never replaced): give the path of a regular file or a new one",
 			       o->file);
@@ -58,11 +53,16 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 		return -errno;
 	/* run_time_ns of our programs counts while this fd is open. */
 	m->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	metrics_out_publish(m);
+	publish(m, false);	/* the endpoint answers from the start; the file waits */
 	return 0;
 }
 
 void metrics_out_publish(struct metrics_out *m)
+{
+	publish(m, true);
+}
+
+static void publish(struct metrics_out *m, bool to_file)
 {
 	char *text[2] = {};
 	size_t len[2] = {};
@@ -83,7 +83,7 @@ void metrics_out_publish(struct metrics_out *m)
 	}
 	if (m->http)
 		metrics_http_set(m->http, text[0], len[0], text[1], len[1]);
-	if (m->o.file && (err = metrics_file_write(m->o.file, text[0], len[0])))
+	if (to_file && m->o.file && (err = metrics_file_write(m->o.file, text[0], len[0])))
 		rs_note("--metrics-file %s: write failed (%s): keeping the previous one", m->o.file, strerror(-err));
 out:
 	free(text[0]);

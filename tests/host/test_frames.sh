@@ -142,6 +142,10 @@ if rs_ready fr 'hop latency'; then
 	expect frames_run_forged_exit0 "$(rc_of fr)" 0 "$(tail -2 "$tmp/fr.err")"
 	expect_final frames_run_forged_stream_foreign fr packets_tx=20000 lost=0 rx_lat_ns_samples=20000 \
 		foreign_reasons.other_sender=100 seq_implausible=10 path.not_ours=110
+	# rx_mbps counts the bytes of the packets packets_rx counts (64 B each), not
+	# the foreign frames' (before: 100 forged frames more, ~64.3 B a packet).
+	check frames_run_rx_mbps_without_foreign "$(final_of fr | jq -c '{rx_mbps,duration_s,packets_rx}')" \
+		eval "[ \"\$(final_of fr | jq '(.rx_mbps * .duration_s * 1e6 / 8 / .packets_rx - 64) | fabs < 0.01')\" = true ]"
 else
 	fail frames_run_forged_ready "no 'hop latency' notice: $(tail -2 "$tmp/fr.err")"
 fi

@@ -260,12 +260,12 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 	enum seq_class cls;
 
 	c->rx_packets++;
-	c->rx_bytes += len;
 	why = pkt_verify(data, len, &pl);
 	if (why != PKT_R_OK) {
 		if (pkt_reason_verdict(why) == PKT_CORRUPT) {
 			c->rx_corrupt++;
 			c->rx_corrupt_why[why]++;
+			c->rx_bytes += len;
 		} else {
 			c->rx_foreign++;
 			c->rx_foreign_why[why]++;
@@ -280,6 +280,7 @@ static void rx_account(struct rx_state *r, struct gen_counters *c, const uint8_t
 		c->rx_foreign_why[PKT_R_OTHER_SENDER]++;
 		return;
 	}
+	c->rx_bytes += len;	/* as packets_rx: every frame that is not foreign */
 	st = r->streams[pl.stream];
 	if (!st) {
 		st = calloc(1, sizeof(*st));

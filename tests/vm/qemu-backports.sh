@@ -27,7 +27,7 @@ say() { echo "qemu-backports: $*" >&2; }
 [ "$(dpkg --print-architecture)" = amd64 ] || die "the backports qemu is fetched for amd64 hosts only (this is $(dpkg --print-architecture))"
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ "$codename" = bookworm ] || die "QEMU=backports takes bookworm-backports' qemu, built for Debian 12 (this machine is '${codename:-unknown}'): use the installed qemu"
-mkdir -p "$CACHE"
+mkdir -p "$CACHE" 2>/dev/null || die "cannot create the cache directory $CACHE (RINGSCOPE_CACHE)"
 
 cached() {
 	find "$CACHE" -mindepth 1 -maxdepth 1 -type d -name 'qemu-[0-9]*' -printf '%f\n' | sort -V |

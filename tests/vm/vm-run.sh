@@ -471,6 +471,7 @@ PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${Q
 [ "$BACKEND" = hub ] || PARAMS_SLUG="${PARAMS_SLUG}-${BACKEND}"
 [ "$IN_ORDER" = off ] || PARAMS_SLUG="${PARAMS_SLUG}-inorder"
 [ "$QEMU" = system ] || PARAMS_SLUG="${PARAMS_SLUG}-qemu_${QEMU}"
+[ -z "${NIC1_EXTRA:-}" ] || PARAMS_SLUG="${PARAMS_SLUG}-nic1_$(echo "$NIC1_EXTRA" | tr -c 'a-z0-9_\n' '_')"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log
@@ -484,6 +485,14 @@ if [ -n "${NIC_EXTRA:-}" ]; then
 	case "$NIC_EXTRA" in *netdev* | *,id=* | id=*) die "NIC_EXTRA must not name a netdev or id" ;; esac
 	NICOPTS="$NICOPTS,$NIC_EXTRA"
 fi
+# NIC1_EXTRA: properties of eth1's device only, after the shared ones (a repeated property takes
+# the last value), e.g. EVENT_IDX=on NIC1_EXTRA=event_idx=off to tell the sender's ring from the
+# receiver's; no netdev.
+NIC1OPTS=$NICOPTS
+if [ -n "${NIC1_EXTRA:-}" ]; then
+	case "$NIC1_EXTRA" in *netdev* | *,id=* | id=*) die "NIC1_EXTRA must not name a netdev or id" ;; esac
+	NIC1OPTS="$NICOPTS,$NIC1_EXTRA"
+fi
 QEMU_ARGS=(
 	"${QEMU_L[@]}" "${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
 	"${ACCEL_ARGS[@]}" -smp "$SMP" -m "$MEM"
@@ -492,7 +501,7 @@ QEMU_ARGS=(
 	-kernel "$KIMG" -initrd "$INITRD"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic rdinit=/init ringscope.run=$RUNID $ARCH_APPEND $APPEND_EXTRA"
 	-device "virtio-net-pci,id=nic0,netdev=n0,mac=52:54:00:52:53:00,$NICOPTS"
-	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NICOPTS"
+	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NIC1OPTS"
 )
 QEMU_PREFIX=()
 if [ "$BACKEND" = hub ]; then

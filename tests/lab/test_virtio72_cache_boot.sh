@@ -12,6 +12,8 @@
 #
 # Usage: [RINGS="split packed"] [MODES="plain swiotlb"] tests/lab/test_virtio72_cache_boot.sh [patched|stock|patched-debug]
 #        (default patched)
+#        QEMU=backports IN_ORDER=on: under bookworm-backports' qemu with in_order=on on both NICs; the
+#        guest also checks that VIRTIO_F_IN_ORDER was negotiated (tests/lab/test_virtio72_in_order.sh)
 # Part of make test-lab: building the two 7.2 kernels takes 15-40 min on a loaded 2-core machine
 # the first time (cached afterwards); each boot ~2-4 min under TCG.
 # timeout: 5400
@@ -63,7 +65,7 @@ for mode in $MODES; do
 	t0=$(date +%s)
 	if ! OUT=$OUTD/$ring-$mode KERNEL=7.2 VARIANT=$variant KIMAGE=${RINGSCOPE_CACHE:-/var/cache/ringscope}/kernel/7.2/$WHICH/bzImage \
 		BIND=zc PACKED=$packed WORKLOAD=cmd SMP=$smp MEM=$mem TIMEOUT=$timeout APPEND_EXTRA="$append" \
-		GUEST_CMD="RX_BIND=$rx_bind; RING=$ring; $(cat "$HERE/virtio72-robust-guest.sh")" GUEST_BINS="$HELPER" \
+		GUEST_CMD="RX_BIND=$rx_bind; RING=$ring; IN_ORDER=${IN_ORDER:-off}; $(cat "$HERE/virtio72-robust-guest.sh")" GUEST_BINS="$HELPER" \
 		RINGSCOPE_BIN="$BIN" "$REPO/tests/vm/vm-run.sh" >"$OUTD/$ring-$mode.log" 2>&1; then
 		fail "$name" "vm-run.sh failed: $(grep -m1 ERROR "$OUTD/$ring-$mode.log")"
 		continue

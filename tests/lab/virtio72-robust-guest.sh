@@ -9,9 +9,11 @@
 # rs_ringparam comes from tests/helpers (GUEST_BINS). RX_BIND (zc, or copy: set by the host
 # for swiotlb=force, where a zero-copy receiver gets nothing on stock 7.2.13 either) is how
 # gen rx binds on eth1; the sender is always zero-copy. RING (split or packed: set by the host
-# with PACKED=) is the ring layout eth0 must have negotiated.
+# with PACKED=) is the ring layout eth0 must have negotiated. IN_ORDER=on (set by the host with
+# vm-run.sh IN_ORDER=on) also checks that eth0 negotiated VIRTIO_F_IN_ORDER.
 RX_BIND=${RX_BIND:-zc}
 RING=${RING:-split}
+IN_ORDER=${IN_ORDER:-off}
 ck() { if [ "$2" = 0 ]; then echo "RSCHK PASS $1: $3"; else echo "RSCHK FAIL $1: $3"; fi; }
 # VIRTIO_F_RING_PACKED is feature bit 34: the 35th character of the device's features in sysfs
 feat=$(cat /sys/class/net/eth0/device/features 2>/dev/null)
@@ -19,6 +21,11 @@ got=split
 [ "$(printf '%s' "$feat" | cut -c35)" = 1 ] && got=packed
 [ "$got" = "$RING" ]
 ck "$RING ring negotiated" $? "eth0 runs the $got ring (features $feat)"
+# VIRTIO_F_IN_ORDER is feature bit 35: the 36th character
+if [ "$IN_ORDER" = on ]; then
+	[ "$(printf '%s' "$feat" | cut -c36)" = 1 ]
+	ck "in_order negotiated" $? "eth0 feature bit 35 is $(printf '%s' "$feat" | cut -c36)"
+fi
 zc_ok() { grep -q 'zero-copy' "$1"; }
 # flood SECONDS LOG: zero-copy TX on eth0, unlimited rate, in the background (pid in $FP)
 flood() { ringscope gen tx -i eth0 --bind zc -s 64 -d "$1" --no-pin >"$2" 2>&1 & FP=$!; rs-ready tx "$2" 'tx on eth0' $FP || exit 1; }

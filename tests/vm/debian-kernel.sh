@@ -46,27 +46,9 @@ fi
 hit=$(cached)
 if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
 
-# The archive address: the source that serves the machine's own release (not -security/-updates).
-archive_uri() {
-	local codename
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || return 0
-	# deb822 (.sources): the URIs of a stanza whose Suites include the codename itself
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v c="$codename" '
-			/^[[:space:]]*$/ { if (ok && uri != "") { print uri; exit } ok = 0; uri = ""; next }
-			/^URIs:/ { uri = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) ok = 1 }
-			END { if (ok && uri != "") print uri }' "$f"
-	done
-	# one-line format: deb [options] URI SUITE COMPONENTS...
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -E 's/\[[^]]*\]//' "$f" | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2 }'
-	done
-}
-URI=$(archive_uri | head -n 1)
+# The archive address: the source that serves the machine's own release (debian-apt.sh).
+. "$(dirname "${BASH_SOURCE[0]}")/debian-apt.sh"
+URI=$(debian_archive_uri)
 [ -n "$URI" ] || die "no Debian archive found in /etc/apt/sources.list(.d) for this release: cannot fetch $SUITE"
 
 exec 8>"$VMCACHE/.lock-debian-kernel"
@@ -76,14 +58,9 @@ if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
 
 TMP=$(mktemp -d "$VMCACHE/.dl-debian-kernel.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/deb" "$TMP/x"
-echo "deb $URI $SUITE main" >"$TMP/sources.list"
-APT=(-q -o Dir::Etc::sourcelist="$TMP/sources.list" -o Dir::Etc::sourceparts=-
-	-o Dir::State::Lists="$TMP/lists" -o Dir::Cache="$TMP/cache"
-	-o APT::Architectures::="${DEB_ARCH/source/amd64}" -o Acquire::Languages=none)
+mkdir -p "$TMP/deb" "$TMP/x"
 say "reading the $SUITE package lists from $URI (private apt configuration in $TMP)"
-apt-get "${APT[@]}" update >"$TMP/update.log" 2>&1 ||
-	die "apt-get update for $SUITE failed: $(grep -m1 -E '^(E|W):' "$TMP/update.log" || tail -n 1 "$TMP/update.log")"
+debian_private_apt "$TMP" "$URI" "$SUITE" "${DEB_ARCH/source/amd64}" >"$TMP/why" || die "apt-get update for $SUITE failed: $(cat "$TMP/why")"
 
 # The source tarball: one package, one file, kept with its Debian version.
 if [ "$DEB_ARCH" = source ]; then

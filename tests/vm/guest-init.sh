@@ -97,10 +97,10 @@ jbool() { if [ -e "$1" ]; then echo true; else echo false; fi; }
 jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 drv() { basename "$(readlink "/sys/class/net/$1/device/driver" 2>/dev/null)" 2>/dev/null; }
 features() { cat "/sys/class/net/$1/device/features" 2>/dev/null; }
-# virtio feature bits (string of 0/1, bit 0 first): 28 INDIRECT_DESC, 29 EVENT_IDX, 34 RING_PACKED
+# virtio feature bits (string of 0/1, bit 0 first): 28 INDIRECT_DESC, 29 EVENT_IDX, 34 RING_PACKED, 35 IN_ORDER
 featbit() { f=$(features "$1"); [ -n "$f" ] || { echo null; return; }; b=$(echo "$f" | cut -c$(($2 + 1))); [ "$b" = 1 ] && echo true || echo false; }
 
-echo "@@RSVM:INFO:$RUNID@@ {\"uname_r\":$(jstr "$(uname -r)"),\"uname_m\":$(jstr "$(uname -m)"),\"proc_version\":$(jstr "$(cat /proc/version)"),\"init_uptime_s\":$(uptime_s),\"nproc\":$(nproc),\"btf_vmlinux\":$(jbool /sys/kernel/btf/vmlinux),\"btf_virtio_net\":$(jbool /sys/kernel/btf/virtio_net),\"tracefs\":$(jbool /sys/kernel/tracing/events),\"eth0_mac\":$(jstr "$(cat /sys/class/net/eth0/address)"),\"eth1_mac\":$(jstr "$(cat /sys/class/net/eth1/address)"),\"eth0_driver\":$(jstr "$(drv eth0)"),\"mtu\":$(cat /sys/class/net/eth0/mtu),\"eth0_virtio_features\":$(jstr "$(features eth0)"),\"indirect_desc\":$(featbit eth0 28),\"event_idx\":$(featbit eth0 29),\"packed\":$(featbit eth0 34)}"
+echo "@@RSVM:INFO:$RUNID@@ {\"uname_r\":$(jstr "$(uname -r)"),\"uname_m\":$(jstr "$(uname -m)"),\"proc_version\":$(jstr "$(cat /proc/version)"),\"init_uptime_s\":$(uptime_s),\"nproc\":$(nproc),\"btf_vmlinux\":$(jbool /sys/kernel/btf/vmlinux),\"btf_virtio_net\":$(jbool /sys/kernel/btf/virtio_net),\"tracefs\":$(jbool /sys/kernel/tracing/events),\"eth0_mac\":$(jstr "$(cat /sys/class/net/eth0/address)"),\"eth1_mac\":$(jstr "$(cat /sys/class/net/eth1/address)"),\"eth0_driver\":$(jstr "$(drv eth0)"),\"mtu\":$(cat /sys/class/net/eth0/mtu),\"eth0_virtio_features\":$(jstr "$(features eth0)"),\"indirect_desc\":$(featbit eth0 28),\"event_idx\":$(featbit eth0 29),\"packed\":$(featbit eth0 34),\"in_order\":$(featbit eth0 35),\"eth1_virtio_features\":$(jstr "$(features eth1)")}"
 
 # The guest's CPU time in USER_HZ ticks (10 ms on x86_64 and arm64), from
 # /proc/stat's first line: "user system irq softirq idle" (user with nice,

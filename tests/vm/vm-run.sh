@@ -14,7 +14,7 @@
 #   RINGSCOPE_CACHE=/var/cache/ringscope KPKG=<debian package> RS_EXTRA_ARGS="..." VERBOSE=0|1
 #   KEEP_TMP=0|1 APPEND_EXTRA="..." SMP=2 MEM=1024 ACCEL=tcg|tcg-single|icount
 #   TRACE=on|off|both RATE_UNTRACED=0 GUEST_BINS="static programs for WORKLOAD=cmd"
-#   BACKEND=hub|tap NS_TAG=lab READY_TIMEOUT=600
+#   BACKEND=hub|tap NS_TAG=lab READY_TIMEOUT=600 QEMU=system|backports IN_ORDER=off|on
 set -euo pipefail
 
 T_START=$(date +%s.%N)
@@ -30,6 +30,10 @@ INDIRECT=${INDIRECT:-on}
 EVENT_IDX=${EVENT_IDX:-on}
 QUEUE_SIZE=${QUEUE_SIZE:-256}
 PACKED=${PACKED:-off}
+IN_ORDER=${IN_ORDER:-off}	# in_order= (VIRTIO_F_IN_ORDER): not in qemu 7.2, in 10.0: QEMU=backports
+# system: the installed qemu; backports: bookworm-backports' qemu (10.0), fetched and unpacked
+# into $RINGSCOPE_CACHE/qemu-<version>/ on first use (tests/vm/qemu-backports.sh), never installed
+QEMU=${QEMU:-system}
 LAYOUT=${LAYOUT:-auto}
 # hub: both NICs on qemu hub 0 (no vnet header: the device offers no offloads).
 # tap: each NIC on its own tap (vnet header: CSUM/TSO offered, so the guest keeps
@@ -122,6 +126,11 @@ onoff() { case "$2" in on | off) ;; *) die "$1 must be on or off (got '$2')" ;; 
 onoff INDIRECT "$INDIRECT"
 onoff EVENT_IDX "$EVENT_IDX"
 onoff PACKED "$PACKED"
+onoff IN_ORDER "$IN_ORDER"
+case "$QEMU" in system | backports) ;; *) die "QEMU must be system or backports (got '$QEMU')" ;; esac
+[ "$QEMU" = system ] || [ "$ARCH" = x86_64 ] || die "QEMU=backports is x86_64 only (got ARCH=$ARCH): drop QEMU="
+[ "$IN_ORDER" = off ] || [ "$QEMU" = backports ] ||
+	die "IN_ORDER=on needs QEMU=backports: the installed qemu $(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p') does not offer in_order"
 case "$BACKEND" in hub | tap) ;; *) die "BACKEND must be hub or tap (got '$BACKEND')" ;; esac
 [[ "$NS_TAG" =~ ^[a-z0-9-]{1,12}$ ]] || die "NS_TAG must be 1-12 of a-z 0-9 - (got '$NS_TAG')"
 if [ "$BACKEND" = tap ]; then
@@ -210,6 +219,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >/dev/null 2>&1 ||
 			die "could not install ${need_pkgs[*]} with apt-get"
 	fi
+fi
+
+# The backports qemu: its own binary, modules and firmware (-L), nothing installed.
+QEMU_L=()
+if [ "$QEMU" = backports ]; then
+	QDIR=$("$HERE/qemu-backports.sh" "$CACHE") || die "QEMU=backports: could not fetch bookworm-backports' qemu (see above)"
+	QEMU_BIN=$QDIR/usr/bin/qemu-system-x86_64
+	export QEMU_MODULE_DIR=$QDIR/usr/lib/x86_64-linux-gnu/qemu
+	QEMU_L=(-L "$QDIR/fw")
 fi
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -452,27 +470,39 @@ PARAMS_SLUG="s${SECONDS_RUN}-p${PKT_SIZE}-ind_${INDIRECT}-eidx_${EVENT_IDX}-q${Q
 [ "$ACCEL" = tcg ] || PARAMS_SLUG="${PARAMS_SLUG}-${ACCEL}"
 [ "$SMP" = 2 ] || PARAMS_SLUG="${PARAMS_SLUG}-smp${SMP}"
 [ "$BACKEND" = hub ] || PARAMS_SLUG="${PARAMS_SLUG}-${BACKEND}"
+[ "$IN_ORDER" = off ] || PARAMS_SLUG="${PARAMS_SLUG}-inorder"
+[ "$QEMU" = system ] || PARAMS_SLUG="${PARAMS_SLUG}-qemu_${QEMU}"
+[ -z "${NIC1_EXTRA:-}" ] || PARAMS_SLUG="${PARAMS_SLUG}-nic1_$(echo "$NIC1_EXTRA" | tr -c 'a-z0-9_\n' '_')"
 TAG="${KERNEL}-${VARIANT}-${ARCH}-${PARAMS_SLUG}"
 [ "$WORKLOAD" = ringscope ] || TAG="${TAG}-${WORKLOAD}"
 CONSOLE_LOG=$OUT/$TAG.console.log
 : >"$CONSOLE_LOG"
 
 NICOPTS="indirect_desc=$INDIRECT,event_idx=$EVENT_IDX,packed=$PACKED,rx_queue_size=$QUEUE_SIZE,tx_queue_size=$QUEUE_SIZE"
+[ "$IN_ORDER" = off ] || NICOPTS="$NICOPTS,in_order=on"
 [ "$LAYOUT" = legacy ] && NICOPTS="$NICOPTS,disable-modern=on,disable-legacy=off,any_layout=off"
 # NIC_EXTRA: more virtio-net-pci properties (e.g. "disable-modern=on,any_layout=off"); no netdev.
 if [ -n "${NIC_EXTRA:-}" ]; then
 	case "$NIC_EXTRA" in *netdev* | *,id=* | id=*) die "NIC_EXTRA must not name a netdev or id" ;; esac
 	NICOPTS="$NICOPTS,$NIC_EXTRA"
 fi
+# NIC1_EXTRA: properties of eth1's device only, after the shared ones (a repeated property takes
+# the last value), e.g. EVENT_IDX=on NIC1_EXTRA=event_idx=off to tell the sender's ring from the
+# receiver's; no netdev.
+NIC1OPTS=$NICOPTS
+if [ -n "${NIC1_EXTRA:-}" ]; then
+	case "$NIC1_EXTRA" in *netdev* | *,id=* | id=*) die "NIC1_EXTRA must not name a netdev or id" ;; esac
+	NIC1OPTS="$NICOPTS,$NIC1_EXTRA"
+fi
 QEMU_ARGS=(
-	"${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
+	"${QEMU_L[@]}" "${QEMU_MACHINE[@]}" "${QEMU_CPU[@]}"
 	"${ACCEL_ARGS[@]}" -smp "$SMP" -m "$MEM"
 	-nodefaults -no-user-config -display none -no-reboot
 	-serial "file:$CONSOLE_LOG" -monitor none
 	-kernel "$KIMG" -initrd "$INITRD"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic rdinit=/init ringscope.run=$RUNID $ARCH_APPEND $APPEND_EXTRA"
 	-device "virtio-net-pci,id=nic0,netdev=n0,mac=52:54:00:52:53:00,$NICOPTS"
-	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NICOPTS"
+	-device "virtio-net-pci,id=nic1,netdev=n1,mac=52:54:00:52:53:01,$NIC1OPTS"
 )
 QEMU_PREFIX=()
 if [ "$BACKEND" = hub ]; then
@@ -665,14 +695,14 @@ META=$(jq -n --argjson ready "$READY_JSON" \
 	--arg kimage "$KIMG" --arg workload "$WORKLOAD" --arg console "$CONSOLE_LOG" \
 	--arg qemu "$("$QEMU_BIN" --version | head -n 1)" \
 	--argjson seconds "$SECONDS_RUN" --argjson pkt_size "$PKT_SIZE" --arg indirect "$INDIRECT" \
-	--arg event_idx "$EVENT_IDX" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
+	--arg event_idx "$EVENT_IDX" --arg in_order "$IN_ORDER" --argjson queue_size "$QUEUE_SIZE" --arg packed "$PACKED" \
 	--argjson rate "$RATE" --arg layout "$LAYOUT" --argjson boot_s "$BOOT_S" --argjson wall_s "$WALL_S" \
 	--argjson qemu_s "$QEMU_S" --argjson guest "$INFO" --arg accel "$ACCEL" --argjson smp "$SMP" \
 	--arg trace "$TRACE" --arg backend "$BACKEND" --argjson untraced "$UNTRACED" --argjson bpf_stats "$BPF_STATS" \
 	--argjson untraced_cpu "$UNTRACED_CPU" \
 	'{variant: $variant, arch: $arch, kernel_source: $ksrc, kernel_package: $pkg, kernel_image: $kimage,
 	  workload: $workload, console_log: $console, qemu: $qemu,
-	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx,
+	  params: {seconds: $seconds, pkt_size: $pkt_size, indirect: $indirect, event_idx: $event_idx, in_order: $in_order,
 	           queue_size: $queue_size, packed: $packed, layout: $layout, rate: $rate,
 	           accel: $accel, smp: $smp, trace: $trace, backend: $backend},
 	  untraced: $untraced, untraced_cpu: $untraced_cpu, bpf_stats: $bpf_stats,

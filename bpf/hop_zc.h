@@ -1,9 +1,10 @@
 /* The zero-copy paths of `--path` (bpf/hop_zc.bpf.c ->
  * user/trace/trace_path_zc.c): one struct hop_rec per send, msg-zerocopy's
- * seq the send's notification id, vhost-tx's the low 16 bits of its
- * descriptor's avail index. Their hops live in hop_rec.ts slots of enum hop_k
- * under their own names (as virtio-tx's xsk_xmit uses HK_WAKEUP); the path
- * tables name them (docs/hop-latency.md). */
+ * seq the send's notification id (its skb field: the socket), vhost-tx's the
+ * low 16 bits of its descriptor's avail index (its vq field: the
+ * virtqueue). Their hops live in hop_rec.ts slots of enum hop_k under their
+ * own names (as virtio-tx's xsk_xmit uses HK_WAKEUP); the path tables name
+ * them (docs/hop-latency.md). */
 #ifndef RS_HOP_ZC_H
 #define RS_HOP_ZC_H
 

@@ -174,6 +174,13 @@ static __always_inline int realloc_done(__u64 sk, __u64 uarg, __u64 ret)
 			return 0;
 		}
 	}
+	else if (key.id < u->xmit_next) {
+		/* The id of an aborted send (put_abort took it back and shortened
+		 * the ubuf_info) given again: its xmit and release are still due. */
+		u->xmit_next = key.id;
+		if (key.id < u->release_next)
+			u->release_next = key.id;
+	}
 	c->sends++;
 	r.skb = sk;	/* the send's socket: trace tells the senders apart by it */
 	r.seq = key.id;
@@ -181,7 +188,7 @@ static __always_inline int realloc_done(__u64 sk, __u64 uarg, __u64 ret)
 	if ((wake = bpf_map_lookup_elem(&mz_wake, &tid)))
 		r.ts[MZ_SENDMSG] = *wake;
 	if (bpf_map_lookup_elem(&mz_sends, &key))
-		c->recycled++;	/* an aborted send's id, given again */
+		c->aborted++;	/* an aborted send's id, given again: this send's record replaces it */
 	if (bpf_map_update_elem(&mz_sends, &key, &r, BPF_ANY))
 		c->live_full++;
 	return 0;

@@ -435,7 +435,7 @@ int main(void)
 	z.path_zc.ubufs = 3, z.path_zc.sends = 5, z.path_zc.extended = 2, z.path_zc.drops = 1;
 	render_fmt = METRICS_PROM_004;
 	text = text_of(render_to, &z);
-	CHECK(!strcmp(object, "ubufs") && z.npath_zc == 11 && strstr(text,
+	CHECK(!strcmp(object, "ubufs") && z.npath_zc == 12 && strstr(text,
 	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"created\"} 3\n"
 	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"sends\"} 5\n"
 	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"extended\"} 2\n") &&

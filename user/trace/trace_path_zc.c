@@ -46,6 +46,7 @@ struct zc_sender {
 static const struct zc_counter_row msgzc_rows[] = {
 	{ "created", offsetof(struct mz_counters, ubufs) }, MZC(sends), MZC(extended), MZC(xmits), MZC(releases),
 	MZC(sender_puts), MZC(callbacks), MZC(callback_sends), MZC(copied_sends), MZC(unmatched), MZC(drops),
+	MZC(aborted),
 }, vhost_rows[] = {
 	{ "zc_sends", offsetof(struct mz_counters, vh_zc_sends) },
 	{ "copy_sends", offsetof(struct mz_counters, vh_copy_sends) },

@@ -6,7 +6,8 @@
 # (default 5), interleaved: msg-zerocopy TCP 2000 x 64 B, msg-zerocopy UDP 2000 x 1000 B, vhost-tx
 # 2000 x 1500 B, each with `ringscope bpf-stats --until-exit PID` beside it
 # (kernel.bpf_stats_enabled=1). Checks that each sample saw the whole run (the per-send programs ran
-# once per send: fexit msg_zerocopy_realloc == sends, tun_sendmsg == frames) and every run
+# once per send the kernel made: fexit msg_zerocopy_realloc == path.ubufs.sends, tun_sendmsg ==
+# path.vhost.zc_sends; the 4th column then reads the sender's count) and every run
 # completed its sends; prints run time / sends per round and the median and range per cell.
 # One boot, ~10 min. Needs `make static`.
 # timeout: 2400
@@ -49,7 +50,9 @@ awk '/^== / { c = $2 } c && /"type":"final"/ { print c "\tF\t" $0 } c && /"type"
 			(if $c == "vhost" then "fentry_vh_tun_s" else "fexit_realloc" end) as $per |	# names cut to 15 chars
 			($f | if $c == "vhost" then .sent else .sends end) as $n |
 			[.programs[] | select(.name == $per) | .run_cnt] as $pc |
-			"\($c) \($n) \($f.path.done) \($pc | add // 0) \(.observer_run_time_ns) \(.observer_run_cnt) \(.observer_run_time_ns / $n | floor)"' <<<"$line"
+			# the per-send program runs once per send the kernel made (an aborted send retried: twice)
+			($f.path | if $c == "vhost" then .vhost.zc_sends else .ubufs.sends end) as $k |
+			"\($c) \($n) \($f.path.done) \(if ($pc | add // 0) == $k then $n else "\($pc | add // 0)!=\($k)" end) \(.observer_run_time_ns) \(.observer_run_cnt) \(.observer_run_time_ns / $n | floor)"' <<<"$line"
 	done >"$OUTD/rows"
 cat "$OUTD/rows"
 for c in mz-tcp mz-udp vhost; do

@@ -91,7 +91,7 @@ case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/
 # its return value is no longer where a 3-argument fexit reads it (bpf_get_func_ret reads it).
 GUEST_CMD_ZC="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 $PROM
-echo '== msg-zerocopy tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy -d 120 --proto tcp -n $N -s 64 --json --path-samples $N --metrics-file /tmp/z.prom 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; prom /tmp/z.prom
+echo '== msg-zerocopy tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy -d 120 --proto tcp -n $N -s 64 -I 0.05 --json --path-samples $N --metrics-file /tmp/z.prom 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; prom /tmp/z.prom
 for tier in fentry kprobe; do echo \"== virtio-xsk \$tier\"; /bin/ringscope run -i eth0 --peer eth1 --bind zc --path virtio-xsk --tier \$tier -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom; done"
 
 # check_common NAME FILE: the guest run's exit, every packet hop at N, every seq once with no missing stamp.

@@ -5,9 +5,11 @@
  * msg-zerocopy (fentry, else kprobes: a VM
  * lab guest; the host has no tracepoint at the ubuf_info's creation or
  * completion). One struct hop_rec per MSG_ZEROCOPY send of the followed
- * process, emitted when the kernel's completion callback covers it; user
- * space (user/trace/trace_path_zc.c, path_join.c) joins it with the
- * sender's own submit and reap stamps by the send's notification id.
+ * process (run: ringscope's own; trace: every process), emitted when the
+ * kernel's completion callback covers it; user space
+ * (user/trace/trace_path_zc.c, path_join.c) joins it with the sender's own
+ * submit and reap stamps by the send's notification id (run), or per socket
+ * (trace: the record's skb field is the socket).
  *
  * Identity: a send is (socket, id), the id the kernel gives it
  * (sk->sk_zckey, the number the error-queue notification's [ee_info,
@@ -30,14 +32,18 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf/arch_compat.h"
 #include "bpf/hop_zc.h"
+#include "bpf/vhost_zc.h"
 
 #define ZEROCOPY_ENABLE 1	/* SKBFL_ZEROCOPY_ENABLE: skb_shinfo()->destructor_arg is its ubuf_info */
 
-const volatile __u32 target_tgid = 0;	/* the sending process (run) */
+const volatile __u32 target_tgid = 0;	/* the sending process (run); 0: every process (trace) */
 /* vhost-tx on kernels whose vhost worker is a kthread ("vhost-<owner pid>",
  * 6.1) rather than a thread of the owner (6.4+): its name. */
 const volatile char vhost_comm[16] = {};
 const volatile __s64 sendto_nr = -1, sendmsg_nr = -1;
+/* __msg_zerocopy_callback is inlined into the complete op (7.2 builds): the
+ * complete op holding the last reference is the callback. */
+const volatile bool callback_in_complete = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -75,8 +81,9 @@ struct {
 	__type(value, struct mz_ubuf);
 } mz_ubufs SEC(".maps");
 
+/* LRU: in trace every thread that sends (or runs a vhost pass) leaves one. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);			/* tid */
 	__type(value, __u64);			/* its last sendto()/sendmsg() entry */
@@ -110,7 +117,7 @@ static __always_inline struct mz_counters *counters(void)
 
 static __always_inline bool followed(void)
 {
-	return target_tgid && bpf_get_current_pid_tgid() >> 32 == target_tgid;
+	return !target_tgid || bpf_get_current_pid_tgid() >> 32 == target_tgid;
 }
 
 SEC("raw_tp/sys_enter")
@@ -167,14 +174,21 @@ static __always_inline int realloc_done(__u64 sk, __u64 uarg, __u64 ret)
 			return 0;
 		}
 	}
+	else if (key.id < u->xmit_next) {
+		/* The id of an aborted send (put_abort took it back and shortened
+		 * the ubuf_info) given again: its xmit and release are still due. */
+		u->xmit_next = key.id;
+		if (key.id < u->release_next)
+			u->release_next = key.id;
+	}
 	c->sends++;
-	r.skb = ret;	/* the ubuf_info, for in-flight records */
+	r.skb = sk;	/* the send's socket: trace tells the senders apart by it */
 	r.seq = key.id;
 	r.ts[MZ_REALLOC] = bpf_ktime_get_ns();
 	if ((wake = bpf_map_lookup_elem(&mz_wake, &tid)))
 		r.ts[MZ_SENDMSG] = *wake;
 	if (bpf_map_lookup_elem(&mz_sends, &key))
-		c->recycled++;	/* an aborted send's id, given again */
+		c->aborted++;	/* an aborted send's id, given again: this send's record replaces it */
 	if (bpf_map_update_elem(&mz_sends, &key, &r, BPF_ANY))
 		c->live_full++;
 	return 0;
@@ -304,26 +318,35 @@ int BPF_PROG(kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reaso
  * msg_zerocopy_callback): one skb let go of it (freed, or its pages copied:
  * success false), or with no skb, the sending call let go of its own
  * reference (TCP: net_zcopy_put at the end of tcp_sendmsg) or aborted. */
-static __always_inline int complete_op(__u64 skb, __u64 uarg)
+static __always_inline int callback(struct ubuf_info_msgzc *z, bool copied);
+
+static __always_inline int complete_op(__u64 skb, __u64 uarg, bool success)
 {
 	struct mz_counters *c = counters();
 	struct mz_ubuf *u = bpf_map_lookup_elem(&mz_ubufs, &uarg);
+	struct ubuf_info___rs *b = (void *)uarg;	/* the msgzc's first member */
 
 	if (!u || !c)
 		return 0;
 	if (!skb) {
 		c->sender_puts++;
-		return 0;
+	} else {
+		c->releases++;
+		stamp(u, u->release_next, u->xmit_next, MZ_RELEASE);
+		u->release_next = u->xmit_next;
 	}
-	c->releases++;
-	stamp(u, u->release_next, u->xmit_next, MZ_RELEASE);
-	u->release_next = u->xmit_next;
+	/* The last reference (refcnt 1 before the op's own decrement): where
+	 * the callback has no symbol of its own, this call is it, and clears
+	 * zerocopy first unless success. */
+	if (callback_in_complete && BPF_CORE_READ(b, refcnt.refs.counter) == 1)
+		callback((struct ubuf_info_msgzc *)uarg, !success);
 	return 0;
 }
 
 /* The last reference went: every send it holds is complete; each record
- * is emitted here. */
-static __always_inline int callback(struct ubuf_info_msgzc *z)
+ * is emitted here. copied: the kernel copied them after all (whatever
+ * uarg->zerocopy says yet). */
+static __always_inline int callback(struct ubuf_info_msgzc *z, bool copied)
 {
 	__u64 uarg = (__u64)z;
 	struct mz_ubuf *u = bpf_map_lookup_elem(&mz_ubufs, &uarg);
@@ -337,7 +360,7 @@ static __always_inline int callback(struct ubuf_info_msgzc *z)
 	g.sk = u->sk;
 	g.lo = BPF_CORE_READ(z, id);
 	g.hi = g.lo + len;
-	g.flags = BPF_CORE_READ_BITFIELD_PROBED(z, zerocopy) ? 0 : HOP_F_MZ_COPIED;
+	g.flags = !copied && BPF_CORE_READ_BITFIELD_PROBED(z, zerocopy) ? 0 : HOP_F_MZ_COPIED;
 	c->callbacks++;
 	c->callback_sends += len;
 	if (g.flags)
@@ -347,19 +370,25 @@ static __always_inline int callback(struct ubuf_info_msgzc *z)
 	return 0;
 }
 
+/* msg_zerocopy_realloc(sk, size, uarg) up to 7.1, (sk, size, uarg, devmem)
+ * in 7.2: the first three stay, the return value moves, so it is read with
+ * bpf_get_func_ret() instead of from a fixed place in ctx. */
 SEC("fexit/msg_zerocopy_realloc")
-int BPF_PROG(fexit_realloc, void *sk, __u64 size, void *uarg, void *ret)
+int BPF_PROG(fexit_realloc, void *sk, __u64 size, void *uarg)
 {
-	return realloc_done((__u64)sk, (__u64)uarg, (__u64)ret);
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	return realloc_done((__u64)sk, (__u64)uarg, ret);
 }
 /* msg_zerocopy_complete (6.12) / msg_zerocopy_callback (6.1): user space sets the target. */
 SEC("fentry/msg_zerocopy_complete")
 int BPF_PROG(fentry_complete, void *skb, void *uarg, bool success)
 {
-	return complete_op((__u64)skb, (__u64)uarg);
+	return complete_op((__u64)skb, (__u64)uarg, success);
 }
 SEC("fentry/__msg_zerocopy_callback")
-int BPF_PROG(fentry_callback, struct ubuf_info_msgzc *uarg) { return callback(uarg); }
+int BPF_PROG(fentry_callback, struct ubuf_info_msgzc *uarg) { return callback(uarg, false); }
 
 SEC("kprobe/msg_zerocopy_realloc")
 int BPF_KPROBE(kprobe_realloc, void *sk, __u64 size, void *uarg)
@@ -385,9 +414,12 @@ int BPF_KRETPROBE(kretprobe_realloc, void *ret)
 	return realloc_done(a.sk, a.uarg, (__u64)ret);
 }
 SEC("kprobe/msg_zerocopy_complete")
-int BPF_KPROBE(kprobe_complete, void *skb, void *uarg) { return complete_op((__u64)skb, (__u64)uarg); }
+int BPF_KPROBE(kprobe_complete, void *skb, void *uarg, bool success)
+{
+	return complete_op((__u64)skb, (__u64)uarg, success);
+}
 SEC("kprobe/__msg_zerocopy_callback")
-int BPF_KPROBE(kprobe_callback, struct ubuf_info_msgzc *uarg) { return callback(uarg); }
+int BPF_KPROBE(kprobe_callback, struct ubuf_info_msgzc *uarg) { return callback(uarg, false); }
 
 /* ---- vhost-tx ------------------------------------------------------------------
  * vhost-gen (ringscope as the guest driver of a vhost-net TX virtqueue) makes
@@ -402,37 +434,6 @@ int BPF_KPROBE(kprobe_callback, struct ubuf_info_msgzc *uarg) { return callback(
  * frame is in flight (vh_live), created at sendmsg, emitted and forgotten at
  * signal_used; the record carries the descriptor's avail index (u16), which
  * user space extends to vhost-gen's 64-bit count. */
-#define TUN_MSG_UBUF 1
-#define VHOST_UIO_MAXIOV 1024
-
-/* The control vhost passes to tun/tap sendmsg (include/linux/if_tun.h):
- * fixed layout, tun may be a module without this type in BTF. */
-struct rs_tun_msg_ctl {
-	unsigned short type;
-	unsigned short num;
-	void *ptr;
-};
-
-/* vhost / vhost_net module types, matched by CO-RE against their BTF. */
-struct vhost_virtqueue___rs {
-	__u16 last_avail_idx;
-} __attribute__((preserve_access_index));
-
-struct vhost_net_ubuf_ref___rs {
-	struct vhost_virtqueue___rs *vq;
-} __attribute__((preserve_access_index));
-
-/* vhost_net_virtqueue starts with its vhost_virtqueue: the vq pointer vhost
- * passes around is also the vhost_net_virtqueue. */
-struct vhost_net_virtqueue___rs {
-	int done_idx;
-	struct ubuf_info_msgzc *ubuf_info;
-} __attribute__((preserve_access_index));
-
-struct ubuf_info___rs {
-	refcount_t refcnt;
-} __attribute__((preserve_access_index));
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4 * VHOST_UIO_MAXIOV);
@@ -564,23 +565,17 @@ static __always_inline int vh_used_enter(void *vq)
 	return 0;
 }
 
-/* One slot signal_used moved to the used ring: a bpf_loop callback. */
-struct vh_scan {
-	__u64 base, sz, now;
-	__u32 idx, end;
-};
-
+/* One slot signal_used moved to the used ring (the scan's bpf_loop
+ * callback, bpf/vhost_zc.h): its frame's record is emitted here. */
 static long vh_used_one(__u64 i, void *data)
 {
-	struct vh_scan *u = data;
+	struct vhost_used_scan *u = data;
 	struct mz_counters *c = counters();
 	struct hop_rec *r;
 	__u64 key, wake;
 
-	if (u->idx == u->end || u->idx >= VHOST_UIO_MAXIOV || !c)
+	if (!c || !vhost_used_scan_next(u, &key))
 		return 1;
-	key = u->base + (__u64)u->idx * u->sz;
-	u->idx = (u->idx + 1) % VHOST_UIO_MAXIOV;
 	if (!(r = bpf_map_lookup_elem(&vh_live, &key)))
 		return 0;
 	r->ts[VH_USED] = u->now;
@@ -598,24 +593,18 @@ static __always_inline int vh_used_exit(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct vh_call *k = bpf_map_lookup_elem(&vh_calls, &tid);
-	struct vhost_net_virtqueue___rs *nvq;
+	struct vhost_used_scan u = {};
 	struct mz_counters *c;
-	struct vh_scan u = {};
 
 	if (!k)
 		return 0;
-	nvq = (void *)k->vq;
-	u.idx = k->done_idx;
+	/* Stamped with its entry time: it writes the used entries and signals
+	 * the driver before it returns, and a descheduled worker returns long
+	 * after the driver reaped them. Every slot it moved was complete before
+	 * it began. */
+	vhost_used_scan_init(&u, (void *)k->vq, k->done_idx, k->ts);
 	bpf_map_delete_elem(&vh_calls, &tid);
-	u.end = BPF_CORE_READ(nvq, done_idx);
-	u.base = (__u64)BPF_CORE_READ(nvq, ubuf_info);
-	u.sz = bpf_core_type_size(struct ubuf_info_msgzc);
-	/* Its entry time: it writes the used entries and signals the driver
-	 * before it returns, and a descheduled worker returns long after the
-	 * driver reaped them. Every slot it moved was complete before it began. */
-	u.now = k->ts;
-	bpf_loop(VHOST_UIO_MAXIOV, vh_used_one, &u, 0);
-	if (u.idx != u.end && (c = counters()))
+	if (!vhost_used_scan_run(&u, vh_used_one) && (c = counters()))
 		c->vh_unscanned++;
 	return 0;
 }

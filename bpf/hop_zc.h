@@ -1,9 +1,10 @@
 /* The zero-copy paths of `--path` (bpf/hop_zc.bpf.c ->
  * user/trace/trace_path_zc.c): one struct hop_rec per send, msg-zerocopy's
- * seq the send's notification id, vhost-tx's the low 16 bits of its
- * descriptor's avail index. Their hops live in hop_rec.ts slots of enum hop_k
- * under their own names (as virtio-tx's xsk_xmit uses HK_WAKEUP); the path
- * tables name them (docs/hop-latency.md). */
+ * seq the send's notification id (its skb field: the socket), vhost-tx's the
+ * low 16 bits of its descriptor's avail index (its vq field: the
+ * virtqueue). Their hops live in hop_rec.ts slots of enum hop_k under their
+ * own names (as virtio-tx's xsk_xmit uses HK_WAKEUP); the path tables name
+ * them (docs/hop-latency.md). */
 #ifndef RS_HOP_ZC_H
 #define RS_HOP_ZC_H
 
@@ -44,6 +45,8 @@ struct mz_counters {
 	__u64 copied_sends;	/* ... of callbacks with uarg->zerocopy == 0 */
 	__u64 unmatched;	/* a send in a callback's range without a record (sent before the attach) */
 	__u64 drops;		/* skbs carrying a followed ubuf_info dropped (kfree_skb) */
+	__u64 aborted;		/* sends whose id came back (msg_zerocopy_put_abort: the send failed, e.g.
+				 * EAGAIN) and was given to the next send: counted in sends twice */
 	/* vhost-tx */
 	__u64 vh_zc_sends;	/* tun/tap sendmsg with a ubuf_info (TUN_MSG_UBUF) by the followed worker */
 	__u64 vh_copy_sends;	/* ... without one: copied (small frame, zcopytx off, or too many pending) */

@@ -19,40 +19,9 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf/arch_compat.h"
 #include "bpf/ringscope.h"
+#include "bpf/vhost_zc.h"
 
 #define AF_XDP_FAMILY 44
-#define TUN_MSG_UBUF 1
-#define TUN_MSG_PTR 2
-#define VHOST_UIO_MAXIOV 1024	/* UIO_MAXIOV: size of vhost's ubuf_info ring */
-#define USED_SCAN_MAX VHOST_UIO_MAXIOV	/* slots looked at per vhost_zerocopy_signal_used call */
-
-/* The control vhost passes to tun/tap sendmsg (include/linux/if_tun.h). Its
- * layout is fixed and the type may be missing from BTF when tun is a module,
- * so it is read without CO-RE. */
-struct rs_tun_msg_ctl {
-	unsigned short type;
-	unsigned short num;
-	void *ptr;
-};
-
-/* vhost_net module types (drivers/vhost/net.c), matched by CO-RE against the
- * vhost_net module's BTF. vhost_net_virtqueue starts with its vhost_virtqueue,
- * so the vq pointer vhost passes around is also the vhost_net_virtqueue. */
-struct vhost_net_virtqueue___rs {
-	int upend_idx;
-	int done_idx;
-	struct ubuf_info_msgzc *ubuf_info;
-} __attribute__((preserve_access_index));
-
-struct vhost_net_ubuf_ref___rs {
-	void *vq;
-} __attribute__((preserve_access_index));
-
-/* 6.1 keeps the completion callback in ubuf_info instead of an ops table;
- * refcnt moves, hence CO-RE for the one field read. */
-struct ubuf_info___rs {
-	refcount_t refcnt;
-} __attribute__((preserve_access_index));
 
 /* One row per CPU (user space sets max_entries to the possible CPUs), read
  * through mmap: no syscall, no allocation per interval. */
@@ -239,30 +208,23 @@ static __always_inline int signal_used_enter(void *vq)
 	return 0;
 }
 
-/* One used-ring slot moved by vhost_zerocopy_signal_used: a bpf_loop callback,
- * verified once whatever the bound (an unrolled loop hits 6.1's limit). */
-struct used_scan {
-	__u64 base, sz, now;
-	__u32 idx, end;
-};
-
+/* One slot vhost_zerocopy_signal_used moved to the used ring (the scan's
+ * bpf_loop callback, bpf/vhost_zc.h). */
 static long used_scan_one(__u64 i, void *data)
 {
-	struct used_scan *u = data;
+	struct vhost_used_scan *u = data;
 	struct vhost_inflight *v;
 	struct zc_stats *st;
 	__u64 key;
 
-	if (u->idx == u->end || u->idx >= VHOST_UIO_MAXIOV)
+	if (!vhost_used_scan_next(u, &key))
 		return 1;
-	key = u->base + (__u64)u->idx * u->sz;
 	v = bpf_map_lookup_elem(&vhost_inflight, &key);
 	if (v && v->done_ts && (st = stats())) {
 		st->vhost_used++;
 		hist_add(&st->vhost_used_hist, u->now - v->done_ts);
 		bpf_map_delete_elem(&vhost_inflight, &key);
 	}
-	u->idx = (u->idx + 1) % VHOST_UIO_MAXIOV;
 	return 0;
 }
 
@@ -270,21 +232,14 @@ static __always_inline int signal_used_exit(void)
 {
 	__u64 key = call_key(CALL_SIGNAL_USED);
 	struct zc_call *c = bpf_map_lookup_elem(&zc_calls, &key);
-	struct vhost_net_virtqueue___rs *nvq;
-	struct used_scan u = {};
+	struct vhost_used_scan u = {};
 	struct zc_stats *st;
 
 	if (!c)
 		return 0;
-	nvq = (void *)c->arg;
-	u.idx = c->done_idx;
+	vhost_used_scan_init(&u, (void *)c->arg, c->done_idx, bpf_ktime_get_ns());
 	bpf_map_delete_elem(&zc_calls, &key);
-	u.end = BPF_CORE_READ(nvq, done_idx);
-	u.base = (__u64)BPF_CORE_READ(nvq, ubuf_info);
-	u.sz = bpf_core_type_size(struct ubuf_info_msgzc);
-	u.now = bpf_ktime_get_ns();
-	bpf_loop(USED_SCAN_MAX, used_scan_one, &u, 0);
-	if (u.idx != u.end && (st = stats()))
+	if (!vhost_used_scan_run(&u, used_scan_one) && (st = stats()))
 		st->vhost_used_unscanned++;
 	return 0;
 }
@@ -359,10 +314,16 @@ int BPF_PROG(fentry_signal_used, void *net, void *vq) { return signal_used_enter
 SEC("fexit/vhost_zerocopy_signal_used")
 int BPF_PROG(fexit_signal_used) { return signal_used_exit(); }
 
+/* msg_zerocopy_realloc(sk, size, uarg) up to 7.1, (sk, size, uarg, devmem)
+ * in 7.2: the first three stay, the return value moves, so it is read with
+ * bpf_get_func_ret() instead of from a fixed place in ctx. */
 SEC("fexit/msg_zerocopy_realloc")
-int BPF_PROG(fexit_msg_realloc, void *sk, __u64 size, void *uarg, void *ret)
+int BPF_PROG(fexit_msg_realloc, void *sk, __u64 size, void *uarg)
 {
-	return msg_realloc_done((__u64)uarg, (__u64)ret);
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	return msg_realloc_done((__u64)uarg, ret);
 }
 SEC("fentry/__msg_zerocopy_callback")
 int BPF_PROG(fentry_msg_callback, struct ubuf_info_msgzc *uarg) { return msg_callback(uarg); }

@@ -158,14 +158,12 @@ bad_input path_veth_native_xdp 'drop --xdp-mode native' run --path veth-xsk --xd
 bad_input path_xsk_needs_link 'give -i IFACE --peer IFACE' run --path virtio-xsk -n 10
 bad_input path_xsk_needs_zc 'use --bind zc \(or --path virtio-tx\)' run -i a0 --peer b0 --path virtio-xsk --bind copy -n 10
 bad_input path_virtio_tx_needs_copy 'use --bind copy \(or --path virtio-xsk\)' run -i a0 --peer b0 --path virtio-tx --bind zc -n 10
-# msg-zerocopy: ringscope's own sends only, on its own veth pair, unpaced
-bad_input path_msgzc_trace 'use ringscope run --path msg-zerocopy' trace --path msg-zerocopy -d 1
+# msg-zerocopy: run sends ringscope's own, on its own veth pair, unpaced (trace follows any process's)
 bad_input path_msgzc_proto_alone 'add --path msg-zerocopy' run --proto udp -n 10
 bad_input path_msgzc_rate 'drop -r' run --path msg-zerocopy -r 100 -n 10
 bad_input path_msgzc_iface 'drop -i' run --path msg-zerocopy -i a0 -n 10
 bad_input path_msgzc_views 'drop the trace views' run --path msg-zerocopy --kmalloc -n 10
 # vhost-tx: vhost-gen's own frames, zero-copy only from 256 B and with experimental_zcopytx=1
-bad_input path_vhost_trace 'use ringscope run --path vhost-tx' trace --path vhost-tx -d 1
 bad_input path_vhost_small 'give -s 256 or more' run --path vhost-tx -n 10
 bad_input path_vhost_proto 'add --path msg-zerocopy' run --path vhost-tx --proto udp -s 1500 -n 10
 bad_input path_vhost_zcopytx 'experimental_zcopytx=1|run it in a guest' run --path vhost-tx -s 1500 -n 10
@@ -175,6 +173,12 @@ if [ "$("$RS" probe --json 2>/dev/null | jq -r .tier)" = tracepoint ]; then
 	bad_input path_virtio_needs_functions 'run it in a guest of the VM lab' trace --path virtio-tx -d 1
 	bad_input path_xsk_needs_functions 'run it in a guest of the VM lab' trace --path virtio-xsk -d 1
 	bad_input path_msgzc_needs_functions 'run it in a guest of the VM lab' run --path msg-zerocopy -n 10
+	bad_input path_msgzc_trace_needs_functions 'run it in a guest of the VM lab' trace --path msg-zerocopy -d 1
+	bad_input path_vhost_trace_needs_functions 'run it in a guest of the VM lab' trace --path vhost-tx -d 1
+	# refused before its first side effect: the metrics file is not written
+	bad_input path_msgzc_metrics_refused_first 'run it in a guest of the VM lab' run --path msg-zerocopy -n 10 \
+		--metrics-file "$tmp/zc.prom"
+	check path_msgzc_metrics_file_not_written "$(ls -l "$tmp/zc.prom" 2>&1)" [ ! -e "$tmp/zc.prom" ]
 fi
 left=$(our_progs)
 check path_nothing_left_attached "programs still loaded: $left" [ -z "$left" ]

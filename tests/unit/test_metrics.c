@@ -423,5 +423,34 @@ int main(void)
 	ts.o.no_lifetime = true;
 	snap.nsites = 1;
 	same_render("metrics_openmetrics_bytes", METRICS_OPENMETRICS, &v, om);
+
+	/* msg-zerocopy, vhost-tx: their own counters, one series per row of
+	 * the table the JSON's "ubufs" / "vhost" object is printed from, in
+	 * its order, after the path's common families */
+	struct metrics_view z = { .version = "1", .git = "g", .command = "run", .path = &msgzc_path_def };
+	const char *object;
+	char *text;
+
+	z.path_zc_rows = zc_path_counter_rows(&msgzc_path_def, &object, &z.npath_zc);
+	z.path_zc.ubufs = 3, z.path_zc.sends = 5, z.path_zc.extended = 2, z.path_zc.drops = 1;
+	render_fmt = METRICS_PROM_004;
+	text = text_of(render_to, &z);
+	CHECK(!strcmp(object, "ubufs") && z.npath_zc == 12 && strstr(text,
+	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"created\"} 3\n"
+	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"sends\"} 5\n"
+	      "ringscope_path_zc_events_total{path=\"msg-zerocopy\",kind=\"extended\"} 2\n") &&
+	      strstr(text, "kind=\"drops\"} 1\n") && strstr(text, "ringscope_path_bookkeeping_events_total") <
+	      strstr(text, "ringscope_path_zc_events_total"), "metrics_path_zc_ubufs", "%s", object);
+	free(text);
+	z.path = &vhost_path_def;
+	z.path_zc_rows = zc_path_counter_rows(&vhost_path_def, &object, &z.npath_zc);
+	z.path_zc = (struct mz_counters){ .vh_zc_sends = 7, .vh_unscanned = 1 };
+	text = text_of(render_to, &z);
+	CHECK(!strcmp(object, "vhost") && z.npath_zc == 7 &&
+	      strstr(text, "ringscope_path_zc_events_total{path=\"vhost-tx\",kind=\"zc_sends\"} 7\n") &&
+	      strstr(text, "ringscope_path_zc_events_total{path=\"vhost-tx\",kind=\"unscanned\"} 1\n") &&
+	      !strstr(text, "kind=\"created\""), "metrics_path_zc_vhost", "%s", object);
+	free(text);
+	CHECK(!zc_path_counter_rows(&p1, &object, &z.npath_zc) && !z.npath_zc, "metrics_path_zc_none", "%d", z.npath_zc);
 	CHECK_DONE();
 }

@@ -104,6 +104,26 @@ static void msgzc_join(void)
 	path_join_free(&j);
 }
 
+/* trace --path msg-zerocopy: no sender of its own, so no submit or reap: a
+ * send is finished when its kernel record arrives, and end-to-end runs from
+ * its first kernel hop (sendmsg) to its callback. */
+static void msgzc_trace(void)
+{
+	struct path_join j;
+
+	path_join_init(&j, &msgzc_path_def, 64, false, 8);
+	mzrec(&j, 0, 1000);
+	mzrec(&j, 1, 2000);
+	CHECK(j.r.packets == 2 && j.r.done == 2 && hist_count(&j.r.e2e) == 2 && j.r.e2e.sum == 40 + 40 &&
+	      j.r.count[HK_SUBMIT] == 0 && j.r.count[PH_TX_REAP] == 0 && j.r.count[MZ_CALLBACK] == 2 &&
+	      j.r.not_ours == 0 && j.r.order_errors == 0, "msgzc_trace_e2e_from_sendmsg",
+	      "packets %llu done %llu e2e %llu/%llu", U(j.r.packets), U(j.r.done), U(hist_count(&j.r.e2e)),
+	      U(j.r.e2e.sum));
+	CHECK(msgzc_path_def.start_trace == MZ_SENDMSG && vhost_path_def.start_trace == VH_SENDMSG,
+	      "zc_paths_trace_start", "%d %d", msgzc_path_def.start_trace, vhost_path_def.start_trace);
+	path_join_free(&j);
+}
+
 /* vhost-tx: the kernel sees a 16-bit avail index; it is the sender's count
  * nearest below the highest the sender stamped. */
 static void unwrap16(void)
@@ -320,6 +340,7 @@ int main(void)
 	path_join_free(&j);
 	batch_attribution();
 	msgzc_join();
+	msgzc_trace();
 	unwrap16();
 	CHECK_DONE();
 }

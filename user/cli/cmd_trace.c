@@ -65,8 +65,9 @@ int cmd_trace(int argc, char **argv)
 	if (trace_session_active(&s))
 		rs_note("%s%s%s", s.header, s.pin_dir[0] ? "; maps pinned at " : "", s.pin_dir);
 	if (t.path)
-		rs_note("hop latency along %s: %s, every ringscope packet (docs/hop-latency.md); each interval the packets finished in it, the whole table at the end",
-			t.path, trace_path_probes(&ps));
+		rs_note("hop latency along %s: %s, %s (docs/hop-latency.md); each interval the packets finished in it, the whole table at the end",
+			t.path, trace_path_probes(&ps), ps.mz ? "every send of any process, from its first kernel hop" :
+			"every ringscope packet");
 
 	loop = (struct trace_loop){ .s = &s, .ps = t.path ? &ps : NULL, .path_hist = t.hist,
 				    .path_samples = json && t.path_samples, .duration_s = duration,

@@ -589,6 +589,22 @@ static void path_families(struct mw *w, const struct path_def *d, const struct p
 	}
 }
 
+/* msg-zerocopy, vhost-tx: what their ubuf_infos (or the vhost worker) did,
+ * the counters of the JSON path object's "ubufs" / "vhost", kind by kind. */
+static void path_zc_families(struct mw *w, const struct metrics_view *v)
+{
+	const char *kv[] = { "path", v->path->name, "kind", NULL, NULL };
+
+	family(w, "ringscope_path_zc_events", M_COUNTER, "",
+	       "msg-zerocopy: what its ubuf_infos did (the JSON path.ubufs); vhost-tx: what the vhost worker did "
+	       "(path.vhost): docs/hop-latency.md");
+	for (int i = 0; i < v->npath_zc; i++) {
+		kv[3] = v->path_zc_rows[i].name;
+		counter(w, "ringscope_path_zc_events", kv,
+			*(const __u64 *)((const char *)&v->path_zc + v->path_zc_rows[i].off));
+	}
+}
+
 void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_view *v)
 {
 	struct mw w = { out, fmt };
@@ -621,6 +637,8 @@ void metrics_render(FILE *out, enum metrics_format fmt, const struct metrics_vie
 		zc_run_families(&w, v->zc_run, v->nzc_run);
 	if (v->path)
 		path_families(&w, v->path, &v->path_r, &v->path_k, v->path_probe_missed);
+	if (v->path && v->npath_zc)
+		path_zc_families(&w, v);
 	if (fmt == METRICS_OPENMETRICS)
 		fputs("# EOF\n", out);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "gen.h"
 #include "path_join.h"
+#include "trace_path_zc.h"
 #include "trace.h"
 
 enum metrics_format {
@@ -52,6 +53,11 @@ struct metrics_view {
 	struct path_results path_r;		/* its results so far, as path_join_results() gives them */
 	struct hop_counters path_k;		/* its BPF programs' counters (trace_path_counters()) */
 	uint64_t path_probe_missed;		/* probe hits its programs missed (trace_path_missed()) */
+	/* msg-zerocopy, vhost-tx: their own counters (the JSON "ubufs" / "vhost"
+	 * object), the rows zc_path_counter_rows() names; npath_zc 0: none. */
+	const struct zc_counter_row *path_zc_rows;
+	int npath_zc;
+	struct mz_counters path_zc;
 };
 
 /* The whole exposition of v in fmt (OpenMetrics ends with "# EOF"). */

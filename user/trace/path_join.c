@@ -192,6 +192,7 @@ static void account(struct path_join *j, struct pj_slot *sl)
 	struct path_sample *s = &sl->s;
 	struct path_results *r = &j->r;
 	int last = PH_NONE, done_hop = j->user ? d->done_run : d->done_trace;
+	int start = j->user ? HK_SUBMIT : d->start_trace;
 	uint64_t prev = 0;
 
 	/* In a run, ours are the packets our sender completed: a frame that
@@ -226,8 +227,8 @@ static void account(struct path_join *j, struct pj_slot *sl)
 	if (s->ts[done_hop] && !dropped(s)) {
 		s->left = PL_DONE;
 		r->done++;
-		if (s->ts[HK_SUBMIT])
-			hist_add(&r->e2e, s->ts[done_hop] > s->ts[HK_SUBMIT] ? s->ts[done_hop] - s->ts[HK_SUBMIT] : 0);
+		if (s->ts[start])
+			hist_add(&r->e2e, s->ts[done_hop] > s->ts[start] ? s->ts[done_hop] - s->ts[start] : 0);
 	} else {
 		s->left = dropped(s) ? PL_DROPPED : PL_IN_FLIGHT;
 		/* A drop is where the kernel said so: the socket refused it at

@@ -34,6 +34,8 @@ struct path_def {
 	int order[PH_N];	/* hops in the order the table shows them */
 	int nhops;
 	int done_run, done_trace;	/* the hop that ends the path in a run / in trace */
+	int start_trace;	/* the hop end-to-end runs from in trace (HK_SUBMIT, 0: the frame's own stamp;
+				 * the zero-copy paths: their first kernel hop, the sender's stamp is run's) */
 	const char *link;	/* the kind of link a run must be given with -i (NULL: its own veth pair will do) */
 	bool rx_skb;		/* the receiver's hops are skb events: its XDP must be generic (skb mode) */
 	bool zerocopy;		/* it follows zero-copy TX: a run binds its sender zero-copy (else copy) */

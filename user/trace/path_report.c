@@ -38,6 +38,13 @@ static int done_hop(const struct path_session *ps)
 	return ps->join.user ? ps->def->done_run : ps->def->done_trace;
 }
 
+/* The hop end-to-end runs from: submit, or in trace where the sender's own
+ * stamp does not exist, the path's first kernel hop. */
+static int start_hop(const struct path_session *ps)
+{
+	return ps->join.user ? HK_SUBMIT : ps->def->start_trace;
+}
+
 static void print_row(FILE *out, const char *name, const char *from, uint64_t count, const struct rs_hist *h,
 		      const char *unseen)
 {
@@ -68,7 +75,7 @@ static void print_rows(FILE *out, const struct path_session *ps, const struct pa
 		print_row(out, d->hop[h].name, hop_name(d, shown_from(d, r, h)), r->count[h], &r->lat[h],
 			  r->count[h] || !unseen ? NULL : d->hop[h].event);
 	}
-	snprintf(e2e, sizeof(e2e), "submit->%s", d->hop[done_hop(ps)].name);
+	snprintf(e2e, sizeof(e2e), "%s->%s", d->hop[start_hop(ps)].name, d->hop[done_hop(ps)].name);
 	print_row(out, "end-to-end", e2e, r->done, &r->e2e, NULL);
 }
 
@@ -109,38 +116,21 @@ static void msgzc_print(FILE *out, struct path_session *ps)
 		(uint64_t)z.callback_sends, (uint64_t)z.copied_sends, (uint64_t)z.drops);
 }
 
+/* The path's zero-copy counters: the JSON object its table names
+ * (zc_path_counter_rows(), which the metrics render too). */
 static void msgzc_json(struct json_writer *w, struct path_session *ps)
 {
 	struct hop_counters k;
 	struct mz_counters z;
+	const char *object;
+	int n;
+	const struct zc_counter_row *rows = zc_path_counter_rows(ps->def, &object, &n);
 
 	zc_path_counters(ps, &k, &z);
-	if (ps->def == &vhost_path_def) {
-		json_key(w, "vhost");
-		json_obj_begin(w);
-		json_kv_u64(w, "zc_sends", z.vh_zc_sends);
-		json_kv_u64(w, "copy_sends", z.vh_copy_sends);
-		json_kv_u64(w, "completions", z.vh_completes);
-		json_kv_u64(w, "failed", z.vh_failed);
-		json_kv_u64(w, "earlier_refs", z.vh_refs);
-		json_kv_u64(w, "used", z.vh_used);
-		json_kv_u64(w, "unscanned", z.vh_unscanned);
-		json_obj_end(w);
-		return;
-	}
-	json_key(w, "ubufs");
+	json_key(w, object);
 	json_obj_begin(w);
-	json_kv_u64(w, "created", z.ubufs);
-	json_kv_u64(w, "sends", z.sends);
-	json_kv_u64(w, "extended", z.extended);
-	json_kv_u64(w, "xmits", z.xmits);
-	json_kv_u64(w, "releases", z.releases);
-	json_kv_u64(w, "sender_puts", z.sender_puts);
-	json_kv_u64(w, "callbacks", z.callbacks);
-	json_kv_u64(w, "callback_sends", z.callback_sends);
-	json_kv_u64(w, "copied_sends", z.copied_sends);
-	json_kv_u64(w, "unmatched", z.unmatched);
-	json_kv_u64(w, "drops", z.drops);
+	for (int i = 0; i < n; i++)
+		json_kv_u64(w, rows[i].name, *(const __u64 *)((const char *)&z + rows[i].off));
 	json_obj_end(w);
 }
 
@@ -227,7 +217,7 @@ static void json_path(struct json_writer *w, struct path_session *ps, const stru
 	json_arr_end(w);
 	json_key(w, "end_to_end");
 	json_obj_begin(w);
-	json_kv_str(w, "from", "submit");
+	json_kv_str(w, "from", d->hop[start_hop(ps)].name);
 	json_kv_str(w, "to", d->hop[done_hop(ps)].name);
 	hist_json(w, "lat_ns", &r->e2e, true);
 	json_obj_end(w);
@@ -324,8 +314,14 @@ void path_print_samples(FILE *out, struct path_session *ps)
 
 void path_metrics_view(struct metrics_view *v, struct path_session *ps)
 {
+	const char *object;
+
 	v->path = ps->def;
 	path_join_results(&ps->join, &v->path_r);
-	trace_path_counters(ps, &v->path_k);
+	v->path_zc_rows = zc_path_counter_rows(ps->def, &object, &v->npath_zc);
+	if (ps->mz)	/* one read: its counters and the ones every path has */
+		zc_path_counters(ps, &v->path_k, &v->path_zc);
+	else
+		trace_path_counters(ps, &v->path_k);
 	v->path_probe_missed = trace_path_missed(ps);
 }

@@ -1,6 +1,7 @@
 /* The zero-copy paths (trace_path_zc.h): their hop tables, and their BPF
  * object's load (one path's programs), attach, ring buffer and counters. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,55 @@ struct zc_path_session {
 	struct bpf_link *links[MZ_LINKS];
 	struct bpf_program *progs[MZ_LINKS];	/* each link's */
 	int nlinks;
+	/* From the finish on, the counters every renderer shows (the final's
+	 * JSON, text and metrics): read once, so they agree with each other and
+	 * with the finished join while late kernel events still count. */
+	bool frozen;
+	struct mz_counters final;
+	uint64_t final_missed;
+	/* trace (no sender of its own): each socket (msg-zerocopy) or
+	 * virtqueue (vhost-tx) seen, in the order first seen; its index i is
+	 * the join's (stream, epoch) = (i % 64, i / 64). */
+	struct zc_sender *senders;
+	uint32_t nsenders, cap;
 };
+
+struct zc_sender {
+	uint64_t key;		/* the socket or the virtqueue */
+	uint64_t last_seq;	/* vhost-tx: its last avail index, extended */
+};
+
+#define MZC(f) { #f, offsetof(struct mz_counters, f) }
+
+static const struct zc_counter_row msgzc_rows[] = {
+	{ "created", offsetof(struct mz_counters, ubufs) }, MZC(sends), MZC(extended), MZC(xmits), MZC(releases),
+	MZC(sender_puts), MZC(callbacks), MZC(callback_sends), MZC(copied_sends), MZC(unmatched), MZC(drops),
+	MZC(aborted),
+}, vhost_rows[] = {
+	{ "zc_sends", offsetof(struct mz_counters, vh_zc_sends) },
+	{ "copy_sends", offsetof(struct mz_counters, vh_copy_sends) },
+	{ "completions", offsetof(struct mz_counters, vh_completes) },
+	{ "failed", offsetof(struct mz_counters, vh_failed) },
+	{ "earlier_refs", offsetof(struct mz_counters, vh_refs) },
+	{ "used", offsetof(struct mz_counters, vh_used) },
+	{ "unscanned", offsetof(struct mz_counters, vh_unscanned) },
+};
+
+const struct zc_counter_row *zc_path_counter_rows(const struct path_def *d, const char **object, int *n)
+{
+	if (d == &msgzc_path_def) {
+		*object = "ubufs";
+		*n = sizeof(msgzc_rows) / sizeof(msgzc_rows[0]);
+		return msgzc_rows;
+	}
+	if (d == &vhost_path_def) {
+		*object = "vhost";
+		*n = sizeof(vhost_rows) / sizeof(vhost_rows[0]);
+		return vhost_rows;
+	}
+	*n = 0;
+	return NULL;
+}
 
 /* One row per send; user space stamps submit (before send()) and reap (its
  * notification read from the error queue), the kernel the rest. xmit,
@@ -30,20 +79,21 @@ struct zc_path_session {
  * says how each is given to the sends it holds). */
 const struct path_def msgzc_path_def = {
 	.name = "msg-zerocopy",
-	.summary = "MSG_ZEROCOPY sends over a private veth pair, guest fentry/kprobe tier",
+	.summary = "MSG_ZEROCOPY sends (run: zc-gen's over a private veth pair), guest fentry/kprobe tier",
 	.nhops = 7,
 	.order = { MZ_SUBMIT, MZ_SENDMSG, MZ_REALLOC, MZ_XMIT, MZ_RELEASE, MZ_CALLBACK, PH_TX_REAP },
 	.done_run = PH_TX_REAP,
 	.done_trace = MZ_CALLBACK,
+	.start_trace = MZ_SENDMSG,
 	.user_submit = true,
 	.hop = {
-		[MZ_SUBMIT] = { "submit", "user: the sender's clock before send()", PH_NONE, true },
+		[MZ_SUBMIT] = { "submit", "user: the sender's clock before send() (run only)", PH_NONE, true },
 		[MZ_SENDMSG] = { "sendmsg", "raw_tp sys_enter: the sendto()/sendmsg() that made it (per thread)", MZ_SUBMIT, true },
 		[MZ_REALLOC] = { "realloc", "msg_zerocopy_realloc returned its ubuf_info: its notification id", MZ_SENDMSG, true },
 		[MZ_XMIT] = { "xmit", "raw_tp net_dev_start_xmit: the first skb carrying its ubuf_info after that (per ubuf_info)", MZ_REALLOC, true },
 		[MZ_RELEASE] = { "release", "its ubuf_info's complete op: the first skb to let go after that xmit, freed or copied (per ubuf_info)", MZ_XMIT, true },
-		[MZ_CALLBACK] = { "callback", "__msg_zerocopy_callback: the last reference went, notification queued (per ubuf_info)", MZ_RELEASE, true },
-		[PH_TX_REAP] = { "reap", "user: its notification read from the error queue (a range of ids)", MZ_CALLBACK, true },
+		[MZ_CALLBACK] = { "callback", "__msg_zerocopy_callback (inlined in 7.2: the complete op holding the last reference): the last reference went, notification queued (per ubuf_info)", MZ_RELEASE, true },
+		[PH_TX_REAP] = { "reap", "user: its notification read from the error queue (a range of ids; run only)", MZ_CALLBACK, true },
 	},
 };
 
@@ -51,19 +101,20 @@ const struct path_def msgzc_path_def = {
  * reap (its used-ring entry taken), the kernel the rest. */
 const struct path_def vhost_path_def = {
 	.name = "vhost-tx",
-	.summary = "vhost-net zero-copy TX into a tap, vhost-gen as the guest driver, guest fentry/kprobe tier",
+	.summary = "vhost-net zero-copy TX into a tap (run: vhost-gen as the guest driver), guest fentry/kprobe tier",
 	.nhops = 6,
 	.order = { VH_SUBMIT, VH_HANDLE_TX, VH_SENDMSG, VH_COMPLETE, VH_USED, PH_TX_REAP },
 	.done_run = PH_TX_REAP,
 	.done_trace = VH_USED,
+	.start_trace = VH_SENDMSG,
 	.user_submit = true,
 	.hop = {
-		[VH_SUBMIT] = { "submit", "user: vhost-gen made the descriptor available", PH_NONE, true },
+		[VH_SUBMIT] = { "submit", "user: vhost-gen made the descriptor available (run only)", PH_NONE, true },
 		[VH_HANDLE_TX] = { "handle_tx", "handle_tx_zerocopy entry of the worker's pass that sent it (per batch; a pass drains the ring, so it may begin before the submit: not ordered, counted)", PH_NONE, false },
 		[VH_SENDMSG] = { "sendmsg", "tun_sendmsg/tap_sendmsg with its ubuf_info (TUN_MSG_UBUF)", VH_SUBMIT, true },
 		[VH_COMPLETE] = { "complete", "vhost_zerocopy_complete: the last skb let go of its pages", VH_SENDMSG, true },
 		[VH_USED] = { "used", "vhost_zerocopy_signal_used (its entry) that wrote its used-ring entry", VH_COMPLETE, true },
-		[PH_TX_REAP] = { "reap", "user: vhost-gen took its used-ring entry", VH_USED, true },
+		[PH_TX_REAP] = { "reap", "user: vhost-gen took its used-ring entry (run only)", VH_USED, true },
 	},
 };
 
@@ -74,11 +125,16 @@ static const struct zc_path {
 	const char *funcs[8];
 	const char *optional[2];
 	const char *hint;		/* what makes the functions exist */
+	/* A function the kernel may have inlined into another the path
+	 * attaches to, whose work that one's program then does. */
+	const char *may_inline;
 } zc_paths[] = {
+	/* __msg_zerocopy_callback: inlined into msg_zerocopy_complete in 7.2 */
 	{ &msgzc_path_def, { "sys_enter", "net_dev_start_xmit", "kfree_skb", "msg_zerocopy_realloc",
-			     "msg_zerocopy_complete", "__msg_zerocopy_callback" }, { NULL }, "a kernel without MSG_ZEROCOPY, < 4.14" },
+			     "msg_zerocopy_complete", "__msg_zerocopy_callback" }, { NULL }, "a kernel without MSG_ZEROCOPY, < 4.14",
+	  "__msg_zerocopy_callback" },
 	{ &vhost_path_def, { "handle_tx_zerocopy", "vhost_zerocopy_complete", "vhost_zerocopy_signal_used" },
-	  { "tun_sendmsg", "tap_sendmsg" }, "modprobe vhost_net and tun" },
+	  { "tun_sendmsg", "tap_sendmsg" }, "modprobe vhost_net and tun", NULL },
 };
 
 const struct path_def *zc_path_find(const char *name)
@@ -136,17 +192,68 @@ static const char *func_of(const struct bpf_program *p, const struct zc_path *zp
 	return *raw ? fn + 1 : real_name(ks, fn + 1);
 }
 
+/* trace: the sender a record belongs to (its socket, or its virtqueue),
+ * added when first seen; NULL without memory. */
+static struct zc_sender *sender_of(struct zc_path_session *z, uint64_t key, uint32_t *index)
+{
+	for (uint32_t i = 0; i < z->nsenders; i++)
+		if (z->senders[i].key == key) {
+			*index = i;
+			return &z->senders[i];
+		}
+	if (z->nsenders == z->cap) {
+		uint32_t cap = z->cap ? 2 * z->cap : 16;
+		struct zc_sender *n = cap <= (64u << 16) ? realloc(z->senders, cap * sizeof(*n)) : NULL;
+
+		if (!n)
+			return NULL;
+		z->senders = n;
+		z->cap = cap;
+	}
+	*index = z->nsenders;
+	z->senders[z->nsenders] = (struct zc_sender){ .key = key, .last_seq = UINT64_MAX };
+	return &z->senders[z->nsenders++];
+}
+
+/* v, a 16-bit avail index, extended from the sender's last one (the nearest
+ * count with these low bits; records come in ring order, mostly). */
+static uint64_t unwrap_from(struct zc_sender *s, uint16_t v)
+{
+	int16_t d = (int16_t)(v - (uint16_t)s->last_seq);
+
+	if (s->last_seq == UINT64_MAX || (d < 0 && (uint64_t)-d > s->last_seq))
+		return s->last_seq = v;
+	s->last_seq += d;
+	return s->last_seq;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct path_session *ps = ctx;
+	bool vhost = ps->def == &vhost_path_def;
+	struct zc_sender *s;
 	struct hop_rec r;
+	uint32_t i;
 
 	if (len < sizeof(r))
 		return 0;
 	memcpy(&r, data, sizeof(r));
-	/* vhost-tx: the avail index is 16 bits, vhost-gen counts in 64 */
-	if (ps->def == &vhost_path_def)
-		r.seq = path_join_unwrap16(&ps->join, (uint16_t)r.seq);
+	if (ps->join.user) {
+		/* run: one sender; vhost-gen counts in 64 bits what the
+		 * kernel's avail index counts in 16 */
+		if (vhost)
+			r.seq = path_join_unwrap16(&ps->join, (uint16_t)r.seq);
+		path_join_kernel(&ps->join, &r);
+		return 0;
+	}
+	/* trace: every sender its own stream (the kernel's ids and avail
+	 * indices count per socket / per virtqueue) */
+	if (!(s = sender_of(ps->mz, vhost ? r.vq : r.skb, &i)))
+		return 0;
+	r.stream = i % 64;
+	r.epoch = (uint16_t)(i / 64);
+	if (vhost)
+		r.seq = unwrap_from(s, (uint16_t)r.seq);
 	path_join_kernel(&ps->join, &r);
 	return 0;
 }
@@ -167,6 +274,10 @@ static int select_programs(struct path_session *ps, struct hop_zc_bpf *skel, con
 		load = fn && (raw || ksyms_by_name(ks, fn));
 		bpf_program__set_autoload(p, load);
 		ps->raw_tp |= load && raw;	/* trace_path_probes() names them */
+		if (fn && !load && zp->may_inline && !strcmp(fn, zp->may_inline)) {
+			skel->rodata->callback_in_complete = true;	/* the one such function */
+			continue;
+		}
 		if (fn && !load && !listed(zp->optional, 2, fn))
 			missing = fn;
 		optional += load && listed(zp->optional, 2, fn);
@@ -221,15 +332,11 @@ int zc_path_open(struct path_session *ps, const char *name, bool run, uint32_t w
 
 	if (!zp)
 		return -EINVAL;
-	if (!run) {
-		rs_err("--path %s follows ringscope's own sends: use ringscope run --path %s", name, name);
-		return -EINVAL;
-	}
 	if ((err = path_tier(name, tier, &t)))
 		return err;
 	ps->def = d;
 	ps->tier = t;
-	if ((err = path_join_init(&ps->join, ps->def, window, true, samples)))
+	if ((err = path_join_init(&ps->join, ps->def, window, run, samples)))
 		return err;
 	if (!(ps->mz = calloc(1, sizeof(*ps->mz)))) {
 		err = -ENOMEM;
@@ -241,10 +348,13 @@ int zc_path_open(struct path_session *ps, const char *name, bool run, uint32_t w
 		rs_err("cannot open the msg-zerocopy tracer: %s", strerror(-err));
 		goto fail;
 	}
-	skel->rodata->target_tgid = (uint32_t)getpid();
+	/* run: this process's sends (its vhost worker's: a thread of it, or
+	 * 6.1's kthread vhost-<pid>); trace: every process's */
+	skel->rodata->target_tgid = run ? (uint32_t)getpid() : 0;
 	skel->rodata->sendto_nr = SYS_sendto;
 	skel->rodata->sendmsg_nr = SYS_sendmsg;
-	snprintf((char *)skel->rodata->vhost_comm, sizeof(skel->rodata->vhost_comm), "vhost-%d", (int)getpid());
+	if (run)
+		snprintf((char *)skel->rodata->vhost_comm, sizeof(skel->rodata->vhost_comm), "vhost-%d", (int)getpid());
 	if (!(ks = ksyms_load())) {
 		err = -errno;
 		rs_err("cannot read /proc/kallsyms: %s (run as root)", strerror(-err));
@@ -283,6 +393,9 @@ void zc_path_in_flight(struct path_session *ps)
 		if (!bpf_map_lookup_elem(fd, key, &r))
 			on_record(ps, &r, sizeof(r));
 	}
+	zc_path_counters(ps, &(struct hop_counters){}, &ps->mz->final);
+	ps->mz->final_missed = zc_path_missed(ps);
+	ps->mz->frozen = true;
 }
 
 void zc_path_counters(struct path_session *ps, struct hop_counters *out, struct mz_counters *mz)
@@ -292,7 +405,9 @@ void zc_path_counters(struct path_session *ps, struct hop_counters *out, struct 
 	__u32 zero = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (ps->mz && ncpu > 0 && (v = calloc(ncpu, sizeof(*v)))) {
+	if (ps->mz && ps->mz->frozen)
+		sum = ps->mz->final;
+	else if (ps->mz && ncpu > 0 && (v = calloc(ncpu, sizeof(*v)))) {
 		if (!bpf_map_lookup_elem(bpf_map__fd(ps->mz->skel->maps.mz_stats), &zero, v))
 			for (int i = 0; i < ncpu; i++)
 				u64s_add(&sum, &v[i], sizeof(sum));	/* every field a __u64 counter */
@@ -310,6 +425,8 @@ uint64_t zc_path_missed(struct path_session *ps)
 {
 	uint64_t missed = 0;
 
+	if (ps->mz && ps->mz->frozen)
+		return ps->mz->final_missed;
 	for (int i = 0; ps->mz && i < ps->mz->nlinks; i++)
 		missed += link_missed(ps->mz->links[i], ps->mz->progs[i]);
 	return missed;
@@ -322,6 +439,7 @@ void zc_path_destroy(struct path_session *ps)
 	for (int i = 0; i < ps->mz->nlinks; i++)
 		bpf_link__destroy(ps->mz->links[i]);
 	hop_zc_bpf__destroy(ps->mz->skel);
+	free(ps->mz->senders);
 	free(ps->mz);
 	ps->mz = NULL;
 }

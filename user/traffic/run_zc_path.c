@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include "gen_opts.h"
 #include "log.h"
+#include "metrics_out.h"
 #include "path_report.h"
 #include "run_zc_path.h"
 #include "stop.h"
@@ -20,6 +21,7 @@ struct zc_run {
 	const struct lab_gen *g;
 	const void *cfg;
 	struct path_session *ps;
+	struct metrics_out *metrics;	/* the path's families, published each interval and at the end */
 	bool shown;		/* an interval was reported: the last share follows the run */
 };
 
@@ -33,6 +35,10 @@ static void report_interval(void *arg, const void *cur, const void *prev, double
 
 	trace_path_interval(m->ps, &iv);
 	m->shown = true;
+	if (metrics_enabled(m->metrics)) {
+		path_metrics_view(&m->metrics->view, m->ps);
+		metrics_out_publish(m->metrics);
+	}
 	if (!rs_json) {
 		m->g->print_interval(stdout, m->cfg, cur, prev, t_s, dt_s);
 		path_print_interval(stdout, m->ps, &iv);
@@ -87,9 +93,9 @@ static void report_end(struct zc_run *m, const void *res, double t_s, bool hist)
  * not send zero-copy: one line naming the fix. */
 static int refuse(const struct gen_opts *g, const struct trace_opts *t, bool vhost)
 {
-	const char *what = g->iface ? "-i" : g->rate ? "-r" : g->metrics.listen ? "--metrics" :
-			   g->metrics.file ? "--metrics-file" : trace_opts_has_views(t) ? "the trace views (-f, -p, -t, --kmalloc, ...)" :
+	const char *what = g->iface ? "-i" : g->rate ? "-r" : trace_opts_has_views(t) ? "the trace views (-f, -p, -t, --kmalloc, ...)" :
 			   g->size < 1 ? "-s 0" : NULL;
+	enum tier tier;
 	int z;
 
 	if (what) {
@@ -107,6 +113,9 @@ static int refuse(const struct gen_opts *g, const struct trace_opts *t, bool vho
 		       vhost ? "a tap device" : "network namespaces");
 		return -EPERM;
 	}
+	/* the kernel can time its functions: before --metrics-file is written */
+	if ((z = path_tier(t->path, t->tier, &tier)))
+		return z;
 	if (vhost && (z = vhost_zcopytx()) != 1) {
 		rs_err("--path vhost-tx: vhost-net sends zero-copy only with experimental_zcopytx=1 (it is %s): "
 		       "modprobe -r vhost_net; modprobe vhost_net experimental_zcopytx=1", z < 0 ? "not loaded" : "0");
@@ -124,7 +133,9 @@ int run_zc_path(struct gen_opts *g, int proto, struct trace_opts *t)
 	struct vhost_cfg vcfg = { .size = g->size, .qsize = 256, .batch = 32, .count = g->count,
 				  .duration = g->duration, .interval = g->interval };
 	struct path_session ps = {};
-	struct zc_run m = { .g = vhost ? &vhost_gen : &zc_gen, .cfg = vhost ? (void *)&vcfg : (void *)&zcfg, .ps = &ps };
+	struct metrics_out mo;
+	struct zc_run m = { .g = vhost ? &vhost_gen : &zc_gen, .cfg = vhost ? (void *)&vcfg : (void *)&zcfg, .ps = &ps,
+			    .metrics = &mo };
 	union {
 		struct zc_result z;
 		struct vhost_result v;
@@ -137,8 +148,10 @@ int run_zc_path(struct gen_opts *g, int proto, struct trace_opts *t)
 	if (!g->count && g->duration <= 0)
 		zcfg.duration = vcfg.duration = 10;
 	/* every send still awaiting its completion fits the window */
+	if ((err = metrics_out_open(&mo, &g->metrics, "run")))
+		goto out;
 	if ((err = trace_path_open(&ps, t->path, true, (1u << 16) + 2 * zcfg.inflight, t->path_samples, t->tier)))
-		return err;
+		goto out;
 	zcfg.path = vcfg.path = &ps.join;
 	rs_note("hop latency along %s: %s, every send (docs/hop-latency.md)", t->path, trace_path_probes(&ps));
 	if (!rs_json)
@@ -146,10 +159,20 @@ int run_zc_path(struct gen_opts *g, int proto, struct trace_opts *t)
 	err = m.g->run(m.cfg, &res, g->interval > 0 ? report_interval : NULL, &m);
 	trace_path_finish(&ps);
 	if (!err) {
+		/* the final: the finished join and the counters frozen with it,
+		 * the same figures as the JSON and text below */
+		if (metrics_enabled(&mo)) {
+			path_metrics_view(&mo.view, &ps);
+			metrics_out_publish(&mo);
+		}
 		report_end(&m, &res, m.g->duration_s(&res), t->hist);
 		if (g->json && t->path_samples)
 			path_print_samples(stdout, &ps);
 	}
 	trace_path_close(&ps);
+	if (!err)
+		metrics_out_linger(&mo);
+out:
+	metrics_out_close(&mo);
 	return err;
 }

@@ -60,19 +60,23 @@ if [ ! -x "$BIN" ]; then
 	exit 1
 fi
 OUTD=$(mktemp -d /tmp/ringscope-vmpath.XXXXXX)
-trap 'rm -rf "$OUTD"' EXIT
+# KEEP_OUT=DIR: keep the guests' output there (the consoles, the runs' NDJSON)
+trap '[ -z "${KEEP_OUT:-}" ] || cp -r "$OUTD/." "$KEEP_OUT/"; rm -rf "$OUTD"' EXIT
+# The virtio-tx cells, fentry and kprobe (CELLS=virtio-tx: these alone, on every 6.x kernel).
+VIRTIO_TX="echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom"
+VIRTIO_TX_KPROBE="echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom"
 GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 rmmod vhost_net; insmod /lib/modules/ringscope-vm/vhost_net.ko experimental_zcopytx=1
 echo '== vhost-tx'; /bin/ringscope run --path vhost-tx -n $N -d 120 -s 1500 -I 0.05 --json --path-samples $N 2>/tmp/h.err; echo rc=\$?; cat /tmp/h.err
 echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --json --path-samples $N 2>/tmp/p.err; echo rc=\$?; cat /tmp/p.err
-echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom
+$VIRTIO_TX
 for z in 'tcp -n $N -s 64 -I 0.05' 'udp -n $N -s 1000' 'tcp -n 200 -s 65536'; do set -- \$z; echo \"== msg-zerocopy \$*\"
 	/bin/ringscope run --path msg-zerocopy -d 120 --proto \$z --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; done
 a=\$(sysctl -n net.ipv4.conf.default.arp_ignore); q=\$(sysctl -n net.ipv4.neigh.default.unres_qlen_bytes)
 sysctl -qw net.ipv4.conf.default.arp_ignore=8 net.ipv4.neigh.default.unres_qlen_bytes=1
 echo '== msg-zerocopy-drop'; /bin/ringscope run --path msg-zerocopy --proto udp -n 100 -d 120 -s 1000 --json --path-samples 100 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err
 sysctl -qw net.ipv4.conf.default.arp_ignore=\$a net.ipv4.neigh.default.unres_qlen_bytes=\$q
-case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
+case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; $VIRTIO_TX_KPROBE ;; esac"
 # 7.2, zero-copy: virtio-xsk on both tiers (the traces attach before the traffic starts).
 GUEST_CMD_ZC="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 for tier in fentry kprobe; do echo \"== virtio-xsk \$tier\"; /bin/ringscope run -i eth0 --peer eth1 --bind zc --path virtio-xsk --tier \$tier -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom; done"
@@ -126,6 +130,27 @@ check_common() {
 	fi
 }
 
+# check_ring NAME DIR SETTINGS: the guest's eth0 negotiated the ring the boot asked for (vm-run.sh's
+# result: the device's feature bits RING_PACKED, INDIRECT_DESC, EVENT_IDX), so a cell named packed
+# ran on the packed ring.
+check_ring() {
+	local n=$1 r e=" $3 " want got
+	r=$(find "$2" -maxdepth 1 -name '*.json' ! -name '*.ndjson' | head -n 1)
+	want="$(case $e in *" PACKED=on "*) echo true ;; *) echo false ;; esac) $(case $e in *" INDIRECT=off "*) echo false ;; *) echo true ;; esac) $(case $e in *" EVENT_IDX=off "*) echo false ;; *) echo true ;; esac)"
+	got=$(jq -r '.guest | "\(.packed) \(.indirect_desc) \(.event_idx)"' "$r" 2>/dev/null)
+	[ "$got" = "$want" ] && pass "$n: eth0 negotiated packed/indirect/event_idx $got" ||
+		fail "$n" "eth0 negotiated packed/indirect/event_idx '$got', asked $want"
+}
+
+# check_tier NAME FILE PROBES: a virtio-tx or virtio-xsk run stamped by PROBES (the tier asked
+# for), with the checks above and below.
+check_tier() {
+	local probes
+	probes=$(grep -s '"type":"final"' "$2" | jq -r .path.probes)
+	[ "$probes" = "$3" ] && pass "$1: stamped by $probes" || fail "$1" "probes: '$probes'"
+	check_common "$1" "$2" && check_virtio "$1" "$2"
+}
+
 # The virtio-tx specifics: causal order and the per-batch attribution.
 check_virtio() {
 	local n=$1 f=$2 final onpath bad b got path
@@ -157,6 +182,15 @@ check_virtio() {
 		[ "$got" = "$want" ] && pass "$n: the $b metrics are the JSON's (events, packets: $got)" ||
 			fail "$n" "$b metrics (events, packets) '$got', JSON '$want'"
 	done
+	# virtio-tx: where the frame was read. The hub's device has no NETIF_F_SG, so the stack
+	# linearizes every skb (0 from a fragment); a tap's has, so every frame stays in frags[0].
+	if [ "$path" = virtio-tx ]; then
+		want=0
+		case " ${TX_ENV:-} " in *" BACKEND=tap "*) want=$((N - SHORT)) ;; esac
+		got=$(jq -r .path.frag_frames <<<"$final")
+		[ "$got" = "$want" ] && pass "$n: $got frames read from the skb's first page fragment" ||
+			fail "$n" "frames read from a page fragment: $got, want $want"
+	fi
 	got=$(jq -r '"\(.path.batches.kick.events_used) \(.path.batches.kick.events)"' <<<"$final")
 	# a kick whose packets all lost their records (SHORT) has no packet to be given to
 	[ $((${got#* } - ${got% *})) -le "$SHORT" ] && pass "$n: every kick on eth0's TX virtqueue was given a packet ($got, $SHORT records lost)" ||
@@ -285,8 +319,12 @@ for kver in ${KERNELS:-6.12 7.2}; do
 		# breaks text patching now and then (docs/vm-lab.md)
 		# ZC_ENV: more vm-run.sh settings (tests/lab/test_vm_path_xsk72.sh: no indirect table, 2 vCPUs)
 		env=(BIND=zc SMP=1 ${ZC_ENV:-} GUEST_CMD="$GUEST_CMD_ZC")
+	elif [ "${CELLS:-all}" = virtio-tx ]; then
+		# TX_ENV: more vm-run.sh settings (tests/lab/test_vm_path_tap.sh: BACKEND=tap)
+		env=(${TX_ENV:-} GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null; $VIRTIO_TX; $VIRTIO_TX_KPROBE")
 	else
-		env=(GUEST_MODULES="vhost_net veth" GUEST_CMD="$GUEST_CMD")
+		env=(GUEST_MODULES="vhost_net veth" ${TX_ENV:-} GUEST_CMD="$GUEST_CMD")
 	fi
 	if ! env OUT=$OUTD/$kver KERNEL=$kver WORKLOAD=cmd "${env[@]}" \
 		RINGSCOPE_BIN=$BIN TIMEOUT=${TIMEOUT:-600} "$HERE/vm-run.sh" >"$OUTD/$kver.log" 2>&1; then
@@ -295,20 +333,25 @@ for kver in ${KERNELS:-6.12 7.2}; do
 	fi
 	out=$(ls "$OUTD/$kver"/*-cmd.out | head -n 1)
 	if [ "$kver" = 7.2 ]; then
+		check_ring "vm_path_ring[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver" "${ZC_ENV:-}"
+	else
+		check_ring "vm_path_ring[$kver${TX_ENV:+ $TX_ENV}]" "$OUTD/$kver" "${TX_ENV:-}"
+	fi
+	if [ "$kver" = 7.2 ]; then
 		awk -v d="$OUTD/$kver" '/^== virtio-xsk / { f = d "/" $3 } f { print > f }' "$out"
-		for tier in fentry kprobe; do
-			n="vm_path_xsk_$tier[$kver${ZC_ENV:+ $ZC_ENV}]"
-			probes=$(grep -s '"type":"final"' "$OUTD/$kver/$tier" | jq -r .path.probes)
-			[ "$probes" = "$([ $tier = fentry ] && echo fentry/fexit || echo kprobes)" ] &&
-				pass "$n: stamped by $probes" || fail "$n" "probes: '$probes'"
-			check_common "$n" "$OUTD/$kver/$tier" && check_virtio "$n" "$OUTD/$kver/$tier"
-		done
+		check_tier "vm_path_xsk_fentry[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver/fentry" fentry/fexit
+		check_tier "vm_path_xsk_kprobe[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver/kprobe" kprobes
 		continue
 	fi
 	awk -v d="$OUTD/$kver" '/^== veth-xsk$/ { f = d "/veth" } /^== virtio-tx$/ { f = d "/virtio" }
 		/^== virtio-tx kprobe$/ { f = d "/kprobe" }
 		/^== msg-zerocopy / { f = d "/mz-" $3 "-" $4 "-" $5 "-" $6 "-" $7 "-" $8 }
 		/^== vhost-tx$/ { f = d "/vhost" } /^== msg-zerocopy-drop$/ { f = d "/drop" } f { print > f }' "$out"
+	if [ "${CELLS:-all}" = virtio-tx ]; then
+		check_tier "vm_path_virtio[$kver $TX_ENV]" "$OUTD/$kver/virtio" "fentry/fexit and raw tracepoints"
+		check_tier "vm_path_virtio_kprobe[$kver $TX_ENV]" "$OUTD/$kver/kprobe" "kprobes and raw tracepoints"
+		continue
+	fi
 	# SKB_DROP_REASON_NEIGH_QUEUEFULL in the kernels' BTF
 	check_drop "vm_path_msgzc_drop[$kver]" "$OUTD/$kver/drop" "$([ "$kver" = 6.12 ] && echo 53 || echo 42)"
 	check_vhost "vm_path_vhost[$kver]" "$OUTD/$kver/vhost"
@@ -328,9 +371,6 @@ for kver in ${KERNELS:-6.12 7.2}; do
 	check_common "vm_path_virtio[$kver]" "$OUTD/$kver/virtio" && check_virtio "vm_path_virtio[$kver]" "$OUTD/$kver/virtio"
 	[ "$kver" = 6.12 ] || continue
 	# The kprobe twins (--tier kprobe): the same hops, the same counts.
-	n="vm_path_virtio_kprobe[$kver]"
-	probes=$(grep -s '"type":"final"' "$OUTD/$kver/kprobe" | jq -r .path.probes)
-	[ "$probes" = "kprobes and raw tracepoints" ] && pass "$n: stamped by kprobes" || fail "$n" "probes: '$probes'"
-	check_common "$n" "$OUTD/$kver/kprobe" && check_virtio "$n" "$OUTD/$kver/kprobe"
+	check_tier "vm_path_virtio_kprobe[$kver]" "$OUTD/$kver/kprobe" "kprobes and raw tracepoints"
 done
 exit $((fails > 0))

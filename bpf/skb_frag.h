@@ -3,9 +3,9 @@
  * copy-mode TX on a device with NETIF_F_SG keeps the umem page as frags[0]).
  *
  * skb_frag_t has had three layouts: struct bio_vec (6.1: bv_page, bv_len,
- * bv_offset), struct skb_frag with the same fields (6.2..6.8) and struct
- * skb_frag { netmem, len, offset } (6.9+; netmem bit 0 marks a net_iov, which
- * has no page in the direct map). A page becomes a kernel address through
+ * bv_offset), struct skb_frag with those fields (kernels between) and struct
+ * skb_frag { netmem, len, offset } (6.12, 7.x; netmem bit 0 marks a net_iov,
+ * which has no page in the direct map). A page becomes a kernel address through
  * the direct map, which is x86_64's layout here:
  *     page_offset_base + (page - vmemmap_base) / sizeof(struct page) * PAGE_SIZE
  * (both bases are variables under KASLR's memory randomisation, read through
@@ -17,7 +17,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
-struct skb_frag___page {		/* 6.2..6.8 */
+struct skb_frag___page {		/* between 6.1 and netmem */
 	struct page *bv_page;
 	unsigned int bv_len;
 	unsigned int bv_offset;

@@ -189,12 +189,15 @@ check_virtio() {
 	done
 	# virtio-tx: where the frame was read. The hub's device has no NETIF_F_SG, so the stack
 	# linearizes every skb (0 from a fragment); a tap's has, so every frame stays in frags[0].
+	# A packet whose record a missed probe lost later (SHORT) was still read; a frame sent again in
+	# a new skb (not_queued) is read once more.
 	if [ "$path" = virtio-tx ]; then
-		want=0
-		case " ${TX_ENV:-} " in *" BACKEND=tap "*) want=$((N - SHORT)) ;; esac
-		got=$(jq -r .path.frag_frames <<<"$final")
-		[ "$got" = "$want" ] && pass "$n: $got frames read from the skb's first page fragment" ||
-			fail "$n" "frames read from a page fragment: $got, want $want"
+		read -r got b <<<"$(jq -r '"\(.path.frag_frames) \(.path.not_queued)"' <<<"$final")"
+		case " ${TX_ENV:-} " in
+		*" BACKEND=tap "*) [ "$got" -ge $((N - SHORT)) ] && [ "$got" -le $((N + b)) ] ;;
+		*) [ "$got" = 0 ] ;;
+		esac && pass "$n: $got frames read from the skb's first page fragment ($SHORT records lost, $b sent again)" ||
+			fail "$n" "frames read from a page fragment: $got ($SHORT records lost, $b sent again; ${TX_ENV:-hub})"
 	fi
 	got=$(jq -r '"\(.path.batches.kick.events_used) \(.path.batches.kick.events)"' <<<"$final")
 	# a kick whose packets all lost their records (SHORT) has no packet to be given to

@@ -67,9 +67,10 @@ fi
 OUTD=$(mktemp -d /tmp/ringscope-vmpath.XXXXXX)
 # KEEP_OUT=DIR: keep the guests' output there (the consoles, the runs' NDJSON)
 trap '[ -z "${KEEP_OUT:-}" ] || cp -r "$OUTD/." "$KEEP_OUT/"; rm -rf "$OUTD"' EXIT
-# The virtio-tx cells, fentry and kprobe (CELLS=virtio-tx: these alone, on every 6.x kernel).
-VIRTIO_TX="echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom"
-VIRTIO_TX_KPROBE="echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom"
+# The virtio-tx cells, fentry and kprobe (CELLS=virtio-tx: these alone, on every 6.x kernel). -n ends
+# each run; -d 120 only bounds it (run's default 10 s cut a guest that crawled at ~200 pps, host load ~38).
+VIRTIO_TX="echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom"
+VIRTIO_TX_KPROBE="echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom"
 GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 rmmod vhost_net; insmod /lib/modules/ringscope-vm/vhost_net.ko experimental_zcopytx=1
 echo '== vhost-tx'; /bin/ringscope run --path vhost-tx -n $N -d 120 -s 1500 -I 0.05 --json --path-samples $N 2>/tmp/h.err; echo rc=\$?; cat /tmp/h.err

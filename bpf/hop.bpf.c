@@ -20,8 +20,9 @@
  * virtio-tx (a guest: fentry programs, or their kprobe twins; user space
  * loads one tier) follows the skb from __xsk_generic_xmit through virtio-net:
  * start_xmit reads the frame (from the linear data, or where the device has
- * NETIF_F_SG from the first page fragment: bpf/skb_frag.h), virtqueue_add_outbuf's data token is the skb
- * (low bits are virtio-net's flags), virtqueue_get_buf returns it when the
+ * NETIF_F_SG from the first page fragment: bpf/skb_frag.h),
+ * virtqueue_add_outbuf's data token is the skb (low bits are virtio-net's
+ * flags), virtqueue_get_buf returns it when the
  * device used it, and xsk_destruct_skb (its destructor, after the free) puts
  * the descriptor on the completion ring: there the record is emitted. Kicks
  * and interrupts are per virtqueue, not per packet: each is emitted as a

@@ -19,8 +19,10 @@
  *
  * virtio-tx (a guest: fentry programs, or their kprobe twins; user space
  * loads one tier) follows the skb from __xsk_generic_xmit through virtio-net:
- * start_xmit reads the frame, virtqueue_add_outbuf's data token is the skb
- * (low bits are virtio-net's flags), virtqueue_get_buf returns it when the
+ * start_xmit reads the frame (from the linear data, or where the device has
+ * NETIF_F_SG from the first page fragment: bpf/skb_frag.h),
+ * virtqueue_add_outbuf's data token is the skb (low bits are virtio-net's
+ * flags), virtqueue_get_buf returns it when the
  * device used it, and xsk_destruct_skb (its destructor, after the free) puts
  * the descriptor on the completion ring: there the record is emitted. Kicks
  * and interrupts are per virtqueue, not per packet: each is emitted as a
@@ -31,6 +33,7 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf/arch_compat.h"
 #include "bpf/hop.h"
+#include "bpf/skb_frag.h"
 
 #define FRAME_BYTES 62		/* up to the end of ts_ns (frame offsets 0..61) */
 
@@ -42,7 +45,8 @@ const volatile __s64 sendto_nr = -1;	/* __NR_sendto of this architecture */
 const volatile bool need_epoch = false;
 /* virtio-tx: the record is emitted at xsk_destruct_skb, after the free. */
 const volatile bool virtio_tx = false;
-/* virtio-xsk: the kernel's PAGE_SHIFT (the pool's DMA address table is per page). */
+/* The kernel's PAGE_SHIFT (virtio-xsk: the pool's DMA address table is per
+ * page; virtio-tx: a fragment's page in the direct map). */
 const volatile __u32 page_shift = 12;
 /* Set by user space after load, before traffic (run: its sender's epoch). */
 volatile __u16 target_epoch = 0;	/* 0: any ringscope sender */
@@ -124,18 +128,25 @@ static __always_inline bool parse_frame(const __u8 *f, struct frame_id *id)
 /* The ringscope frame an skb carries, bounds-checked against the skb's linear
  * data; false if it is not one of ours. On receive it starts at the MAC
  * header; on transmit (at_data) at skb->data: an AF_XDP skb handed to a
- * driver by __dev_direct_xmit never had its MAC header set. */
-static __always_inline bool read_frame(const struct sk_buff *skb, struct frame_id *id, bool at_data)
+ * driver by __dev_direct_xmit never had its MAC header set. On transmit with
+ * no linear data at all, the frame is the start of the first page fragment
+ * (a device with NETIF_F_SG gets AF_XDP's umem page as is): *frag says so. */
+static __always_inline bool read_frame(const struct sk_buff *skb, struct frame_id *id, bool at_data, bool *frag)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head), *data = BPF_CORE_READ(skb, data);
 	__u32 tail = BPF_CORE_READ(skb, tail), start;
 	__u8 f[FRAME_BYTES];
 
+	*frag = false;
 	if (!head)
 		return false;
 	if (at_data) {
-		if (data < head || data - head >= tail)
+		if (data < head || data - head > tail)
 			return false;
+		if (data - head == tail) {
+			*frag = true;
+			return skb_frag0_read(skb, f, sizeof(f), page_shift) && parse_frame(f, id);
+		}
 		start = data - head;
 	} else {
 		start = BPF_CORE_READ(skb, mac_header);
@@ -258,8 +269,9 @@ static __always_inline int identify(const struct sk_buff *skb, int hop)
 	struct hop_counters *c;
 	struct frame_id id;
 	struct hop_rec *r;
+	bool frag;
 
-	if (!read_frame(skb, &id, hop == HK_START_XMIT) || hop < 0 || hop >= HK_N)
+	if (!read_frame(skb, &id, hop == HK_START_XMIT, &frag) || hop < 0 || hop >= HK_N)
 		return 0;
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&hop_live, &key);
@@ -292,6 +304,8 @@ static __always_inline int identify(const struct sk_buff *skb, int hop)
 	r->epoch = id.epoch;
 	r->ts[HK_SUBMIT] = id.ts;
 	r->ts[hop] = now;
+	if (frag && (c = counters()))
+		c->frag_frames++;
 	return 0;
 }
 
@@ -308,13 +322,14 @@ int BPF_PROG(netif_receive_skb, const struct sk_buff *skb)
 	struct hop_cur *cur = this_cpu();
 	struct frame_id id;
 	struct hop_rec *r;
+	bool frag;
 
 	if (!cur)
 		return 0;
 	flush_pending(cur);
 	cur->skb = 0;
 	r = bpf_map_lookup_elem(&hop_live, &key);
-	if (!r || !r->ts[HK_SUBMIT] || !read_frame(skb, &id, false) || !same_packet(r, &id))
+	if (!r || !r->ts[HK_SUBMIT] || !read_frame(skb, &id, false, &frag) || !same_packet(r, &id))
 		return 0;
 	if (!r->ts[HK_RECEIVE])
 		r->ts[HK_RECEIVE] = bpf_ktime_get_ns();
@@ -743,6 +758,18 @@ static __always_inline int zc_vq_add(__u64 vq, struct scatterlist *sg, __u32 num
 	return 0;
 }
 
+/* The buffer whose frame is at dma left virtqueue vvq: its detach hop, taken
+ * once, after its add on the same virtqueue. */
+static __always_inline int zc_detached(struct vring_virtqueue *vvq, __u64 dma)
+{
+	__u64 vq = (__u64)vvq + bpf_core_field_offset(struct vring_virtqueue, vq);
+	struct hop_zc *z = bpf_map_lookup_elem(&hop_zc_live, &dma);
+
+	if (z && z->rec.ts[HK_VQ_ADD] && !z->rec.ts[HK_DETACH] && z->rec.vq == vq)
+		z->rec.ts[HK_DETACH] = bpf_ktime_get_ns();
+	return 0;
+}
+
 /* detach_buf_split_in_order(vq, head): the used buffer whose chain starts at
  * head leaves the ring (7.x calls it for every split-ring detach). Its frame
  * is the chain's second descriptor: in the indirect table if it has one, else
@@ -753,9 +780,8 @@ static __always_inline int zc_detach(struct vring_virtqueue *vvq, __u32 head)
 	__u32 num = BPF_CORE_READ(vvq, split.vring.num), next;
 	struct vring_desc_state_split *st = BPF_CORE_READ(vvq, split.desc_state);
 	struct vring_desc_extra *ex = BPF_CORE_READ(vvq, split.desc_extra), *eh;
-	__u64 token, dma = 0, vq;
+	__u64 token, dma = 0;
 	struct vring_desc *ind, *ring;
-	struct hop_zc *z;
 
 	if (head >= num || !st || !ex)
 		return 0;
@@ -777,11 +803,50 @@ static __always_inline int zc_detach(struct vring_virtqueue *vvq, __u32 head)
 		if (!ring || next >= num || bpf_probe_read_kernel(&dma, sizeof(dma), &ring[next].addr))
 			return 0;
 	}
-	vq = (__u64)vvq + bpf_core_field_offset(struct vring_virtqueue, vq);
-	z = bpf_map_lookup_elem(&hop_zc_live, &dma);
-	if (z && z->rec.ts[HK_VQ_ADD] && !z->rec.ts[HK_DETACH] && z->rec.vq == vq)
-		z->rec.ts[HK_DETACH] = bpf_ktime_get_ns();
-	return 0;
+	return zc_detached(vvq, dma);
+}
+
+/* detach_buf_packed_in_order(vq, id): the packed ring's detach (7.x; also
+ * called by detach_buf_packed, inlined, for out-of-order rings). The used
+ * buffer id leaves the ring; its frame is the chain's second descriptor: in
+ * the indirect table if it has one (its length in desc_extra[id], which the
+ * DMA API path that zero-copy needs fills in), else in the ring. There the
+ * chain sits from the slot the used element was read at (last_used_idx, not
+ * yet advanced: the device writes a used element where the chain began);
+ * both descriptors must carry this buffer's id (the driver writes it in every
+ * descriptor of a chain), so a slot the device wrote another buffer's used
+ * element into is never read as ours. */
+static __always_inline int zc_detach_packed(struct vring_virtqueue *vvq, __u32 id)
+{
+	__u32 num = BPF_CORE_READ(vvq, packed.vring.num), pos, next;
+	struct vring_desc_state_packed *st = BPF_CORE_READ(vvq, packed.desc_state);
+	struct vring_desc_extra *ex = BPF_CORE_READ(vvq, packed.desc_extra);
+	struct vring_packed_desc *ind, *ring, d0, d1;
+	__u64 token, dma = 0;
+
+	if (id >= num || !st || !ex)
+		return 0;
+	st = (void *)st + id * bpf_core_type_size(struct vring_desc_state_packed);
+	token = (__u64)BPF_CORE_READ(st, data);
+	if ((token & 3) != VIRTNET_XMIT_TYPE_XSK)
+		return 0;
+	ind = BPF_CORE_READ(st, indir_desc);
+	if (ind && BPF_CORE_READ(vvq, indirect)) {
+		ex = (void *)ex + id * bpf_core_type_size(struct vring_desc_extra);
+		if (BPF_CORE_READ(ex, len) < 2 * sizeof(struct vring_packed_desc) ||
+		    bpf_probe_read_kernel(&dma, sizeof(dma), &ind[1].addr))
+			return 0;
+	} else {
+		ring = BPF_CORE_READ(vvq, packed.vring.desc);
+		pos = BPF_CORE_READ(vvq, last_used_idx) & 0x7fff;	/* packed_last_used(): without the wrap bit */
+		next = pos + 1 < num ? pos + 1 : 0;
+		if (!ring || pos >= num || BPF_CORE_READ(st, num) < 2 ||
+		    bpf_probe_read_kernel(&d0, sizeof(d0), &ring[pos]) ||
+		    bpf_probe_read_kernel(&d1, sizeof(d1), &ring[next]) || d0.id != id || d1.id != id)
+			return 0;
+		dma = d1.addr;
+	}
+	return zc_detached(vvq, dma);
 }
 
 struct zc_done_ctx {
@@ -836,6 +901,8 @@ int BPF_PROG(fentry_zc_vq_add, void *vq, struct scatterlist *sg, unsigned int nu
 }
 SEC("fentry/detach_buf_split_in_order")
 int BPF_PROG(fentry_zc_detach, struct vring_virtqueue *vq, unsigned int head) { return zc_detach(vq, head); }
+SEC("fentry/detach_buf_packed_in_order")
+int BPF_PROG(fentry_zc_detach_packed, struct vring_virtqueue *vq, unsigned int id) { return zc_detach_packed(vq, id); }
 SEC("fentry/xsk_tx_completed")
 int BPF_PROG(fentry_zc_completed, struct xsk_buff_pool *pool, __u32 n) { return zc_completed(pool, n); }
 
@@ -873,6 +940,8 @@ int BPF_KPROBE(kprobe_zc_vq_add, void *vq, struct scatterlist *sg, unsigned int 
 }
 SEC("kprobe/detach_buf_split_in_order")
 int BPF_KPROBE(kprobe_zc_detach, struct vring_virtqueue *vq, unsigned int head) { return zc_detach(vq, head); }
+SEC("kprobe/detach_buf_packed_in_order")
+int BPF_KPROBE(kprobe_zc_detach_packed, struct vring_virtqueue *vq, unsigned int id) { return zc_detach_packed(vq, id); }
 SEC("kprobe/xsk_tx_completed")
 int BPF_KPROBE(kprobe_zc_completed, struct xsk_buff_pool *pool, __u32 n) { return zc_completed(pool, n); }
 

@@ -91,6 +91,8 @@ struct hop_counters {
 				 * packet's own submit: not joined */
 	__u64 no_redirect;	/* freed mid-receive, and no redirect event followed on that CPU */
 	__u64 not_queued;	/* virtio-tx: freed before it reached the virtqueue (a retried send) */
+	__u64 frag_frames;	/* virtio-tx: packets whose frame was read from the skb's first page
+				 * fragment (no linear data: a device with NETIF_F_SG) */
 	__u64 batch_events[HB_N];	/* virtio-tx: kicks, interrupts on the followed virtqueues */
 };
 

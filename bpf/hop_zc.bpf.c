@@ -33,6 +33,7 @@
 #include "bpf/arch_compat.h"
 #include "bpf/hop_zc.h"
 #include "bpf/vhost_zc.h"
+#include "bpf/skb_frag.h"
 
 #define ZEROCOPY_ENABLE 1	/* SKBFL_ZEROCOPY_ENABLE: skb_shinfo()->destructor_arg is its ubuf_info */
 
@@ -279,13 +280,9 @@ int BPF_PROG(net_dev_start_xmit, struct sk_buff *skb)
  * *uarg. */
 static __always_inline struct mz_ubuf *skb_ubuf(const struct sk_buff *skb, __u64 *uarg)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	struct skb_shared_info *sh;
+	struct skb_shared_info *sh = skb_shinfo_of(skb);
 
-	if (!head)
-		return NULL;
-	sh = (void *)(head + BPF_CORE_READ(skb, end));	/* end: an offset from head (64-bit kernels) */
-	if (!(BPF_CORE_READ(sh, flags) & ZEROCOPY_ENABLE))
+	if (!sh || !(BPF_CORE_READ(sh, flags) & ZEROCOPY_ENABLE))
 		return NULL;
 	*uarg = (__u64)BPF_CORE_READ(sh, destructor_arg) & ~1ull;	/* bit 0: no uarg (skb_zcopy_set_nouarg) */
 	return *uarg ? bpf_map_lookup_elem(&mz_ubufs, uarg) : NULL;

@@ -43,6 +43,11 @@
 # Under 4 min for the two 6.x kernels under TCG on a busy host (3-6 min with the msg-zerocopy and
 # vhost-tx cells, beside four other sessions; their -n counts end each run, -d 120 only bounds a
 # guest that stalls), 1-3 min more for 7.2. Needs `make static` (build/static/ringscope).
+# Every boot: eth0 negotiated the ring asked for (packed, indirect, event index); every virtio-tx
+# run: the frames read from an skb page fragment (frag_frames) are 0 on the hub (its device has no
+# SG: the stack linearizes) and every packet with TX_ENV="BACKEND=tap ..." (the device has SG).
+# CELLS=virtio-tx: only the virtio-tx cells (both tiers) in each 6.x boot, with TX_ENV's vm-run.sh
+# settings (tests/lab/test_vm_path_tap.sh). KEEP_OUT=1 keeps the guests' output.
 # make test boots 6.12 and 7.2 (KERNELS, default "6.12 7.2"); the 6.1 boot (the same cells on the
 # older kernel: its kthread vhost worker, its drop-reason numbers) is make test-lab's
 # tests/lab/test_vm_path61.sh, to keep make test from an empty cache under its hour.
@@ -60,7 +65,8 @@ if [ ! -x "$BIN" ]; then
 	exit 1
 fi
 OUTD=$(mktemp -d /tmp/ringscope-vmpath.XXXXXX)
-trap '[ "${KEEP_OUT:-0}" = 1 ] || rm -rf "$OUTD"' EXIT	# KEEP_OUT=1: keep the guests' output
+# KEEP_OUT=1: keep the guests' output (the consoles, the runs' NDJSON), as the other VM tests
+trap '[ "${KEEP_OUT:-0}" = 1 ] && echo "kept $OUTD" || rm -rf "$OUTD"' EXIT
 # prom FILE: a metrics file's --path families, each histogram cut to the buckets where its count
 # grows (and +Inf): every bucket the JSON lists, without 500 lines per hop on the serial console.
 PROM="prom() { awk '/_bucket[{]/ { s = \$0; sub(/,le=.*/, \"\", s); if (s == ps && \$NF == pv && index(\$0, \"+Inf\") == 0) next; ps = s; pv = \$NF } /^ringscope_path/' \"\$1\"; }"
@@ -71,6 +77,10 @@ TRACE_BESIDE="trace_beside() { /bin/ringscope trace --path \$1 --json -I 5 --pat
 	for i in \$(seq 600); do grep -q 'hop latency along' /tmp/t.err && break; sleep 0.1; done
 	\$2 --json -I 0 >/tmp/g.json 2>/tmp/g.err; echo gen_rc=\$?; kill -INT \$t; wait \$t; echo rc=\$?; cat /tmp/t.err /tmp/g.err /tmp/t.json
 	grep '\"type\":\"final\"' /tmp/g.json | sed 's/^{\"type\":\"final\"/{\"type\":\"gen_final\"/'; }"
+# The virtio-tx cells, fentry and kprobe (CELLS=virtio-tx: these alone, on every 6.x kernel). -n ends
+# each run; -d 120 only bounds it (run's default 10 s cut a guest that crawled at ~200 pps, host load ~38).
+VIRTIO_TX="echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom"
+VIRTIO_TX_KPROBE="echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom"
 GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1; mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 $PROM; $TRACE_BESIDE
 rmmod vhost_net; insmod /lib/modules/ringscope-vm/vhost_net.ko experimental_zcopytx=1
@@ -78,14 +88,14 @@ echo '== vhost-tx'; /bin/ringscope run --path vhost-tx -n $N -d 120 -s 1500 -I 0
 echo '== trace vhost-tx'; trace_beside vhost-tx '/bin/ringscope vhost-gen -s 1500 -n $N -d 120'
 echo '== trace msg-zerocopy'; trace_beside msg-zerocopy '/bin/ringscope zc-gen --proto tcp -s 64 -n $N -d 120'
 echo '== veth-xsk'; /bin/ringscope run --path veth-xsk -n $N -r 2000 --no-pin --json --path-samples $N 2>/tmp/p.err; echo rc=\$?; cat /tmp/p.err
-echo '== virtio-tx'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/m.prom 2>/tmp/v.err; echo rc=\$?; cat /tmp/v.err; grep '^ringscope_path_batch' /tmp/m.prom
+$VIRTIO_TX
 for z in 'tcp -n $N -s 64 -I 0.05' 'udp -n $N -s 1000' 'tcp -n 200 -s 65536'; do set -- \$z; echo \"== msg-zerocopy \$*\"
 	/bin/ringscope run --path msg-zerocopy -d 120 --proto \$z --json --path-samples $N --metrics-file /tmp/z.prom 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; prom /tmp/z.prom; done
 a=\$(sysctl -n net.ipv4.conf.default.arp_ignore); q=\$(sysctl -n net.ipv4.neigh.default.unres_qlen_bytes)
 sysctl -qw net.ipv4.conf.default.arp_ignore=8 net.ipv4.neigh.default.unres_qlen_bytes=1
 echo '== msg-zerocopy-drop'; /bin/ringscope run --path msg-zerocopy --proto udp -n 100 -d 120 -s 1000 --json --path-samples 100 --metrics-file /tmp/z.prom 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; prom /tmp/z.prom
 sysctl -qw net.ipv4.conf.default.arp_ignore=\$a net.ipv4.neigh.default.unres_qlen_bytes=\$q
-case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; echo '== virtio-tx kprobe'; /bin/ringscope run -i eth0 --peer eth1 --path virtio-tx --tier kprobe -n $N -r 1000 -d 120 --no-pin --json --path-samples $N --metrics-file /tmp/k.prom 2>/tmp/k.err; echo rc=\$?; cat /tmp/k.err; grep '^ringscope_path_batch' /tmp/k.prom ;; esac"
+case \$(uname -r) in 6.12*) echo '== msg-zerocopy kprobe tcp -n $N -s 64'; /bin/ringscope run --path msg-zerocopy --tier kprobe -n $N -d 120 -s 64 --json --path-samples $N 2>/tmp/z.err; echo rc=\$?; cat /tmp/z.err; $VIRTIO_TX_KPROBE ;; esac"
 # 7.2, zero-copy: virtio-xsk on both tiers (the traces attach before the traffic starts).
 # And msg-zerocopy (TCP 64 B, fentry): 7.2's msg_zerocopy_realloc takes a fourth argument (devmem), so
 # its return value is no longer where a 3-argument fexit reads it (bpf_get_func_ret reads it).
@@ -143,6 +153,27 @@ check_common() {
 	fi
 }
 
+# check_ring NAME DIR SETTINGS: the guest's eth0 negotiated the ring the boot asked for (the feature
+# bits RING_PACKED, INDIRECT_DESC, EVENT_IDX in guest-init.sh's INFO line on the console), so a cell
+# named packed ran on the packed ring.
+check_ring() {
+	local n=$1 e=" $3 " want got
+	want="$(case $e in *" PACKED=on "*) echo true ;; *) echo false ;; esac) $(case $e in *" INDIRECT=off "*) echo false ;; *) echo true ;; esac) $(case $e in *" EVENT_IDX=off "*) echo false ;; *) echo true ;; esac)"
+	got=$(cat "$2"/*.console.log 2>/dev/null | grep -a -m1 -o '@@RSVM:INFO:[^@]*@@ {.*}' | sed 's/^[^{]*//' |
+		jq -r '"\(.packed) \(.indirect_desc) \(.event_idx)"' 2>/dev/null)
+	[ "$got" = "$want" ] && pass "$n: eth0 negotiated packed/indirect/event_idx $got" ||
+		fail "$n" "eth0 negotiated packed/indirect/event_idx '$got', asked $want"
+}
+
+# check_tier NAME FILE PROBES: a virtio-tx or virtio-xsk run stamped by PROBES (the tier asked
+# for), with the checks above and below.
+check_tier() {
+	local probes
+	probes=$(grep -s '"type":"final"' "$2" | jq -r .path.probes)
+	[ "$probes" = "$3" ] && pass "$1: stamped by $probes" || fail "$1" "probes: '$probes'"
+	check_common "$1" "$2" && check_virtio "$1" "$2"
+}
+
 # The virtio-tx specifics: causal order and the per-batch attribution.
 check_virtio() {
 	local n=$1 f=$2 final onpath bad b got path
@@ -174,6 +205,18 @@ check_virtio() {
 		[ "$got" = "$want" ] && pass "$n: the $b metrics are the JSON's (events, packets: $got)" ||
 			fail "$n" "$b metrics (events, packets) '$got', JSON '$want'"
 	done
+	# virtio-tx: where the frame was read. The hub's device has no NETIF_F_SG, so the stack
+	# linearizes every skb (0 from a fragment); a tap's has, so every frame stays in frags[0].
+	# A packet whose record a missed probe lost later (SHORT) was still read; a frame sent again in
+	# a new skb (not_queued) is read once more.
+	if [ "$path" = virtio-tx ]; then
+		read -r got b <<<"$(jq -r '"\(.path.frag_frames) \(.path.not_queued)"' <<<"$final")"
+		case " ${TX_ENV:-} " in
+		*" BACKEND=tap "*) [ "$got" -ge $((N - SHORT)) ] && [ "$got" -le $((N + b)) ] ;;
+		*) [ "$got" = 0 ] ;;
+		esac && pass "$n: $got frames read from the skb's first page fragment ($SHORT records lost, $b sent again)" ||
+			fail "$n" "frames read from a page fragment: $got ($SHORT records lost, $b sent again; ${TX_ENV:-hub})"
+	fi
 	got=$(jq -r '"\(.path.batches.kick.events_used) \(.path.batches.kick.events)"' <<<"$final")
 	# a kick whose packets all lost their records (SHORT) has no packet to be given to
 	[ $((${got#* } - ${got% *})) -le "$SHORT" ] && pass "$n: every kick on eth0's TX virtqueue was given a packet ($got, $SHORT records lost)" ||
@@ -391,8 +434,12 @@ for kver in ${KERNELS:-6.12 7.2}; do
 		# breaks text patching now and then (docs/vm-lab.md)
 		# ZC_ENV: more vm-run.sh settings (tests/lab/test_vm_path_xsk72.sh: no indirect table, 2 vCPUs)
 		env=(BIND=zc SMP=1 GUEST_MODULES=veth ${ZC_ENV:-} GUEST_CMD="$GUEST_CMD_ZC")
+	elif [ "${CELLS:-all}" = virtio-tx ]; then
+		# TX_ENV: more vm-run.sh settings (tests/lab/test_vm_path_tap.sh: BACKEND=tap)
+		env=(${TX_ENV:-} GUEST_CMD="sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth1.disable_ipv6=1
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null; $VIRTIO_TX; $VIRTIO_TX_KPROBE")
 	else
-		env=(GUEST_MODULES="vhost_net veth" GUEST_CMD="$GUEST_CMD")
+		env=(GUEST_MODULES="vhost_net veth" ${TX_ENV:-} GUEST_CMD="$GUEST_CMD")
 	fi
 	if ! env OUT=$OUTD/$kver KERNEL=$kver WORKLOAD=cmd "${env[@]}" \
 		RINGSCOPE_BIN=$BIN TIMEOUT=${TIMEOUT:-600} "$HERE/vm-run.sh" >"$OUTD/$kver.log" 2>&1; then
@@ -401,16 +448,16 @@ for kver in ${KERNELS:-6.12 7.2}; do
 	fi
 	out=$(ls "$OUTD/$kver"/*-cmd.out | head -n 1)
 	if [ "$kver" = 7.2 ]; then
+		check_ring "vm_path_ring[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver" "${ZC_ENV:-}"
+	else
+		check_ring "vm_path_ring[$kver${TX_ENV:+ $TX_ENV}]" "$OUTD/$kver" "${TX_ENV:-}"
+	fi
+	if [ "$kver" = 7.2 ]; then
 		awk -v d="$OUTD/$kver" '/^== virtio-xsk / { f = d "/" $3 } /^== msg-zerocopy / { f = d "/mz" } f { print > f }' "$out"
 		check_msgzc "vm_path_msgzc[$kver] tcp $N x 64 B" "$OUTD/$kver/mz" tcp "$N" 64 &&
 			check_metrics "vm_path_msgzc[$kver] tcp $N x 64 B" "$OUTD/$kver/mz"
-		for tier in fentry kprobe; do
-			n="vm_path_xsk_$tier[$kver${ZC_ENV:+ $ZC_ENV}]"
-			probes=$(grep -s '"type":"final"' "$OUTD/$kver/$tier" | jq -r .path.probes)
-			[ "$probes" = "$([ $tier = fentry ] && echo fentry/fexit || echo kprobes)" ] &&
-				pass "$n: stamped by $probes" || fail "$n" "probes: '$probes'"
-			check_common "$n" "$OUTD/$kver/$tier" && check_virtio "$n" "$OUTD/$kver/$tier"
-		done
+		check_tier "vm_path_xsk_fentry[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver/fentry" fentry/fexit
+		check_tier "vm_path_xsk_kprobe[$kver${ZC_ENV:+ $ZC_ENV}]" "$OUTD/$kver/kprobe" kprobes
 		continue
 	fi
 	awk -v d="$OUTD/$kver" '/^== veth-xsk$/ { f = d "/veth" } /^== virtio-tx$/ { f = d "/virtio" }
@@ -418,6 +465,11 @@ for kver in ${KERNELS:-6.12 7.2}; do
 		/^== msg-zerocopy / { f = d "/mz-" $3 "-" $4 "-" $5 "-" $6 "-" $7 "-" $8 }
 		/^== vhost-tx$/ { f = d "/vhost" } /^== msg-zerocopy-drop$/ { f = d "/drop" }
 		/^== trace / { f = d "/trace-" $3 } f { print > f }' "$out"
+	if [ "${CELLS:-all}" = virtio-tx ]; then
+		check_tier "vm_path_virtio[$kver $TX_ENV]" "$OUTD/$kver/virtio" "fentry/fexit and raw tracepoints"
+		check_tier "vm_path_virtio_kprobe[$kver $TX_ENV]" "$OUTD/$kver/kprobe" "kprobes and raw tracepoints"
+		continue
+	fi
 	# SKB_DROP_REASON_NEIGH_QUEUEFULL in the kernels' BTF
 	check_drop "vm_path_msgzc_drop[$kver]" "$OUTD/$kver/drop" "$([ "$kver" = 6.12 ] && echo 53 || echo 42)" &&
 		check_metrics "vm_path_msgzc_drop[$kver]" "$OUTD/$kver/drop"
@@ -441,9 +493,6 @@ for kver in ${KERNELS:-6.12 7.2}; do
 	check_common "vm_path_virtio[$kver]" "$OUTD/$kver/virtio" && check_virtio "vm_path_virtio[$kver]" "$OUTD/$kver/virtio"
 	[ "$kver" = 6.12 ] || continue
 	# The kprobe twins (--tier kprobe): the same hops, the same counts.
-	n="vm_path_virtio_kprobe[$kver]"
-	probes=$(grep -s '"type":"final"' "$OUTD/$kver/kprobe" | jq -r .path.probes)
-	[ "$probes" = "kprobes and raw tracepoints" ] && pass "$n: stamped by kprobes" || fail "$n" "probes: '$probes'"
-	check_common "$n" "$OUTD/$kver/kprobe" && check_virtio "$n" "$OUTD/$kver/kprobe"
+	check_tier "vm_path_virtio_kprobe[$kver]" "$OUTD/$kver/kprobe" "kprobes and raw tracepoints"
 done
 exit $((fails > 0))

@@ -236,8 +236,10 @@ static void json_path(struct json_writer *w, struct path_session *ps, const stru
 			msgzc_json(w, ps);
 	}
 	if (path_has_batches(d)) {
-		if (k)
+		if (k) {
 			json_kv_u64(w, "not_queued", k->not_queued);
+			json_kv_u64(w, "frag_frames", k->frag_frames);
+		}
 		json_key(w, "batches");
 		json_obj_begin(w);
 		for (int b = 0; b < HB_N; b++) {

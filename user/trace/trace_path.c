@@ -63,7 +63,7 @@ static const struct path_def paths[] = {
 			[HK_SUBMIT] = { "submit", "user: frame put on the TX ring (its ts_ns)", PH_NONE, true },
 			[HK_WAKEUP] = { "xsk_xmit", "__xsk_generic_xmit entry of the call that built its skb (per batch)", HK_SUBMIT, true },
 			[HK_SKB_ALLOC] = { "skb_alloc", "raw_tp kmem_cache_alloc, skbuff_head_cache, in that call", HK_WAKEUP, true },
-			[HK_START_XMIT] = { "start_xmit", "virtio-net start_xmit(skb): the frame is read here", HK_SKB_ALLOC, true },
+			[HK_START_XMIT] = { "start_xmit", "virtio-net start_xmit(skb): the frame is read here (linear data or first page fragment)", HK_SKB_ALLOC, true },
 			[HK_VQ_ADD] = { "vq_add", "virtqueue_add_outbuf(vq, data token = skb)", HK_START_XMIT, true },
 			[HK_KICK] = { "kick", "virtqueue_notify(vq): the first after its add (per batch)", HK_VQ_ADD, true },
 			[HK_IRQ] = { "irq", "vring_interrupt(vq): the last before its detach (per batch)", HK_KICK, true },
@@ -95,7 +95,7 @@ static const struct path_def paths[] = {
 			[HK_VQ_ADD] = { "vq_add", "virtqueue_add_outbuf_premapped(vq, sg): the DMA address of sg[1]", HK_GET_DMA, true },
 			[HK_KICK] = { "kick", "virtqueue_notify(vq): the first after its add (per batch)", HK_VQ_ADD, true },
 			[HK_IRQ] = { "irq", "vring_interrupt(vq): the last before its detach (per batch)", HK_KICK, true },
-			[HK_DETACH] = { "detach", "detach_buf_split_in_order(vq, head): the DMA address of the chain's frame", HK_IRQ, true },
+			[HK_DETACH] = { "detach", "detach_buf_split_in_order / detach_buf_packed_in_order: the DMA address of the chain's frame", HK_IRQ, true },
 			[HK_XSK_DONE] = { "xsk_done", "xsk_tx_completed(pool, n): its completion ring entry, in ring order", HK_DETACH, true },
 			[PH_TX_REAP] = { "tx_reap", "user: completion taken from the completion ring (run only)", HK_XSK_DONE, true },
 			[PH_RX_REAP] = { "rx_reap", "user: the peer took it from its RX ring (run only)", HK_KICK, false },
@@ -154,7 +154,8 @@ static const struct path_progs {
 	    "vq_get_buf", "xsk_destruct" },
 	  { NULL } },
 	{ "virtio-xsk", true,
-	  { "zc_poll_tx", "zc_peek", "zc_get_dma", "zc_vq_add", "vq_kick", "vq_irq", "zc_detach", "zc_completed" },
+	  { "zc_poll_tx", "zc_peek", "zc_get_dma", "zc_vq_add", "vq_kick", "vq_irq", "zc_detach", "zc_detach_packed",
+	    "zc_completed" },
 	  { NULL } },
 };
 
@@ -343,6 +344,12 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	}
 	if (pp->functions && (err = check_functions(skel, name)))
 		goto fail;
+#if !defined(__x86_64__)
+	/* bpf/skb_frag.h knows x86_64's direct map only */
+	if (skel->rodata->virtio_tx)
+		rs_note("--path virtio-tx reads frames in page fragments on x86_64 only: packets of a NIC with "
+			"NETIF_F_SG (BACKEND=tap) are not followed here, those of the lab's hub are");
+#endif
 	if ((err = hop_bpf__load(skel))) {
 		rs_err("cannot load the hop tracer (%s): %s%s", pp->functions ? tier_names[t] : "raw tracepoints",
 		       strerror(-err), err == -EPERM ? " (run as root)" : "");
@@ -350,7 +357,7 @@ int trace_path_open(struct path_session *ps, const char *name, bool run, uint32_
 	}
 	if ((err = hop_bpf__attach(skel))) {
 		rs_err("cannot attach the hop tracer's %s: %s", ps->def->zerocopy ?
-		       "probes (virtnet_poll_tx, xsk_tx_peek_release_desc_batch, xp_raw_get_dma, virtqueue_*, vring_interrupt, detach_buf_split_in_order, xsk_tx_completed)" :
+		       "probes (virtnet_poll_tx, xsk_tx_peek_release_desc_batch, xp_raw_get_dma, virtqueue_*, vring_interrupt, detach_buf_*_in_order, xsk_tx_completed)" :
 		       pp->functions ?
 		       "probes (__xsk_generic_xmit, start_xmit, virtqueue_*, vring_interrupt, xsk_destruct_skb, kmem, skb)" :
 		       "raw tracepoints (net, skb, xdp, kmem, sys_enter)", strerror(-err));

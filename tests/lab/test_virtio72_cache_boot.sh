@@ -32,7 +32,7 @@ stock | patched) build_args=() variant=$WHICH append0= mem=1024 smp=1 flood_rate
 # ("Processors: 1"), so the guest runs on one CPU whatever -smp says. Floods at 50 packets/s: an
 # unlimited one keeps this kernel's single vCPU in softirq (NAPI TX and eth1's receive under KASAN,
 # kmemleak and lockdep: 5.4 of 9.2 s in softirq, ~200 frames/s completed; a nice -20 'sleep 1' loop
-# ran once in 9 s), and the guest's own steps then crawl; 50/s leaves it the CPU and the ring busy.
+# ran once in 9 s), and the guest's own steps then crawl; 50/s leaves it the CPU and frames in flight.
 patched-debug) build_args=(--debug) variant=custom append0=kasan_multi_shot mem=1536 smp=1 flood_rate=50 timeout=3600 checks=14 ;;
 *) fail virtio72_boot "argument must be stock, patched or patched-debug (got '$WHICH')"; exit 1 ;;
 esac

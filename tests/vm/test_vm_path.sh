@@ -108,16 +108,22 @@ for tier in fentry kprobe; do echo \"== virtio-xsk \$tier\"; /bin/ringscope run 
 # The first kernel hop of each path (a packet without its kernel record misses it).
 first_kernel_hop() { case $1 in virtio-xsk) echo get_dma ;; *) echo skb_alloc ;; esac; }
 # The one shortfall allowed is the kernel's own, shown: a probe it did not hand to our programs
-# (path.probe_missed: a kprobe hit while another ran on that CPU) loses that packet's record. Then
-# SHORT packets miss every kernel stamp, SHORT <= probe_missed, and the batch checks allow for them.
+# (path.probe_missed: a kprobe hit while another ran on that CPU). Mostly it is a packet's first
+# kernel stamp (its destructor), and the packet loses its whole record: SHORT packets miss every
+# kernel stamp, and the batch checks allow for them. A miss at a later hop (detach, once in a 6.12
+# kprobe run: 24 misses, one packet without detach and xsk_done, and its record then took a
+# recycled skb's later free, counted as an order error) leaves that packet with some stamps: then
+# every kernel hop counts at least N - probe_missed, order errors are at most probe_missed, and
+# packets with a missing stamp are at most SHORT + probe_missed. With no miss every count is exact.
 # virtio-xsk's poll_tx (per batch) is checked on its own: with two vCPUs a NAPI poll may begin before
 # a packet it takes was queued, and that stamp is dropped and counted (stale_alloc).
 check_common() {
-	local n=$1 f=$2 final bad got samples missed first stale
+	local n=$1 f=$2 final bad got samples missed first stale order
 	SHORT=0
 	grep -q '^rc=0' "$f" || { fail "$n" "guest run failed: $(grep -v '^{' "$f" | tail -n 3 | tr '\n' ' ')"; return 1; }
 	final=$(grep '"type":"final"' "$f")
-	SHORT=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") | $n - .count] | max' <<<"$final")
+	first=$(first_kernel_hop "$(jq -r .path.name <<<"$final")")
+	SHORT=$(jq -r --argjson n "$N" --arg k "$first" '[.path.hops[] | select(.hop == $k) | $n - .count][0]' <<<"$final")
 	missed=$(jq -r '.path.probe_missed' <<<"$final")
 	if [ "$(jq -r .path.name <<<"$final")" = virtio-xsk ]; then
 		read -r got stale <<<"$(jq -r '"\([.path.hops[] | select(.hop == "poll_tx") | .count][0]) \(.path.stale_alloc)"' <<<"$final")"
@@ -125,32 +131,32 @@ check_common() {
 			pass "$n: poll_tx counts $got, $stale polls that began before their packet's submit left out (stale_alloc)" ||
 			fail "$n" "poll_tx $got + stale_alloc $stale != $((N - SHORT))"
 	fi
-	# user-space stamps (the reaps) are never lost: N; the kernel's hops N - SHORT
-	bad=$(jq -r --argjson n "$N" --argjson s "$SHORT" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") |
-		select(if (.hop | endswith("_reap")) then .count != $n else .count != $n - $s end) |
+	# user-space stamps (the reaps) are never lost: N; the kernel's hops N, or no fewer than
+	# N - probe_missed when the kernel says it missed probe hits
+	bad=$(jq -r --argjson n "$N" --argjson m "$missed" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") |
+		select(if (.hop | endswith("_reap")) then .count != $n else (.count > $n or .count < $n - $m) end) |
 		"\(.hop)=\(.count)"] | join(" ")' <<<"$final")
-	if [ -z "$bad" ] && [ "$SHORT" = 0 ]; then
+	got=$(jq -r --argjson n "$N" '[.path.hops[] | select(.hop != "kick" and .hop != "irq" and .hop != "poll_tx") | select(.count != $n) | "\(.hop)=\(.count)"] | join(" ")' <<<"$final")
+	if [ -z "$bad" ] && [ -z "$got" ]; then
 		pass "$n: every packet hop counts $N"
-	elif [ -z "$bad" ] && [ "$SHORT" -le "$missed" ]; then
-		pass "$n: every kernel hop counts $((N - SHORT)), the reaps $N: $SHORT records lost to $missed probe hits the kernel did not hand to BPF (probe_missed)"
+	elif [ -z "$bad" ]; then
+		pass "$n: the reaps count $N, the kernel hops $got: no fewer than $N - $missed probe hits the kernel did not hand to BPF (probe_missed)"
 	else
 		fail "$n" "hops not at $N: $bad $(jq -c '.path.hops | map({(.hop): .count}) | add' <<<"$final") probe_missed=$missed"
 	fi
-	got=$(jq -r '"\(.path.packets) \(.path.done) \(.path.order_errors) \(.path.late) \(.path.not_ours) \(.lost)"' <<<"$final")
-	[ "$got" = "$N $N 0 0 0 0" ] && pass "$n: packets/done $N, no order error, late stamp, foreign packet or loss" ||
-		fail "$n" "packets done order_errors late not_ours lost: $got"
+	got=$(jq -r '"\(.path.packets) \(.path.done) \(.path.late) \(.path.not_ours) \(.lost)"' <<<"$final")
+	order=$(jq -r '.path.order_errors' <<<"$final")
+	[ "$got" = "$N $N 0 0 0" ] && [ "$order" -le "$missed" ] &&
+		pass "$n: packets/done $N, no late stamp, foreign packet or loss, $order order errors (probe_missed $missed)" ||
+		fail "$n" "packets done late not_ours lost: $got, order_errors $order (probe_missed $missed)"
 	samples=$(grep '"type":"path_sample"' "$f" | jq -s -r \
-		'"\([.[].seq] | unique | length) \([.[] | to_entries[] | select((.key | endswith("_ns")) and
-		 .key != "kick_ns" and .key != "irq_ns" and .key != "poll_tx_ns" and .value == null)] | length)"')
-	if [ "$SHORT" = 0 ]; then
-		[ "$samples" = "$N 0" ] && pass "$n: every seq once, no missing stamp" || fail "$n" "unique seqs, null stamps: $samples"
-	else
-		first=$(first_kernel_hop "$(jq -r .path.name <<<"$final")")
-		got=$(grep '"type":"path_sample"' "$f" | jq -s -r --arg k "${first}_ns" '[.[] | select(.[$k] == null)] | length')
-		[ "${samples% *}" = "$N" ] && [ "$got" = "$SHORT" ] &&
-			pass "$n: every seq once; the $SHORT packets without a kernel record are the only ones missing stamps" ||
-			fail "$n" "unique seqs, null stamps: $samples; packets without $first: $got (want $SHORT)"
-	fi
+		'"\([.[].seq] | unique | length) \([.[] | select([to_entries[] | select((.key | endswith("_ns")) and
+		 .key != "kick_ns" and .key != "irq_ns" and .key != "poll_tx_ns" and .value == null)] | length > 0)] | length)"')
+	got=$(grep '"type":"path_sample"' "$f" | jq -s -r --arg k "${first}_ns" '[.[] | select(.[$k] == null)] | length')
+	[ "${samples% *}" = "$N" ] && [ "$got" = "$SHORT" ] && [ "${samples#* }" -le $((SHORT + missed)) ] &&
+		{ [ "$missed" != 0 ] || [ "${samples#* }" = 0 ]; } &&
+		pass "$n: every seq once; $SHORT packets without a kernel record, ${samples#* } with a missing stamp (probe_missed $missed)" ||
+		fail "$n" "unique seqs, packets with a missing stamp: $samples; packets without $first: $got (want $SHORT; probe_missed $missed)"
 }
 
 # check_ring NAME DIR SETTINGS: the guest's eth0 negotiated the ring the boot asked for (the feature
@@ -183,8 +189,10 @@ check_virtio() {
 	bad=$(grep '"type":"path_sample"' "$f" | jq -s -r --argjson h "$onpath" '[.[] | . as $s |
 		[$h[] as $k | $s[$k] | select(. != null)] as $t |
 		select([range(1; $t | length) | select($t[.] < $t[. - 1])] | length > 0) | .seq] | length')
-	[ "$bad" = 0 ] && pass "$n: every packet's stamps in causal order ($(jq -r 'join(" <= ")' <<<"$onpath" | sed 's/_ns//g'))" ||
-		fail "$n" "$bad packets with an on-path stamp earlier than the one before it"
+	# a packet out of causal order is one the path counted as an order error (at most probe_missed)
+	[ "$bad" -le "$(jq -r .path.order_errors <<<"$final")" ] &&
+		pass "$n: every packet's stamps in causal order ($(jq -r 'join(" <= ")' <<<"$onpath" | sed 's/_ns//g'); out of order: $bad, each counted as an order error" ||
+		fail "$n" "$bad packets with an on-path stamp earlier than the one before it, $(jq -r .path.order_errors <<<"$final") order errors counted"
 	for b in kick irq; do
 		got=$(jq -r --arg b "$b" --argjson n "$N" '.path as $p | $p.batches[$b] as $x |
 			[($x.packets == ([$p.hops[] | select(.hop == $b) | .count][0])),

@@ -191,7 +191,7 @@ check_virtio() {
 		select([range(1; $t | length) | select($t[.] < $t[. - 1])] | length > 0) | .seq] | length')
 	# a packet out of causal order is one the path counted as an order error (at most probe_missed)
 	[ "$bad" -le "$(jq -r .path.order_errors <<<"$final")" ] &&
-		pass "$n: every packet's stamps in causal order ($(jq -r 'join(" <= ")' <<<"$onpath" | sed 's/_ns//g'); out of order: $bad, each counted as an order error" ||
+		pass "$n: every packet's stamps in causal order ($(jq -r 'join(" <= ")' <<<"$onpath" | sed 's/_ns//g'); out of order: $bad, each counted as an order error)" ||
 		fail "$n" "$bad packets with an on-path stamp earlier than the one before it, $(jq -r .path.order_errors <<<"$final") order errors counted"
 	for b in kick irq; do
 		got=$(jq -r --arg b "$b" --argjson n "$N" '.path as $p | $p.batches[$b] as $x |

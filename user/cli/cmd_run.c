@@ -3,7 +3,6 @@
  * of `demo`. */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include "commands.h"
@@ -14,6 +13,7 @@
 #include "run_traffic.h"
 #include "run_zerocopy.h"
 #include "trace.h"
+#include "trace_path_zc.h"
 
 static const char usage[] = "ringscope run [-i IFACE [--peer IFACE]] [gen options] [trace options]";
 
@@ -46,11 +46,12 @@ int cmd_run(int argc, char **argv)
 	}
 	const struct path_def *pd = t.path ? path_find(t.path) : NULL;
 
-	if (proto >= 0 && !(pd && !strcmp(pd->name, "msg-zerocopy"))) {
+	if (proto >= 0 && pd != &msgzc_path_def) {
 		rs_err("--proto chooses the transport of --path msg-zerocopy: add --path msg-zerocopy or drop --proto");
 		return -EINVAL;
 	}
-	if (pd && (!strcmp(pd->name, "msg-zerocopy") || !strcmp(pd->name, "vhost-tx"))) {
+	/* The paths with a generator of their own (trace_path_zc.c) */
+	if (t.path && zc_path_find(t.path)) {
 		if (no_trace || peer || t.zerocopy) {
 			rs_err("--path %s follows its own generator's sends: drop %s", pd->name,
 			       no_trace ? "--no-trace" : peer ? "--peer" : "--zerocopy");

@@ -12,7 +12,33 @@
 #include "stop.h"
 #include "version.h"
 
-static void publish(struct metrics_out *m, bool to_file);
+static void publish(struct metrics_out *m, bool to_file)
+{
+	char *text[2] = {};
+	size_t len[2] = {};
+	int err;
+
+	if (!metrics_enabled(m))
+		return;
+	m->view.have_observer = m->view.ts && m->stats_fd >= 0;
+	if (m->view.have_observer)
+		m->view.observer_ns = trace_session_run_time_ns(m->view.ts);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		FILE *f = open_memstream(&text[fmt], &len[fmt]);
+
+		if (!f)
+			goto out;
+		metrics_render(f, fmt, &m->view);
+		fclose(f);
+	}
+	if (m->http)
+		metrics_http_set(m->http, text[0], len[0], text[1], len[1]);
+	if (to_file && m->o.file && (err = metrics_file_write(m->o.file, text[0], len[0])))
+		rs_note("--metrics-file %s: write failed (%s): keeping the previous one", m->o.file, strerror(-err));
+out:
+	free(text[0]);
+	free(text[1]);
+}
 
 int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const char *command)
 {
@@ -60,34 +86,6 @@ int metrics_out_open(struct metrics_out *m, const struct metrics_opts *o, const 
 void metrics_out_publish(struct metrics_out *m)
 {
 	publish(m, true);
-}
-
-static void publish(struct metrics_out *m, bool to_file)
-{
-	char *text[2] = {};
-	size_t len[2] = {};
-	int err;
-
-	if (!metrics_enabled(m))
-		return;
-	m->view.have_observer = m->view.ts && m->stats_fd >= 0;
-	if (m->view.have_observer)
-		m->view.observer_ns = trace_session_run_time_ns(m->view.ts);
-	for (int fmt = 0; fmt < 2; fmt++) {
-		FILE *f = open_memstream(&text[fmt], &len[fmt]);
-
-		if (!f)
-			goto out;
-		metrics_render(f, fmt, &m->view);
-		fclose(f);
-	}
-	if (m->http)
-		metrics_http_set(m->http, text[0], len[0], text[1], len[1]);
-	if (to_file && m->o.file && (err = metrics_file_write(m->o.file, text[0], len[0])))
-		rs_note("--metrics-file %s: write failed (%s): keeping the previous one", m->o.file, strerror(-err));
-out:
-	free(text[0]);
-	free(text[1]);
 }
 
 void metrics_out_linger(struct metrics_out *m)
